@@ -1,0 +1,61 @@
+// Numbered migrations, run at start before the first window. The file is copied aside first
+// (VACUUM INTO gives a consistent snapshot even in WAL mode), and a ledger written by a newer
+// app is refused instead of being touched.
+import fs from 'node:fs'
+import path from 'node:path'
+import { AppError } from '../shared/errors'
+import { MIGRATIONS, LATEST_SCHEMA_VERSION, type Migration } from './migrations'
+import type { Sqlite } from './open'
+
+export interface MigrationReport {
+  from: number
+  to: number
+  backupFile: string | null
+}
+
+export function schemaVersion(sqlite: Sqlite): number {
+  return sqlite.pragma('user_version', { simple: true }) as number
+}
+
+function hasTables(sqlite: Sqlite): boolean {
+  const row = sqlite.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }
+  return row.n > 0
+}
+
+/** Stamp for file names: 20261121T201503Z. */
+function stamp(at: Date): string {
+  return at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')
+}
+
+export function backupLedger(sqlite: Sqlite, backupDir: string, label: string, at = new Date()): string {
+  fs.mkdirSync(backupDir, { recursive: true })
+  const file = path.join(backupDir, `ledger-${label}-${stamp(at)}.sqlite`)
+  sqlite.prepare('VACUUM INTO ?').run(file)
+  return file
+}
+
+export function migrate(
+  sqlite: Sqlite,
+  opts: { backupDir: string; migrations?: readonly Migration[]; now?: () => Date },
+): MigrationReport {
+  const migrations = opts.migrations ?? MIGRATIONS
+  const latest = opts.migrations ? migrations.length : LATEST_SCHEMA_VERSION
+  const from = schemaVersion(sqlite)
+  if (from > latest) {
+    throw new AppError(
+      'DATABASE_TOO_NEW',
+      `データベースの版（${from}）がこのアプリの対応する版（${latest}）より新しいため開けません。アプリを更新してください。`,
+    )
+  }
+  if (from === latest) return { from, to: from, backupFile: null }
+
+  const backupFile = from > 0 || hasTables(sqlite) ? backupLedger(sqlite, opts.backupDir, `v${from}`, opts.now?.()) : null
+  for (const m of migrations) {
+    if (m.version <= from) continue
+    sqlite.transaction(() => {
+      sqlite.exec(m.sql)
+      sqlite.pragma(`user_version = ${m.version}`)
+    })()
+  }
+  return { from, to: latest, backupFile }
+}

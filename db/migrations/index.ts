@@ -1,0 +1,12 @@
+// The numbered migrations, in order. A migration's version is its position: 1, 2, 3 ...
+import * as m0001 from './0001_initial'
+
+export interface Migration {
+  version: number
+  name: string
+  sql: string
+}
+
+export const MIGRATIONS: readonly Migration[] = [m0001]
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.length

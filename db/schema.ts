@@ -1,0 +1,142 @@
+// The ledger's tables, as drizzle-orm sees them. The SQL that creates them lives in the numbered
+// migrations (db/migrations); tests/integration/schema-drift.test.ts checks the two agree.
+import { sql } from 'drizzle-orm'
+import { integer, primaryKey, sqliteTable, text, uniqueIndex, index } from 'drizzle-orm/sqlite-core'
+import type { OtpStatus, RequestKind, RequestState } from '../shared/status'
+import type { AccountType, StaffRole } from '../shared/schemas'
+
+export const branches = sqliteTable('branches', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  code: text('code').notNull().unique(), // 店番
+  name: text('name').notNull(), // 店名
+})
+
+export const staff = sqliteTable('staff', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  loginId: text('login_id').notNull().unique(),
+  name: text('name').notNull(),
+  role: text('role').$type<StaffRole>().notNull(),
+  branchId: integer('branch_id').notNull().references(() => branches.id),
+  passwordHash: text('password_hash').notNull(),
+  failedAttempts: integer('failed_attempts').notNull().default(0),
+  lockedAt: text('locked_at'),
+  active: integer('active', { mode: 'boolean' }).notNull().default(true),
+  lastLoginAt: text('last_login_at'),
+  createdAt: text('created_at').notNull(),
+})
+
+export const customers = sqliteTable(
+  'customers',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    branchId: integer('branch_id').notNull().references(() => branches.id),
+    nameKanji: text('name_kanji').notNull(),
+    nameKana: text('name_kana').notNull(), // full-width katakana, spaces as U+3000
+    kanaKey: text('kana_key').notNull(), // nameKana without spaces: the search key
+    birthDate: text('birth_date').notNull(),
+    postalCode: text('postal_code').notNull(),
+    address: text('address').notNull(),
+    phone: text('phone').notNull(),
+    accountBranchCode: text('account_branch_code').notNull(),
+    accountType: text('account_type').$type<AccountType>().notNull(),
+    accountNumber: text('account_number').notNull(),
+    ibContractId: text('ib_contract_id').notNull().unique(),
+    otpStatus: text('otp_status').$type<OtpStatus>().notNull().default('unregistered'),
+    wrongEntryCount: integer('wrong_entry_count').notNull().default(0),
+    statusChangedAt: text('status_changed_at').notNull(),
+    cancelledOn: text('cancelled_on'), // Japan business date of the last ご利用解除
+    version: integer('version').notNull().default(1),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('customers_account_uq').on(t.accountBranchCode, t.accountType, t.accountNumber),
+    index('customers_kana_key_idx').on(t.kanaKey),
+  ],
+)
+
+export const otpRequests = sqliteTable(
+  'otp_requests',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    receiptNo: text('receipt_no').notNull().unique(), // 受付番号
+    branchId: integer('branch_id').notNull().references(() => branches.id),
+    customerId: integer('customer_id').notNull().references(() => customers.id),
+    kind: text('kind').$type<RequestKind>().notNull(),
+    state: text('state').$type<RequestState>().notNull(),
+    statusAtReceipt: text('status_at_receipt').$type<OtpStatus>().notNull(),
+    resultStatus: text('result_status').$type<OtpStatus>().notNull(),
+    formJson: text('form_json').notNull(), // the paper form as typed, normalised
+    idDocumentType: text('id_document_type').notNull(),
+    secondDocumentType: text('second_document_type'),
+    idCheckedBy: integer('id_checked_by').notNull().references(() => staff.id),
+    sealMatched: integer('seal_matched', { mode: 'boolean' }).notNull(),
+    businessDate: text('business_date').notNull(),
+    receivedBy: integer('received_by').notNull().references(() => staff.id),
+    receivedAt: text('received_at').notNull(),
+    reviewedBy: integer('reviewed_by').references(() => staff.id),
+    reviewedAt: text('reviewed_at'),
+    returnReason: text('return_reason'),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [index('otp_requests_state_idx').on(t.state, t.receivedAt), index('otp_requests_customer_idx').on(t.customerId)],
+)
+
+export const otpHistory = sqliteTable(
+  'otp_history',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    customerId: integer('customer_id').notNull().references(() => customers.id),
+    at: text('at').notNull(),
+    kind: text('kind').$type<'request_received' | 'request_approved' | 'event'>().notNull(),
+    requestId: integer('request_id').references(() => otpRequests.id),
+    fromStatus: text('from_status').$type<OtpStatus>(),
+    toStatus: text('to_status').$type<OtpStatus>(),
+    actorId: integer('actor_id').references(() => staff.id),
+    note: text('note'),
+  },
+  (t) => [index('otp_history_customer_idx').on(t.customerId, t.at)],
+)
+
+export const receiptCounters = sqliteTable(
+  'receipt_counters',
+  {
+    branchCode: text('branch_code').notNull(),
+    businessDate: text('business_date').notNull(),
+    lastSeq: integer('last_seq').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.branchCode, t.businessDate] })],
+)
+
+export const printedForms = sqliteTable('printed_forms', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  requestId: integer('request_id').notNull().references(() => otpRequests.id),
+  formKind: text('form_kind').notNull(),
+  printedAt: text('printed_at').notNull(),
+  printedBy: integer('printed_by').notNull().references(() => staff.id),
+  reprint: integer('reprint', { mode: 'boolean' }).notNull(),
+  sha256: text('sha256').notNull(),
+  filePath: text('file_path').notNull(), // relative to the ledger's data folder
+})
+
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: text('at').notNull(),
+    actorId: integer('actor_id').references(() => staff.id),
+    actorLoginId: text('actor_login_id'),
+    action: text('action').notNull(),
+    outcome: text('outcome').$type<'ok' | 'refused' | 'failed'>().notNull(),
+    target: text('target'),
+    detailJson: text('detail_json'),
+  },
+  (t) => [index('audit_log_at_idx').on(t.at)],
+)
+
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+})
+
+export const nowIso = sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`

@@ -1,0 +1,77 @@
+// The typed contract of every IPC operation: its payload schema, who may call it, and its result
+// type. The preload exposes exactly OPERATION_NAMES, the main process registers exactly these, and
+// the renderer's client is typed from this object. Unknown names are refused by the dispatcher.
+import { z } from 'zod'
+import type { OperationName } from './operations'
+import {
+  customerSearchSchema,
+  idSchema,
+  loginSchema,
+  newApplicationSchema,
+  setupFirstAdminSchema,
+  staffCreateSchema,
+} from './schemas'
+import type { StaffRole } from './schemas'
+import type {
+  AuthState,
+  CustomerDetail,
+  CustomerSummary,
+  PrintedForm,
+  RequestDetail,
+  RequestSummary,
+  SessionUser,
+  StaffSummary,
+  SystemInfo,
+} from './types'
+
+/** 'public': callable without a session. Otherwise the session's role must be listed. */
+export type Access = 'public' | 'any-user' | readonly StaffRole[]
+
+export interface OperationDef<I extends z.ZodType, O> {
+  input: I
+  access: Access
+  /** Whether the operation writes to the ledger (commands are audited). */
+  kind: 'query' | 'command'
+  /** Phantom: the result type. */
+  output?: O
+}
+
+const def =
+  <O>() =>
+  <I extends z.ZodType>(d: Omit<OperationDef<I, O>, 'output'>): OperationDef<I, O> =>
+    d
+
+const empty = z.strictObject({})
+const byId = (key: string) => z.strictObject({ [key]: idSchema })
+const COUNTER = ['teller', 'supervisor'] as const
+
+export const contract = {
+  'system.info': def<SystemInfo>()({ input: empty, access: 'public', kind: 'query' }),
+  'auth.state': def<AuthState>()({ input: empty, access: 'public', kind: 'query' }),
+  'auth.setupFirstAdmin': def<SessionUser>()({ input: setupFirstAdminSchema.strict(), access: 'public', kind: 'command' }),
+  'auth.login': def<SessionUser>()({ input: loginSchema.strict(), access: 'public', kind: 'command' }),
+  'auth.logout': def<null>()({ input: empty, access: 'any-user', kind: 'command' }),
+  'staff.list': def<StaffSummary[]>()({ input: empty, access: ['admin'], kind: 'query' }),
+  'staff.create': def<StaffSummary>()({ input: staffCreateSchema.strict(), access: ['admin'], kind: 'command' }),
+  'staff.unlock': def<StaffSummary>()({ input: byId('staffId'), access: ['admin'], kind: 'command' }),
+  'customers.search': def<CustomerSummary[]>()({ input: customerSearchSchema, access: COUNTER, kind: 'query' }),
+  'customers.get': def<CustomerDetail>()({ input: byId('customerId'), access: COUNTER, kind: 'query' }),
+  'requests.receiveNewApplication': def<RequestDetail>()({
+    input: newApplicationSchema.strict(),
+    access: COUNTER,
+    kind: 'command',
+  }),
+  'requests.get': def<RequestDetail>()({ input: byId('requestId'), access: COUNTER, kind: 'query' }),
+  'requests.pendingReview': def<RequestSummary[]>()({ input: empty, access: ['supervisor'], kind: 'query' }),
+  'requests.approve': def<RequestDetail>()({
+    input: z.strictObject({ requestId: idSchema, version: z.number().int().min(1) }),
+    access: ['supervisor'],
+    kind: 'command',
+  }),
+  'forms.customerReceipt': def<PrintedForm>()({ input: byId('requestId'), access: COUNTER, kind: 'command' }),
+} satisfies { [K in OperationName]: OperationDef<z.ZodType, unknown> }
+
+export type Contract = typeof contract
+export type OpInput<K extends OperationName> = z.input<Contract[K]['input']>
+export type OpParsed<K extends OperationName> = z.output<Contract[K]['input']>
+export type OpOutput<K extends OperationName> = Exclude<Contract[K]['output'], undefined>

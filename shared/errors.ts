@@ -1,0 +1,58 @@
+// Error codes shared by both sides. The code is English (for logs and tests); the message is
+// the Japanese text shown to the user. The renderer rebuilds an AppError from the envelope.
+
+export const ERROR_MESSAGES = {
+  UNKNOWN_OPERATION: '不明な操作です。',
+  VALIDATION_FAILED: '入力内容に誤りがあります。赤字の項目を確認してください。',
+  NOT_AUTHENTICATED: 'ログインしてください。',
+  FORBIDDEN_ROLE: 'この操作を行う権限がありません。',
+  LOGIN_FAILED: '職員IDまたはパスワードが違います。',
+  ACCOUNT_LOCKED: 'この職員アカウントはロックされています。管理者に解除を依頼してください。',
+  ACCOUNT_INACTIVE: 'この職員アカウントは利用できません。',
+  SETUP_ALREADY_DONE: '初期設定は完了しています。',
+  SETUP_REQUIRED: '最初の管理者を登録してください。',
+  LOGIN_ID_TAKEN: 'この職員IDは既に使われています。',
+  NOT_FOUND: '対象が見つかりません。',
+  CUSTOMER_NOT_FOUND: 'お客さまが見つかりません。',
+  REQUEST_NOT_FOUND: '依頼が見つかりません。',
+  STAFF_NOT_FOUND: '職員が見つかりません。',
+  REQUEST_NOT_ALLOWED: 'この登録状況では受け付けられない依頼です。',
+  NEXT_DAY_RULE: 'ご利用解除の当日は新規申込を受け付けられません。',
+  REQUEST_ALREADY_PENDING: 'このお客さまには検印待ちの依頼があります。',
+  SELF_APPROVAL: '自分が受け付けた依頼は検印できません。',
+  STALE_VERSION: '他の職員が先に処理しました。画面を更新して確認してください。',
+  REQUEST_NOT_PENDING: 'この依頼は検印待ちではありません。',
+  ACCOUNT_MISMATCH: '申込書の代表口座がお客さまの口座と一致しません。',
+  SEAL_NOT_MATCHED: '届出印の照合が済んでいない依頼は受け付けられません。',
+  DATABASE_TOO_NEW: 'データベースがこのアプリより新しい版で作成されています。アプリを更新してください。',
+  INTERNAL: '処理中にエラーが発生しました。システム管理者に連絡してください。',
+} as const
+
+export type ErrorCode = keyof typeof ERROR_MESSAGES
+
+export interface ErrorPayload {
+  code: ErrorCode
+  message: string
+  /** Field path -> Japanese message, for validation errors. */
+  fields?: Record<string, string>
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode
+  readonly fields?: Record<string, string>
+  constructor(code: ErrorCode, message?: string, fields?: Record<string, string>) {
+    super(message ?? ERROR_MESSAGES[code])
+    this.name = 'AppError'
+    this.code = code
+    this.fields = fields
+  }
+  toPayload(): ErrorPayload {
+    return { code: this.code, message: this.message, ...(this.fields ? { fields: this.fields } : {}) }
+  }
+  static fromPayload(p: ErrorPayload): AppError {
+    const code: ErrorCode = p.code in ERROR_MESSAGES ? p.code : 'INTERNAL'
+    return new AppError(code, p.message || ERROR_MESSAGES[code], p.fields)
+  }
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorPayload }

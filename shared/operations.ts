@@ -1,0 +1,38 @@
+// The names of every IPC operation and main-to-renderer event. Kept apart from contract.ts (which
+// carries the schemas) so that the preload can import the list without bundling zod.
+
+export const OPERATION_NAMES = [
+  'system.info',
+  'auth.state',
+  'auth.setupFirstAdmin',
+  'auth.login',
+  'auth.logout',
+  'staff.list',
+  'staff.create',
+  'staff.unlock',
+  'customers.search',
+  'customers.get',
+  'requests.receiveNewApplication',
+  'requests.get',
+  'requests.pendingReview',
+  'requests.approve',
+  'forms.customerReceipt',
+] as const
+
+export type OperationName = (typeof OPERATION_NAMES)[number]
+
+export function isOperationName(x: unknown): x is OperationName {
+  return typeof x === 'string' && (OPERATION_NAMES as readonly string[]).includes(x)
+}
+
+/** One IPC channel per operation, namespaced. */
+export const IPC_PREFIX = 'otp:'
+export const channelOf = (op: OperationName): string => IPC_PREFIX + op
+
+/** Main-to-renderer events: the ledger changed; views that show the named customer or queue reload. */
+export const EVENT_CHANNEL = 'otp-event:ledger-changed'
+export interface LedgerChangedEvent {
+  customerId?: number
+  requestId?: number
+  kind: 'request_received' | 'request_approved' | 'staff_changed'
+}

@@ -1,0 +1,217 @@
+// Runtime schemas shared by the renderer's forms (field-by-field messages) and the main-process
+// dispatcher (every payload is checked before a service runs). Inputs are normalised here, so the
+// services only ever see the stored form (full-width katakana, half-width digits, ASCII hyphens).
+import { z } from 'zod'
+import { isValidYmd } from './datetime'
+import { isKatakanaName, normalizeDigits, normalizeHyphenated, normalizeKana, normalizeText } from './normalize'
+
+// Japanese fallback messages for anything a field does not word itself (missing keys and the like).
+z.config(z.locales.ja())
+
+const text = (label: string, max: number) =>
+  z
+    .string({ error: `${label}を入力してください` })
+    .transform(normalizeText)
+    .pipe(
+      z
+        .string()
+        .min(1, { error: `${label}を入力してください` })
+        .max(max, { error: `${label}は${max}文字以内で入力してください` }),
+    )
+
+const digits = (label: string, n: number) =>
+  z
+    .string({ error: `${label}を入力してください` })
+    .transform(normalizeDigits)
+    .pipe(z.string().regex(new RegExp(`^\\d{${n}}$`), { error: `${label}は数字${n}桁で入力してください` }))
+
+const ymd = (label: string) =>
+  z
+    .string({ error: `${label}を入力してください` })
+    .transform((s) => s.normalize('NFKC').trim().replace(/\//g, '-'))
+    .pipe(z.string().refine(isValidYmd, { error: `${label}を正しい日付で入力してください` }))
+
+export const kanaNameSchema = z
+  .string({ error: 'フリガナを入力してください' })
+  .transform(normalizeKana)
+  .pipe(
+    z
+      .string()
+      .min(1, { error: 'フリガナを入力してください' })
+      .max(60, { error: 'フリガナは60文字以内で入力してください' })
+      .refine(isKatakanaName, { error: 'フリガナはカタカナで入力してください' }),
+  )
+
+export const ACCOUNT_TYPES = ['ordinary', 'current', 'savings'] as const
+export type AccountType = (typeof ACCOUNT_TYPES)[number]
+export const ACCOUNT_TYPE_LABELS: Record<AccountType, string> = {
+  ordinary: '普通',
+  current: '当座',
+  savings: '貯蓄',
+}
+
+/** 本人確認書類. 健康保険証 needs a second document (DOMAIN.md). */
+export const ID_DOCUMENT_TYPES = [
+  'drivers_license',
+  'my_number_card',
+  'passport',
+  'residence_card',
+  'health_insurance',
+] as const
+export type IdDocumentType = (typeof ID_DOCUMENT_TYPES)[number]
+export const ID_DOCUMENT_LABELS: Record<IdDocumentType, string> = {
+  drivers_license: '運転免許証',
+  my_number_card: 'マイナンバーカード',
+  passport: '旅券（パスポート）',
+  residence_card: '在留カード',
+  health_insurance: '健康保険証＋補助書類',
+}
+export const SECOND_DOCUMENT_TYPES = ['resident_record', 'utility_receipt', 'pension_book', 'tax_certificate'] as const
+export type SecondDocumentType = (typeof SECOND_DOCUMENT_TYPES)[number]
+export const SECOND_DOCUMENT_LABELS: Record<SecondDocumentType, string> = {
+  resident_record: '住民票の写し',
+  utility_receipt: '公共料金の領収書',
+  pension_book: '年金手帳',
+  tax_certificate: '納税証明書',
+}
+
+export const accountSchema = z.object({
+  branchCode: digits('店番', 3),
+  type: z.enum(ACCOUNT_TYPES, { error: '預金種目を選択してください' }),
+  number: digits('口座番号', 7),
+})
+
+export const identityCheckSchema = z
+  .object({
+    documentType: z.enum(ID_DOCUMENT_TYPES, { error: '本人確認書類を選択してください' }),
+    secondDocumentType: z.enum(SECOND_DOCUMENT_TYPES, { error: '補助書類を選択してください' }).nullable().optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.documentType === 'health_insurance' && !v.secondDocumentType) {
+      ctx.addIssue({ code: 'custom', path: ['secondDocumentType'], message: '健康保険証の場合は補助書類を選択してください' })
+    }
+  })
+
+export const postalCodeSchema = z
+  .string({ error: '郵便番号を入力してください' })
+  .transform((s) => {
+    const n = normalizeHyphenated(s).replace(/^〒/, '')
+    return /^\d{7}$/.test(n) ? `${n.slice(0, 3)}-${n.slice(3)}` : n
+  })
+  .pipe(z.string().regex(/^\d{3}-\d{4}$/, { error: '郵便番号は「123-4567」の形で入力してください' }))
+
+export const phoneSchema = z
+  .string({ error: '電話番号を入力してください' })
+  .transform(normalizeHyphenated)
+  .pipe(
+    z
+      .string()
+      .regex(/^0[\d-]{9,12}$/, { error: '電話番号は0から始まる数字（ハイフン可）で入力してください' })
+      .refine((s) => {
+        const d = s.replace(/-/g, '').length
+        return d === 10 || d === 11
+      }, { error: '電話番号は10桁または11桁で入力してください' }),
+  )
+
+export const ibContractIdSchema = digits('IB契約者ID', 10)
+
+/** ワンタイムパスワード申込書 (新規申込): what the paper carries, as typed by the teller. No field
+ * for any of the customer's passwords or OTP codes exists, by design. */
+export const newApplicationSchema = z.object({
+  customerId: z.number().int().positive(),
+  applicationDate: ymd('お申込日'),
+  nameKanji: text('お名前', 60),
+  nameKana: kanaNameSchema,
+  birthDate: ymd('生年月日'),
+  postalCode: postalCodeSchema,
+  address: text('おところ', 200),
+  phone: phoneSchema,
+  account: accountSchema,
+  ibContractId: ibContractIdSchema,
+  identity: identityCheckSchema,
+  sealMatched: z.literal(true, { error: '届出印の照合を確認してください' }),
+  remarks: z
+    .string()
+    .transform(normalizeText)
+    .pipe(z.string().max(200, { error: '備考は200文字以内で入力してください' }))
+    .optional(),
+})
+export type NewApplicationInput = z.input<typeof newApplicationSchema>
+export type NewApplicationForm = z.output<typeof newApplicationSchema>
+
+export const customerSearchSchema = z
+  .object({
+    branchCode: z.string().optional(),
+    accountNumber: z.string().optional(),
+    kana: z.string().optional(),
+    ibContractId: z.string().optional(),
+  })
+  .transform((v) => ({
+    branchCode: v.branchCode ? normalizeDigits(v.branchCode) : '',
+    accountNumber: v.accountNumber ? normalizeDigits(v.accountNumber) : '',
+    kana: v.kana ? normalizeKana(v.kana).replace(/\u3000/g, '') : '',
+    ibContractId: v.ibContractId ? normalizeDigits(v.ibContractId) : '',
+  }))
+  .superRefine((v, ctx) => {
+    if (!v.accountNumber && !v.kana && !v.ibContractId) {
+      ctx.addIssue({ code: 'custom', path: ['kana'], message: '口座番号・カナ氏名・IB契約者IDのいずれかを入力してください' })
+      return
+    }
+    if (v.branchCode && !/^\d{3}$/.test(v.branchCode))
+      ctx.addIssue({ code: 'custom', path: ['branchCode'], message: '店番は数字3桁で入力してください' })
+    if (v.accountNumber && !/^\d{1,7}$/.test(v.accountNumber))
+      ctx.addIssue({ code: 'custom', path: ['accountNumber'], message: '口座番号は数字7桁以内で入力してください' })
+    if (v.accountNumber && !v.branchCode)
+      ctx.addIssue({ code: 'custom', path: ['branchCode'], message: '口座番号で探すときは店番も入力してください' })
+    if (v.kana && !isKatakanaName(v.kana))
+      ctx.addIssue({ code: 'custom', path: ['kana'], message: 'カナ氏名はカナで入力してください' })
+    if (v.ibContractId && !/^\d{1,10}$/.test(v.ibContractId))
+      ctx.addIssue({ code: 'custom', path: ['ibContractId'], message: 'IB契約者IDは数字で入力してください' })
+  })
+
+export const STAFF_ROLES = ['teller', 'supervisor', 'admin'] as const
+export type StaffRole = (typeof STAFF_ROLES)[number]
+export const ROLE_LABELS: Record<StaffRole, string> = { teller: '担当者', supervisor: '役席', admin: '管理者' }
+
+export const loginIdSchema = z
+  .string({ error: '職員IDを入力してください' })
+  .transform((s) => s.normalize('NFKC').trim())
+  .pipe(z.string().regex(/^[A-Za-z0-9._-]{3,32}$/, { error: '職員IDは半角英数字3〜32文字で入力してください' }))
+
+export const newPasswordSchema = z
+  .string({ error: 'パスワードを入力してください' })
+  .min(10, { error: 'パスワードは10文字以上にしてください' })
+  .max(128, { error: 'パスワードは128文字以内にしてください' })
+  .refine((s) => /[A-Za-z]/.test(s) && /\d/.test(s), { error: 'パスワードには英字と数字を両方含めてください' })
+
+export const loginSchema = z.object({
+  loginId: loginIdSchema,
+  password: z.string({ error: 'パスワードを入力してください' }).min(1, { error: 'パスワードを入力してください' }).max(128),
+})
+
+export const staffCreateSchema = z.object({
+  loginId: loginIdSchema,
+  name: text('氏名', 40),
+  role: z.enum(STAFF_ROLES, { error: '役割を選択してください' }),
+  password: newPasswordSchema,
+})
+
+export const setupFirstAdminSchema = z.object({
+  branchCode: digits('店番', 3),
+  branchName: text('店名', 40),
+  loginId: loginIdSchema,
+  name: text('氏名', 40),
+  password: newPasswordSchema,
+})
+
+export const idSchema = z.number({ error: 'IDが不正です' }).int().positive()
+
+/** Map zod issues to field path -> first Japanese message ('account.number' style paths). */
+export function fieldErrors(error: z.ZodError): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const issue of error.issues) {
+    const key = issue.path.map(String).join('.') || '_'
+    if (!(key in out)) out[key] = issue.message
+  }
+  return out
+}

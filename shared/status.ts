@@ -1,0 +1,85 @@
+// OTP registration status (登録状況) and the paper requests (依頼種別) that move it.
+// This table is the single source both the UI (to offer only allowed requests) and the
+// main-process services (to refuse the others) read. Tests write the expected transitions
+// out by hand instead of reading this table.
+
+export const OTP_STATUSES = [
+  'unregistered', // 未登録
+  'awaiting_issue', // 発行待ち (取扱開始)
+  'token_issued', // トークン発行済
+  'in_use', // サービス利用中
+  'blocked', // 閉塞
+  'suspended', // 利用停止
+  'issuance_restricted', // 発行規制
+  'cancelled', // 解除済
+] as const
+export type OtpStatus = (typeof OTP_STATUSES)[number]
+
+export const STATUS_LABELS: Record<OtpStatus, string> = {
+  unregistered: '未登録',
+  awaiting_issue: '発行待ち',
+  token_issued: 'トークン発行済',
+  in_use: 'サービス利用中',
+  blocked: '閉塞',
+  suspended: '利用停止',
+  issuance_restricted: '発行規制',
+  cancelled: '解除済',
+}
+
+export const REQUEST_KINDS = [
+  'new_application', // 新規申込 (ワンタイムパスワード申込書)
+  'suspension', // 利用停止
+  'resumption', // 利用再開 / トークン再発行
+  'cancellation', // ご利用解除
+  'unlock', // 閉塞解除
+  'restriction_release', // 発行規制解除
+] as const
+export type RequestKind = (typeof REQUEST_KINDS)[number]
+
+export const REQUEST_KIND_LABELS: Record<RequestKind, string> = {
+  new_application: '新規申込',
+  suspension: '利用停止',
+  resumption: '利用再開／トークン再発行',
+  cancellation: 'ご利用解除',
+  unlock: '閉塞解除',
+  restriction_release: '発行規制解除',
+}
+
+/** Request kinds whose forms exist in this version of the app. The others follow in later issues. */
+export const IMPLEMENTED_REQUEST_KINDS: readonly RequestKind[] = ['new_application']
+
+const REGISTERED: OtpStatus[] = [
+  'awaiting_issue',
+  'token_issued',
+  'in_use',
+  'blocked',
+  'suspended',
+  'issuance_restricted',
+]
+
+/** From which statuses a request may be received, and the status it leads to once approved. */
+export const REQUEST_TRANSITIONS: Record<RequestKind, { from: readonly OtpStatus[]; to: OtpStatus }> = {
+  new_application: { from: ['unregistered', 'cancelled'], to: 'awaiting_issue' },
+  suspension: { from: ['awaiting_issue', 'token_issued', 'in_use', 'blocked'], to: 'suspended' },
+  resumption: { from: ['suspended'], to: 'awaiting_issue' },
+  cancellation: { from: REGISTERED, to: 'cancelled' },
+  unlock: { from: ['blocked'], to: 'in_use' },
+  restriction_release: { from: ['issuance_restricted'], to: 'awaiting_issue' },
+}
+
+export const REQUEST_STATES = ['pending_review', 'approved', 'returned', 'withdrawn'] as const
+export type RequestState = (typeof REQUEST_STATES)[number]
+export const REQUEST_STATE_LABELS: Record<RequestState, string> = {
+  pending_review: '検印待ち',
+  approved: '承認',
+  returned: '差戻し',
+  withdrawn: '取消',
+}
+
+export function allowedRequestKinds(status: OtpStatus): RequestKind[] {
+  return REQUEST_KINDS.filter((k) => REQUEST_TRANSITIONS[k].from.includes(status))
+}
+
+export function isRequestAllowed(kind: RequestKind, status: OtpStatus): boolean {
+  return REQUEST_TRANSITIONS[kind].from.includes(status)
+}

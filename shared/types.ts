@@ -1,0 +1,108 @@
+// Data that crosses the IPC boundary. Plain JSON: instants are ISO-8601 UTC strings, business
+// dates 'YYYY-MM-DD' (Japan time).
+import type { AccountType, IdDocumentType, NewApplicationForm, SecondDocumentType, StaffRole } from './schemas'
+import type { OtpStatus, RequestKind, RequestState } from './status'
+
+export interface SessionUser {
+  staffId: number
+  loginId: string
+  name: string
+  role: StaffRole
+  branchCode: string
+  branchName: string
+}
+
+export interface SystemInfo {
+  appName: string
+  version: string
+  demo: boolean
+  transport: 'ipc' | 'http-bridge'
+  schemaVersion: number
+}
+
+export interface AuthState {
+  needsSetup: boolean
+  user: SessionUser | null
+}
+
+export interface StaffSummary {
+  id: number
+  loginId: string
+  name: string
+  role: StaffRole
+  active: boolean
+  locked: boolean
+  failedAttempts: number
+  lastLoginAt: string | null
+}
+
+export interface CustomerSummary {
+  id: number
+  nameKanji: string
+  nameKana: string
+  branchCode: string
+  accountType: AccountType
+  accountNumber: string
+  ibContractId: string
+  otpStatus: OtpStatus
+}
+
+export interface CustomerDetail extends CustomerSummary {
+  birthDate: string
+  postalCode: string
+  address: string
+  phone: string
+  wrongEntryCount: number
+  statusChangedAt: string
+  cancelledOn: string | null
+  version: number
+  history: HistoryEntry[]
+  requests: RequestSummary[]
+  /** Request kinds the current status allows and this version can register. */
+  allowedRequests: RequestKind[]
+}
+
+export interface HistoryEntry {
+  id: number
+  at: string
+  kind: 'request_received' | 'request_approved' | 'event'
+  requestId: number | null
+  receiptNo: string | null
+  requestKind: RequestKind | null
+  fromStatus: OtpStatus | null
+  toStatus: OtpStatus | null
+  actorName: string
+  note: string | null
+}
+
+export interface RequestSummary {
+  id: number
+  receiptNo: string
+  kind: RequestKind
+  state: RequestState
+  customerId: number
+  customerName: string
+  customerKana: string
+  receivedAt: string
+  receivedByName: string
+  reviewedAt: string | null
+  reviewedByName: string | null
+  version: number
+}
+
+export interface RequestDetail extends RequestSummary {
+  statusAtReceipt: OtpStatus
+  resultStatus: OtpStatus
+  form: NewApplicationForm
+  identity: { documentType: IdDocumentType; secondDocumentType: SecondDocumentType | null; checkedByName: string }
+  sealMatched: boolean
+  receivedByStaffId: number
+}
+
+export interface PrintedForm {
+  fileName: string
+  /** The PDF, base64: the renderer shows or downloads it; it never chooses a path. */
+  pdfBase64: string
+  sha256: string
+  reprint: boolean
+}
