@@ -42,7 +42,7 @@ const def =
     d
 
 const empty = z.strictObject({})
-const byId = (key: string) => z.strictObject({ [key]: idSchema })
+const byId = <K extends string>(key: K) => z.strictObject({ [key]: idSchema } as Record<K, typeof idSchema>)
 const COUNTER = ['teller', 'supervisor'] as const
 
 export const contract = {

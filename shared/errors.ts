@@ -25,6 +25,7 @@ export const ERROR_MESSAGES = {
   ACCOUNT_MISMATCH: '申込書の代表口座がお客さまの口座と一致しません。',
   SEAL_NOT_MATCHED: '届出印の照合が済んでいない依頼は受け付けられません。',
   DATABASE_TOO_NEW: 'データベースがこのアプリより新しい版で作成されています。アプリを更新してください。',
+  DEMO_ON_REAL_LEDGER: 'このデータベースは本番用です。デモデータは読み込めません。',
   INTERNAL: '処理中にエラーが発生しました。システム管理者に連絡してください。',
 } as const
 

@@ -1,0 +1,33 @@
+// `npm run preview:browser`: the real renderer and the real services, in a browser, on 127.0.0.1.
+// Flags: --data-dir=PATH (default .data/preview), --port=N (default random), --demo=false for an
+// empty production-style ledger (first-administrator setup).
+import path from 'node:path'
+import { openApp } from '../main/ledger'
+import { startBridge } from './server'
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2)
+  const arg = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.split('=').slice(1).join('=')
+  const root = path.resolve(__dirname, '../..')
+  const dataDir = path.resolve(arg('data-dir') ?? process.env.OTP_DATA_DIR ?? path.join(root, '.data', 'preview'))
+  const demo = arg('demo') !== 'false'
+  const ctx = await openApp({ dataDir, demo, transport: 'http-bridge', version: process.env.npm_package_version ?? 'dev' })
+  const bridge = await startBridge(ctx, {
+    rendererDir: path.join(root, 'out', 'renderer'),
+    port: arg('port') ? Number(arg('port')) : undefined,
+  })
+  console.log(`窓口OTP事務 browser preview: ${bridge.url}`)
+  console.log(`ledger: ${path.join(dataDir, 'ledger.sqlite')}${ctx.demo ? ' (demo)' : ''}`)
+  const stop = async () => {
+    await bridge.close()
+    ctx.sqlite.close()
+    process.exit(0)
+  }
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err)
+  process.exit(1)
+})

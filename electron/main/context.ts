@@ -1,0 +1,29 @@
+// Everything a service needs, built once at start (by the Electron main process or by the
+// browser-preview bridge) and passed explicitly: no module-level singletons, so tests can build
+// as many independent contexts as they like on temporary ledgers.
+import { EventEmitter } from 'node:events'
+import type { Logger } from 'pino'
+import type { Db, Sqlite } from '../../db/open'
+import type { LedgerChangedEvent } from '../../shared/operations'
+import type { SessionStore } from './session'
+
+export type Clock = () => Date
+
+export interface AppContext {
+  sqlite: Sqlite
+  db: Db
+  clock: Clock
+  dataDir: string
+  demo: boolean
+  transport: 'ipc' | 'http-bridge'
+  logger: Logger
+  sessions: SessionStore
+  events: LedgerEvents
+  version: string
+}
+
+export class LedgerEvents extends EventEmitter<{ changed: [LedgerChangedEvent] }> {
+  emitChanged(e: LedgerChangedEvent): void {
+    this.emit('changed', e)
+  }
+}

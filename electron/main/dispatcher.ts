@@ -1,0 +1,105 @@
+// The dispatcher: a plain function of (operation, payload, session key). Electron's ipcMain and
+// the browser preview's HTTP bridge are two thin transports over it, and tests call it directly.
+// Order: known operation -> caller from the main-side session -> role -> payload schema -> service.
+import { contract, type OpOutput, type OpParsed } from '../../shared/contract'
+import { AppError, type Result } from '../../shared/errors'
+import { isOperationName, type OperationName } from '../../shared/operations'
+import { fieldErrors } from '../../shared/schemas'
+import { LATEST_SCHEMA_VERSION } from '../../db/migrations'
+import { writeAudit } from './audit'
+import type { AppContext } from './context'
+import { authState, login, logout, setupFirstAdmin } from './services/auth'
+import { isAudited, type Caller } from './services/caller'
+import { getCustomer, searchCustomers } from './services/customers'
+import { printCustomerReceipt } from './services/forms'
+import { approveRequest, getRequest, pendingReview, receiveNewApplication } from './services/requests'
+import { createStaff, listStaff, unlockStaff } from './services/staff'
+
+type Handler<K extends OperationName> = (ctx: AppContext, input: OpParsed<K>, caller: Caller) => OpOutput<K> | Promise<OpOutput<K>>
+
+const handlers: { [K in OperationName]: Handler<K> } = {
+  'system.info': (ctx) => ({
+    appName: '窓口OTP事務',
+    version: ctx.version,
+    demo: ctx.demo,
+    transport: ctx.transport,
+    schemaVersion: LATEST_SCHEMA_VERSION,
+  }),
+  'auth.state': (ctx, _i, caller) => authState(ctx, caller),
+  'auth.setupFirstAdmin': setupFirstAdmin,
+  'auth.login': login,
+  'auth.logout': (ctx, _i, caller) => logout(ctx, caller),
+  'staff.list': (ctx) => listStaff(ctx),
+  'staff.create': createStaff,
+  'staff.unlock': unlockStaff,
+  'customers.search': (ctx, input) => searchCustomers(ctx, input),
+  'customers.get': (ctx, input) => getCustomer(ctx, input),
+  'requests.receiveNewApplication': receiveNewApplication,
+  'requests.get': (ctx, input) => getRequest(ctx, input),
+  'requests.pendingReview': (ctx) => pendingReview(ctx),
+  'requests.approve': approveRequest,
+  'forms.customerReceipt': printCustomerReceipt,
+}
+
+function fail(error: AppError): Result<never> {
+  return { ok: false, error: error.toPayload() }
+}
+
+export async function dispatch(ctx: AppContext, op: unknown, payload: unknown, sessionKey: string): Promise<Result<unknown>> {
+  if (!isOperationName(op)) {
+    ctx.logger.warn({ code: 'UNKNOWN_OPERATION', op: String(op).slice(0, 100), sessionKey }, 'refused unknown operation')
+    return fail(new AppError('UNKNOWN_OPERATION'))
+  }
+  const def = contract[op]
+  const user = ctx.sessions.get(sessionKey)
+  const caller: Caller = { sessionKey, user }
+
+  if (def.access !== 'public') {
+    if (!user) {
+      ctx.logger.info({ code: 'NOT_AUTHENTICATED', op, sessionKey }, 'refused: no session')
+      return fail(new AppError('NOT_AUTHENTICATED'))
+    }
+    if (def.access !== 'any-user' && !def.access.includes(user.role)) {
+      writeAudit(ctx.db, {
+        at: ctx.clock().toISOString(),
+        actorId: user.staffId,
+        actorLoginId: user.loginId,
+        action: op,
+        outcome: 'refused',
+        detail: { reason: 'FORBIDDEN_ROLE', role: user.role },
+      })
+      ctx.logger.warn({ code: 'FORBIDDEN_ROLE', op, staffId: user.staffId, role: user.role }, 'refused: role')
+      return fail(new AppError('FORBIDDEN_ROLE'))
+    }
+  }
+
+  const parsed = def.input.safeParse(payload ?? {})
+  if (!parsed.success) {
+    const fields = fieldErrors(parsed.error)
+    ctx.logger.info({ code: 'VALIDATION_FAILED', op, fields: Object.keys(fields) }, 'refused: payload')
+    return fail(new AppError('VALIDATION_FAILED', undefined, fields))
+  }
+
+  try {
+    const handler = handlers[op] as Handler<typeof op>
+    const value = await handler(ctx, parsed.data as never, caller)
+    return { ok: true, value }
+  } catch (err) {
+    if (err instanceof AppError) {
+      ctx.logger.info({ code: err.code, op, staffId: user?.staffId }, 'refused by service')
+      if (def.kind === 'command' && user && !isAudited(err) && err.code !== 'VALIDATION_FAILED') {
+        writeAudit(ctx.db, {
+          at: ctx.clock().toISOString(),
+          actorId: user.staffId,
+          actorLoginId: user.loginId,
+          action: op,
+          outcome: 'refused',
+          detail: { reason: err.code },
+        })
+      }
+      return fail(err)
+    }
+    ctx.logger.error({ code: 'INTERNAL', op, err }, 'operation failed')
+    return fail(new AppError('INTERNAL'))
+  }
+}

@@ -1,0 +1,121 @@
+// The Electron main process: opens and migrates the ledger before the first window, registers
+// exactly the contract's operations on IPC, and locks the windows down (context isolation,
+// sandbox, no Node in the page, CSP, no navigation, no new windows, no permissions).
+import path from 'node:path'
+import { app, BrowserWindow, dialog, ipcMain, session, type WebContents } from 'electron'
+import { AppError } from '../../shared/errors'
+import { EVENT_CHANNEL, OPERATION_NAMES, channelOf } from '../../shared/operations'
+import { parseLaunchOptions } from './args'
+import type { AppContext } from './context'
+import { dispatch } from './dispatcher'
+import { openApp } from './ledger'
+import { electronNativeBinding } from './native'
+
+const rendererUrl = process.env.ELECTRON_RENDERER_URL // set by `electron-vite dev` only
+const rendererFile = path.join(__dirname, '../renderer/index.html')
+
+function isOwnPage(url: string): boolean {
+  if (rendererUrl) return url.startsWith(rendererUrl)
+  return url.startsWith('file://') && decodeURIComponent(new URL(url).pathname).endsWith('/renderer/index.html')
+}
+
+function sessionKeyOf(wc: WebContents): string {
+  return `wc:${wc.id}`
+}
+
+function registerIpc(ctx: AppContext): void {
+  for (const op of OPERATION_NAMES) {
+    ipcMain.handle(channelOf(op), async (event, payload: unknown) => {
+      // Only our own page may call: a frame that navigated elsewhere (it cannot, but still) is refused.
+      if (!event.senderFrame || !isOwnPage(event.senderFrame.url)) {
+        ctx.logger.warn({ code: 'FOREIGN_SENDER', op, url: event.senderFrame?.url }, 'refused IPC from foreign frame')
+        return { ok: false, error: new AppError('FORBIDDEN_ROLE').toPayload() }
+      }
+      return dispatch(ctx, op, payload, sessionKeyOf(event.sender))
+    })
+  }
+  ctx.events.on('changed', (e) => {
+    for (const w of BrowserWindow.getAllWindows()) if (!w.isDestroyed()) w.webContents.send(EVENT_CHANNEL, e)
+  })
+}
+
+function lockDown(ctx: AppContext): void {
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => {
+    ctx.logger.warn({ permission }, 'permission request denied')
+    callback(false)
+  })
+  session.defaultSession.setPermissionCheckHandler(() => false)
+  app.on('web-contents-created', (_e, contents) => {
+    contents.on('will-navigate', (e, url) => {
+      if (!isOwnPage(url)) e.preventDefault()
+    })
+    contents.on('will-redirect', (e) => e.preventDefault())
+    contents.on('will-attach-webview', (e) => e.preventDefault())
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }))
+    contents.on('destroyed', () => ctx.sessions.delete(`wc:${contents.id}`))
+  })
+}
+
+function createWindow(ctx: AppContext): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 860,
+    minWidth: 1024,
+    minHeight: 700,
+    title: ctx.demo ? '窓口OTP事務（デモ）' : '窓口OTP事務',
+    show: false,
+    webPreferences: {
+      preload: path.join(__dirname, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      spellcheck: false,
+    },
+  })
+  win.once('ready-to-show', () => win.show())
+  if (rendererUrl) void win.loadURL(rendererUrl)
+  else void win.loadFile(rendererFile)
+  return win
+}
+
+async function main(): Promise<void> {
+  await app.whenReady()
+  const launch = parseLaunchOptions(process.argv, process.env, app.getPath('userData'))
+  let ctx: AppContext
+  try {
+    ctx = await openApp({
+      ...launch,
+      transport: 'ipc',
+      version: app.getVersion(),
+      nativeBinding: electronNativeBinding(app.getAppPath(), app.isPackaged, process.versions.electron),
+    })
+  } catch (err) {
+    const message =
+      err instanceof AppError
+        ? err.message
+        : `台帳（${launch.dataDir}）を開けませんでした。\n${String((err as Error)?.message ?? err)}\n\n` +
+          '開発環境では `npm run electron:native` で Electron 用の better-sqlite3 を用意してください。'
+    dialog.showErrorBox('窓口OTP事務を起動できません', message)
+    app.exit(1)
+    return
+  }
+  lockDown(ctx)
+  registerIpc(ctx)
+  createWindow(ctx)
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow(ctx)
+  })
+  app.on('window-all-closed', () => app.quit())
+  app.on('will-quit', () => {
+    try {
+      ctx.sqlite.pragma('wal_checkpoint(TRUNCATE)')
+      ctx.sqlite.close()
+    } catch (err) {
+      ctx.logger.error({ err }, 'closing the ledger failed')
+    }
+  })
+}
+
+void main()

@@ -1,0 +1,70 @@
+// Opening the app's ledger at start: create the data folder, open the SQLite file, run the
+// numbered migrations (backup first, newer-than-app refused), and for a demo ledger load the demo
+// data once. Shared by the Electron main process and the browser-preview bridge.
+import fs from 'node:fs'
+import path from 'node:path'
+import { eq } from 'drizzle-orm'
+import type { Logger } from 'pino'
+import { openSqlite, wrapDrizzle } from '../../db/open'
+import { migrate } from '../../db/migrate'
+import { settings } from '../../db/schema'
+import { DEMO_PASSWORD, seedDemo } from '../../db/seed'
+import { AppError } from '../../shared/errors'
+import { LedgerEvents, type AppContext, type Clock } from './context'
+import { createLogger } from './logger'
+import { hashPassword } from './passwords'
+import { SessionStore } from './session'
+
+export const LEDGER_FILE = 'ledger.sqlite'
+
+export interface OpenAppOptions {
+  dataDir: string
+  demo: boolean
+  transport: AppContext['transport']
+  version: string
+  nativeBinding?: string
+  clock?: Clock
+  logger?: Logger
+}
+
+export async function openApp(opts: OpenAppOptions): Promise<AppContext> {
+  fs.mkdirSync(opts.dataDir, { recursive: true })
+  const logger = opts.logger ?? createLogger(opts.dataDir)
+  const clock = opts.clock ?? (() => new Date())
+  const file = path.join(opts.dataDir, LEDGER_FILE)
+  const sqlite = openSqlite(file, { nativeBinding: opts.nativeBinding })
+  try {
+    const report = migrate(sqlite, { backupDir: path.join(opts.dataDir, 'backups'), now: clock })
+    if (report.from !== report.to) logger.info({ ...report, file }, 'ledger migrated')
+    const db = wrapDrizzle(sqlite)
+
+    const kind = db.select().from(settings).where(eq(settings.key, 'ledger_kind')).get()?.value
+    if (!kind) {
+      // A fresh ledger: its kind is fixed now, and demo data goes only into a demo ledger.
+      const passwordHash = opts.demo ? await hashPassword(DEMO_PASSWORD) : null
+      db.transaction((tx) => {
+        tx.insert(settings).values({ key: 'ledger_kind', value: opts.demo ? 'demo' : 'production' }).run()
+        if (passwordHash) seedDemo(tx as never, { passwordHash, now: clock() })
+      })
+      logger.info({ file, demo: opts.demo }, 'ledger created')
+    } else if (opts.demo && kind !== 'demo') {
+      throw new AppError('DEMO_ON_REAL_LEDGER')
+    }
+    const demo = (kind ?? (opts.demo ? 'demo' : 'production')) === 'demo'
+    return {
+      sqlite,
+      db,
+      clock,
+      dataDir: opts.dataDir,
+      demo,
+      transport: opts.transport,
+      logger,
+      sessions: new SessionStore(() => clock().getTime()),
+      events: new LedgerEvents(),
+      version: opts.version,
+    }
+  } catch (err) {
+    sqlite.close()
+    throw err
+  }
+}

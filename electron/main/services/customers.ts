@@ -1,0 +1,116 @@
+// Finding a customer at the counter, and the customer screen: status, history, requests.
+import { and, asc, desc, eq, like, type SQL } from 'drizzle-orm'
+import { alias } from 'drizzle-orm/sqlite-core'
+import { customers, otpHistory, otpRequests, staff } from '../../../db/schema'
+import { AppError } from '../../../shared/errors'
+import type { OpParsed } from '../../../shared/contract'
+import { IMPLEMENTED_REQUEST_KINDS, allowedRequestKinds } from '../../../shared/status'
+import type { CustomerDetail, CustomerSummary, HistoryEntry, RequestSummary } from '../../../shared/types'
+import type { AppContext } from '../context'
+
+const SEARCH_LIMIT = 100
+
+const summaryColumns = {
+  id: customers.id,
+  nameKanji: customers.nameKanji,
+  nameKana: customers.nameKana,
+  branchCode: customers.accountBranchCode,
+  accountType: customers.accountType,
+  accountNumber: customers.accountNumber,
+  ibContractId: customers.ibContractId,
+  otpStatus: customers.otpStatus,
+}
+
+/** LIKE with the user's text taken literally. */
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => '\\' + c)
+}
+
+export function searchCustomers(ctx: AppContext, q: OpParsed<'customers.search'>): CustomerSummary[] {
+  const where: SQL[] = []
+  if (q.branchCode) where.push(eq(customers.accountBranchCode, q.branchCode))
+  if (q.accountNumber) where.push(eq(customers.accountNumber, q.accountNumber.padStart(7, '0')))
+  if (q.kana) where.push(like(customers.kanaKey, `${escapeLike(q.kana)}%`))
+  if (q.ibContractId) where.push(eq(customers.ibContractId, q.ibContractId))
+  return ctx.db
+    .select(summaryColumns)
+    .from(customers)
+    .where(and(...where))
+    .orderBy(asc(customers.kanaKey), asc(customers.id))
+    .limit(SEARCH_LIMIT)
+    .all()
+}
+
+const receiver = alias(staff, 'receiver')
+const reviewer = alias(staff, 'reviewer')
+
+export function requestSummaries(ctx: AppContext, where: SQL, order: 'oldest' | 'newest'): RequestSummary[] {
+  return ctx.db
+    .select({
+      id: otpRequests.id,
+      receiptNo: otpRequests.receiptNo,
+      kind: otpRequests.kind,
+      state: otpRequests.state,
+      customerId: otpRequests.customerId,
+      customerName: customers.nameKanji,
+      customerKana: customers.nameKana,
+      receivedAt: otpRequests.receivedAt,
+      receivedByName: receiver.name,
+      reviewedAt: otpRequests.reviewedAt,
+      reviewedByName: reviewer.name,
+      version: otpRequests.version,
+    })
+    .from(otpRequests)
+    .innerJoin(customers, eq(customers.id, otpRequests.customerId))
+    .innerJoin(receiver, eq(receiver.id, otpRequests.receivedBy))
+    .leftJoin(reviewer, eq(reviewer.id, otpRequests.reviewedBy))
+    .where(where)
+    .orderBy(order === 'oldest' ? asc(otpRequests.receivedAt) : desc(otpRequests.receivedAt), asc(otpRequests.id))
+    .all()
+}
+
+export function getCustomer(ctx: AppContext, input: OpParsed<'customers.get'>): CustomerDetail {
+  const c = ctx.db.select().from(customers).where(eq(customers.id, input.customerId)).get()
+  if (!c) throw new AppError('CUSTOMER_NOT_FOUND')
+  const history: HistoryEntry[] = ctx.db
+    .select({
+      id: otpHistory.id,
+      at: otpHistory.at,
+      kind: otpHistory.kind,
+      requestId: otpHistory.requestId,
+      receiptNo: otpRequests.receiptNo,
+      requestKind: otpRequests.kind,
+      fromStatus: otpHistory.fromStatus,
+      toStatus: otpHistory.toStatus,
+      actorName: staff.name,
+      note: otpHistory.note,
+    })
+    .from(otpHistory)
+    .leftJoin(otpRequests, eq(otpRequests.id, otpHistory.requestId))
+    .leftJoin(staff, eq(staff.id, otpHistory.actorId))
+    .where(eq(otpHistory.customerId, c.id))
+    .orderBy(desc(otpHistory.at), desc(otpHistory.id))
+    .all()
+    .map((h) => ({ ...h, actorName: h.actorName ?? 'センター' }))
+  return {
+    id: c.id,
+    nameKanji: c.nameKanji,
+    nameKana: c.nameKana,
+    branchCode: c.accountBranchCode,
+    accountType: c.accountType,
+    accountNumber: c.accountNumber,
+    ibContractId: c.ibContractId,
+    otpStatus: c.otpStatus,
+    birthDate: c.birthDate,
+    postalCode: c.postalCode,
+    address: c.address,
+    phone: c.phone,
+    wrongEntryCount: c.wrongEntryCount,
+    statusChangedAt: c.statusChangedAt,
+    cancelledOn: c.cancelledOn,
+    version: c.version,
+    history,
+    requests: requestSummaries(ctx, eq(otpRequests.customerId, c.id), 'newest'),
+    allowedRequests: allowedRequestKinds(c.otpStatus).filter((k) => IMPLEMENTED_REQUEST_KINDS.includes(k)),
+  }
+}

@@ -1,0 +1,41 @@
+// Who is calling. The identity lives here, on the main side, keyed by the transport's connection
+// (an Electron webContents, or a browser tab of the preview); it never comes from a payload.
+import type { SessionUser } from '../../shared/types'
+
+/** A counter terminal left alone this long needs a new login. */
+export const SESSION_IDLE_MS = 30 * 60 * 1000
+
+interface Entry {
+  user: SessionUser
+  lastSeen: number
+}
+
+export class SessionStore {
+  private readonly entries = new Map<string, Entry>()
+  constructor(private readonly now: () => number = Date.now) {}
+
+  get(key: string): SessionUser | null {
+    const e = this.entries.get(key)
+    if (!e) return null
+    const t = this.now()
+    if (t - e.lastSeen > SESSION_IDLE_MS) {
+      this.entries.delete(key)
+      return null
+    }
+    e.lastSeen = t
+    return e.user
+  }
+
+  set(key: string, user: SessionUser): void {
+    this.entries.set(key, { user, lastSeen: this.now() })
+  }
+
+  delete(key: string): void {
+    this.entries.delete(key)
+  }
+
+  /** Ends every session of a staff member (account locked or deactivated). */
+  deleteStaff(staffId: number): void {
+    for (const [k, e] of this.entries) if (e.user.staffId === staffId) this.entries.delete(k)
+  }
+}

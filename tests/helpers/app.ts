@@ -1,0 +1,77 @@
+// A real app context on a real SQLite file in a fresh temporary folder, with a controllable clock.
+// Tests call the same dispatcher the IPC handler and the HTTP bridge call.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { openApp } from '../../electron/main/ledger'
+import { dispatch } from '../../electron/main/dispatcher'
+import type { AppContext } from '../../electron/main/context'
+import type { OpInput, OpOutput } from '../../shared/contract'
+import type { ErrorPayload, Result } from '../../shared/errors'
+import type { OperationName } from '../../shared/operations'
+import { DEMO_PASSWORD } from '../../db/seed'
+
+export interface TestApp {
+  ctx: AppContext
+  dir: string
+  clock: { now: Date }
+  /** Call an operation as the session `key` and return the envelope. */
+  raw(op: string, payload: unknown, key?: string): Promise<Result<unknown>>
+  /** Call an operation and return its value, failing the test on an error envelope. */
+  ok<K extends OperationName>(op: K, input: OpInput<K>, key?: string): Promise<OpOutput<K>>
+  /** Call an operation that must fail; returns the error. */
+  err(op: string, payload: unknown, key?: string): Promise<ErrorPayload>
+  loginAs(loginId: string, key?: string): Promise<void>
+  close(): void
+}
+
+export function tempDir(prefix = 'otp-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+}
+
+export async function createTestApp(opts: { demo?: boolean; now?: Date; dir?: string } = {}): Promise<TestApp> {
+  const dir = opts.dir ?? tempDir()
+  const clock = { now: opts.now ?? new Date('2026-11-21T01:00:00Z') } // 10:00 in Japan
+  const ctx = await openApp({
+    dataDir: dir,
+    demo: opts.demo ?? true,
+    transport: 'ipc',
+    version: 'test',
+    clock: () => clock.now,
+  })
+  const raw = (op: string, payload: unknown, key = 'default') => dispatch(ctx, op, payload, key)
+  const app: TestApp = {
+    ctx,
+    dir,
+    clock,
+    raw,
+    async ok(op, input, key) {
+      const r = await raw(op, input, key)
+      if (!r.ok) throw new Error(`${op} failed: ${r.error.code} ${r.error.message} ${JSON.stringify(r.error.fields ?? {})}`)
+      return r.value as never
+    },
+    async err(op, payload, key) {
+      const r = await raw(op, payload, key)
+      if (r.ok) throw new Error(`${op} unexpectedly succeeded`)
+      return r.error
+    },
+    async loginAs(loginId, key = 'default') {
+      await app.ok('auth.login', { loginId, password: DEMO_PASSWORD }, key)
+    },
+    close() {
+      ctx.sqlite.close()
+    },
+  }
+  return app
+}
+
+/** Every row of every business table, to assert that a refused call changed nothing. The audit
+ * log is left out: refusals are audited on purpose. */
+export function snapshotLedger(ctx: AppContext): string {
+  const tables = ['branches', 'staff', 'customers', 'otp_requests', 'otp_history', 'receipt_counters', 'printed_forms', 'settings']
+  return JSON.stringify(tables.map((t) => ctx.sqlite.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all()))
+}
+
+export function auditRows(ctx: AppContext): Array<{ action: string; outcome: string; actor_login_id: string | null; detail_json: string | null }> {
+  return ctx.sqlite.prepare('SELECT * FROM audit_log ORDER BY id').all() as never
+}

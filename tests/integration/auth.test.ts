@@ -1,0 +1,114 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { createTestApp, auditRows, type TestApp } from '../helpers/app'
+import { DEMO_PASSWORD } from '../../db/seed'
+
+let app: TestApp
+afterEach(() => app?.close())
+
+describe('staff login and lockout', () => {
+  it('logs in with the right password and keeps the identity on the main side', async () => {
+    app = await createTestApp()
+    const user = await app.ok('auth.login', { loginId: 'teller1', password: DEMO_PASSWORD }, 'w1')
+    expect(user).toMatchObject({ loginId: 'teller1', role: 'teller', branchCode: '001' })
+    expect((await app.ok('auth.state', {}, 'w1')).user?.loginId).toBe('teller1')
+    // Another window/tab has its own session.
+    expect((await app.ok('auth.state', {}, 'w2')).user).toBeNull()
+    expect(auditRows(app.ctx).at(-1)).toMatchObject({ action: 'auth.login', outcome: 'ok' })
+  })
+
+  it('five consecutive wrong passwords lock the account until an administrator unlocks it', async () => {
+    app = await createTestApp()
+    for (let i = 1; i <= 4; i++) {
+      const e = await app.err('auth.login', { loginId: 'teller1', password: 'wrong-password-1' })
+      expect(e.code).toBe('LOGIN_FAILED')
+      expect(e.message).toBe('職員IDまたはパスワードが違います。')
+    }
+    const fifth = await app.err('auth.login', { loginId: 'teller1', password: 'wrong-password-1' })
+    expect(fifth.code).toBe('ACCOUNT_LOCKED')
+    expect(fifth.message).toContain('5回続けて間違えた')
+    // Now even the right password is refused.
+    expect((await app.err('auth.login', { loginId: 'teller1', password: DEMO_PASSWORD })).code).toBe('ACCOUNT_LOCKED')
+
+    const audit = auditRows(app.ctx).filter((r) => r.actor_login_id === 'teller1')
+    expect(audit.filter((r) => r.action === 'auth.login' && r.outcome === 'refused')).toHaveLength(6)
+    expect(audit.filter((r) => r.action === 'auth.lockout')).toHaveLength(1)
+
+    // A teller cannot unlock; an administrator can.
+    await app.loginAs('teller2', 't2')
+    const staffId = (app.ctx.sqlite.prepare("SELECT id FROM staff WHERE login_id='teller1'").get() as { id: number }).id
+    expect((await app.err('staff.unlock', { staffId }, 't2')).code).toBe('FORBIDDEN_ROLE')
+    await app.loginAs('admin1', 'adm')
+    const unlocked = await app.ok('staff.unlock', { staffId }, 'adm')
+    expect(unlocked).toMatchObject({ locked: false, failedAttempts: 0 })
+    await app.loginAs('teller1')
+  })
+
+  it('a successful login resets the count of wrong passwords', async () => {
+    app = await createTestApp()
+    for (let i = 0; i < 4; i++) await app.err('auth.login', { loginId: 'super1', password: 'nope-nope-1' })
+    await app.loginAs('super1')
+    for (let i = 0; i < 4; i++) await app.err('auth.login', { loginId: 'super1', password: 'nope-nope-1' })
+    await app.loginAs('super1') // still not locked: the count started again
+  })
+
+  it('an unknown login ID gets the same answer and is audited', async () => {
+    app = await createTestApp()
+    const e = await app.err('auth.login', { loginId: 'nobody', password: 'whatever-1' })
+    expect(e.code).toBe('LOGIN_FAILED')
+    expect(auditRows(app.ctx).at(-1)).toMatchObject({ action: 'auth.login', outcome: 'refused', actor_login_id: 'nobody' })
+  })
+
+  it('logout ends the session', async () => {
+    app = await createTestApp()
+    await app.loginAs('teller1')
+    await app.ok('auth.logout', {})
+    expect((await app.err('customers.search', { kana: 'タナカ' })).code).toBe('NOT_AUTHENTICATED')
+  })
+
+  it('an idle session expires after 30 minutes', async () => {
+    app = await createTestApp()
+    await app.loginAs('teller1')
+    app.clock.now = new Date(app.clock.now.getTime() + 31 * 60 * 1000)
+    expect((await app.err('customers.search', { kana: 'タナカ' })).code).toBe('NOT_AUTHENTICATED')
+  })
+})
+
+describe('a fresh production ledger', () => {
+  it('has no staff, no demo data and no default password: it asks for the first administrator', async () => {
+    app = await createTestApp({ demo: false })
+    expect(await app.ok('auth.state', {})).toEqual({ needsSetup: true, user: null })
+    expect(app.ctx.sqlite.prepare('SELECT count(*) AS n FROM customers').get()).toEqual({ n: 0 })
+    expect((await app.err('auth.login', { loginId: 'admin1', password: DEMO_PASSWORD })).code).toBe('LOGIN_FAILED')
+    expect((await app.ok('system.info', {})).demo).toBe(false)
+
+    const weak = await app.err('auth.setupFirstAdmin', { branchCode: '101', branchName: '大町支店', loginId: 'kanri', name: '管理 太郎', password: 'short' })
+    expect(weak.code).toBe('VALIDATION_FAILED')
+    expect(weak.fields?.password).toBe('パスワードは10文字以上にしてください')
+
+    const admin = await app.ok('auth.setupFirstAdmin', {
+      branchCode: '１０１',
+      branchName: '大町支店',
+      loginId: 'kanri',
+      name: '管理 太郎',
+      password: 'first-admin-2026',
+    })
+    expect(admin).toMatchObject({ role: 'admin', branchCode: '101', branchName: '大町支店' })
+    expect((await app.ok('auth.state', {})).needsSetup).toBe(false)
+    // Only once.
+    const again = await app.err('auth.setupFirstAdmin', { branchCode: '101', branchName: 'x', loginId: 'kanri2', name: 'x', password: 'first-admin-2026' }, 'other')
+    expect(again.code).toBe('SETUP_ALREADY_DONE')
+    // The administrator creates staff.
+    const t = await app.ok('staff.create', { loginId: 'madoguchi1', name: '窓口 一郎', role: 'teller', password: 'teller-pass-2026' })
+    expect(t).toMatchObject({ role: 'teller', locked: false })
+    expect((await app.err('staff.create', { loginId: 'madoguchi1', name: '重複', role: 'teller', password: 'teller-pass-2026' })).code).toBe('LOGIN_ID_TAKEN')
+  })
+
+  it('refuses to load demo data into a production ledger', async () => {
+    app = await createTestApp({ demo: false })
+    const dir = app.dir
+    app.close()
+    const { openApp } = await import('../../electron/main/ledger')
+    await expect(openApp({ dataDir: dir, demo: true, transport: 'ipc', version: 't' })).rejects.toMatchObject({ code: 'DEMO_ON_REAL_LEDGER' })
+    app = await createTestApp({ demo: false, dir })
+  })
+})
