@@ -13,7 +13,12 @@ export function parseReceiptNo(s: string): { branchCode: string; businessDate: s
   return { branchCode: m[1]!, businessDate: `${m[2]}-${m[3]}-${m[4]}`, seq: Number(m[5]) }
 }
 
-/** On the customer's copy the account number shows only its last four digits. */
-export function maskAccountNumber(n: string): string {
-  return n.length <= 4 ? n : '*'.repeat(n.length - 4) + n.slice(-4)
+/**
+ * 口座番号 as the customer's copy shows it: only the last 4 digits, the rest as '*'
+ * ('1234567' -> '***4567'). Shorter numbers are zero-padded to 7 digits first so at least three
+ * digits are always hidden.
+ */
+export function maskAccountNumber(accountNumber: string): string {
+  const digits = accountNumber.replace(/\D/g, '').padStart(7, '0')
+  return '*'.repeat(digits.length - 4) + digits.slice(-4)
 }

@@ -78,7 +78,9 @@ describe('migrations', () => {
   it('the drizzle schema and the migrated tables agree, column by column', () => {
     const { dir, db } = fresh()
     migrate(db, { backupDir: path.join(dir, 'backups') })
-    const tables = Object.values(schema).filter((v): v is SQLiteTable => typeof v === 'object' && v !== null && Symbol.for('drizzle:IsDrizzleTable') in v)
+    const tables = (Object.values(schema) as unknown[]).filter(
+      (v): v is SQLiteTable => typeof v === 'object' && v !== null && Symbol.for('drizzle:IsDrizzleTable') in v,
+    )
     expect(tables.length).toBeGreaterThanOrEqual(9)
     for (const t of tables) {
       const cfg = getTableConfig(t)

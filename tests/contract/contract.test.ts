@@ -1,0 +1,100 @@
+// For every operation of the contract: a bad payload is refused with a validation error, a wrong
+// role is refused, a missing session is refused, an unknown operation is refused, and none of
+// them changes the ledger. The table below must name every operation: a new one without an entry
+// fails here.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { OPERATION_NAMES, type OperationName } from '../../shared/operations'
+import { contract } from '../../shared/contract'
+import { createTestApp, snapshotLedger, type TestApp } from '../helpers/app'
+
+type Who = 'teller' | 'supervisor' | 'admin'
+interface Case {
+  /** Sessions whose role may call it; 'public' needs none. */
+  allowed: Who[] | 'public' | 'any-user'
+  /** A payload the schema must refuse. */
+  bad: unknown
+  /** A role that must be refused (none for public and any-user operations). */
+  wrong?: Who
+}
+
+const CASES: Record<OperationName, Case> = {
+  'system.info': { allowed: 'public', bad: { extra: 1 } },
+  'auth.state': { allowed: 'public', bad: { user: { role: 'admin' } } },
+  'auth.setupFirstAdmin': { allowed: 'public', bad: { branchCode: 'x', loginId: '', password: '1' } },
+  'auth.login': { allowed: 'public', bad: { loginId: 'a', password: 5 } },
+  'auth.logout': { allowed: 'any-user', bad: { staffId: 1 } },
+  'staff.list': { allowed: ['admin'], bad: { all: true }, wrong: 'teller' },
+  'staff.create': { allowed: ['admin'], bad: { loginId: 'new1', name: 'x', role: 'root', password: 'short' }, wrong: 'supervisor' },
+  'staff.unlock': { allowed: ['admin'], bad: { staffId: 'one' }, wrong: 'supervisor' },
+  'customers.search': { allowed: ['teller', 'supervisor'], bad: { kana: '', accountNumber: '' }, wrong: 'admin' },
+  'customers.get': { allowed: ['teller', 'supervisor'], bad: { customerId: -1 }, wrong: 'admin' },
+  'requests.receiveNewApplication': { allowed: ['teller', 'supervisor'], bad: { customerId: 1, nameKana: '漢字' }, wrong: 'admin' },
+  'requests.get': { allowed: ['teller', 'supervisor'], bad: { requestId: 1.5 }, wrong: 'admin' },
+  'requests.pendingReview': { allowed: ['supervisor'], bad: { state: 'approved' }, wrong: 'teller' },
+  'requests.approve': { allowed: ['supervisor'], bad: { requestId: 1 }, wrong: 'teller' },
+  'forms.customerReceipt': { allowed: ['teller', 'supervisor'], bad: { requestId: 1, path: '/etc/passwd' }, wrong: 'admin' },
+}
+
+const LOGIN: Record<Who, string> = { teller: 'teller1', supervisor: 'super1', admin: 'admin1' }
+let app: TestApp
+
+beforeAll(async () => {
+  app = await createTestApp()
+  for (const who of Object.keys(LOGIN) as Who[]) await app.loginAs(LOGIN[who], who)
+})
+afterAll(() => app.close())
+
+describe('the contract', () => {
+  it('the table above covers exactly the contract', () => {
+    expect(Object.keys(CASES).sort()).toEqual([...OPERATION_NAMES].sort())
+    expect(Object.keys(contract).sort()).toEqual([...OPERATION_NAMES].sort())
+  })
+
+  it('refuses unknown operations without touching the ledger', async () => {
+    const before = snapshotLedger(app.ctx)
+    for (const op of ['db.exec', 'customers.delete', '__proto__', 'constructor', '', 42, null]) {
+      const e = await app.err(op as string, {}, 'admin')
+      expect(e.code).toBe('UNKNOWN_OPERATION')
+      expect(e.message).toBe('不明な操作です。')
+    }
+    expect(snapshotLedger(app.ctx)).toBe(before)
+  })
+
+  for (const op of OPERATION_NAMES) {
+    const c = CASES[op]
+    const caller: Who | 'nobody' = c.allowed === 'public' ? 'nobody' : c.allowed === 'any-user' ? 'teller' : c.allowed[0]!
+
+    it(`${op}: a bad payload is refused with a Japanese validation error and changes nothing`, async () => {
+      const before = snapshotLedger(app.ctx)
+      const e = await app.err(op, c.bad, caller)
+      expect(e.code).toBe('VALIDATION_FAILED')
+      expect(e.message).toMatch(/[ぁ-んァ-ン一-龯]/)
+      expect(Object.keys(e.fields ?? {}).length).toBeGreaterThan(0)
+      expect(snapshotLedger(app.ctx)).toBe(before)
+    })
+
+    if (c.wrong) {
+      it(`${op}: the ${c.wrong} role is refused and nothing changes`, async () => {
+        const before = snapshotLedger(app.ctx)
+        // Even a payload that would be valid is refused before it is looked at.
+        const e = await app.err(op, c.bad, c.wrong)
+        expect(e.code).toBe('FORBIDDEN_ROLE')
+        expect(snapshotLedger(app.ctx)).toBe(before)
+      })
+    }
+
+    if (c.allowed !== 'public') {
+      it(`${op}: without a session it is refused and nothing changes`, async () => {
+        const before = snapshotLedger(app.ctx)
+        expect((await app.err(op, c.bad, 'nobody')).code).toBe('NOT_AUTHENTICATED')
+        expect(snapshotLedger(app.ctx)).toBe(before)
+      })
+    }
+  }
+
+  it('takes the identity from the session, never from the payload', async () => {
+    // A teller who claims to be a supervisor in the payload is still a teller.
+    const e = await app.err('requests.pendingReview', { role: 'supervisor', staffId: 3 }, 'teller')
+    expect(e.code).toBe('FORBIDDEN_ROLE')
+  })
+})
