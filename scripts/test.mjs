@@ -1,0 +1,68 @@
+// `npm test`: everything this machine can run.
+//   1. vitest: unit, contract and integration tests (real SQLite files, real PDFs via poppler).
+//   2. electron-vite build, then Playwright: the browser e2e journey in Debian's Chromium through
+//      the loopback bridge, and the Electron e2e specs (skipped, with the reason, where Electron's
+//      runtime cannot run; never counted as passed).
+// It ends with one line 'Summary: N passed, N failed, N skipped' and lists every skipped test
+// with its reason. Exit code is non-zero if anything failed or a step could not run.
+import fs from 'node:fs'
+import path from 'node:path'
+import { ensureBuild, root, run } from './lib.mjs'
+
+const results = path.join(root, 'test-results')
+fs.mkdirSync(results, { recursive: true })
+const vitestJson = path.join(results, 'vitest.json')
+const pwJson = path.join(results, 'playwright.json')
+for (const f of [vitestJson, pwJson]) fs.rmSync(f, { force: true })
+
+const stepFailures = []
+console.log('\n=== 1/3 unit, contract and integration tests (vitest) ===')
+if (run('vitest', ['run', '--reporter=default', '--reporter=json', `--outputFile=${vitestJson}`]) !== 0) stepFailures.push('vitest')
+
+console.log('\n=== 2/3 build (electron-vite) ===')
+const built = ensureBuild() === 0
+if (!built) stepFailures.push('build')
+
+console.log('\n=== 3/3 end-to-end tests (Playwright: browser preview, Electron) ===')
+if (built && run('playwright', ['test'], { env: { ...process.env, OTP_PW_JSON: pwJson } }) !== 0) stepFailures.push('playwright')
+
+let passed = 0
+let failed = 0
+let skipped = 0
+const skippedList = []
+if (fs.existsSync(vitestJson)) {
+  const v = JSON.parse(fs.readFileSync(vitestJson, 'utf8'))
+  passed += v.numPassedTests
+  failed += v.numFailedTests
+  skipped += v.numPendingTests + v.numTodoTests
+  for (const file of v.testResults ?? [])
+    for (const t of file.assertionResults ?? [])
+      if (t.status === 'pending' || t.status === 'skipped' || t.status === 'todo') skippedList.push(`${path.relative(root, file.name)} › ${t.fullName}`)
+}
+if (fs.existsSync(pwJson)) {
+  const p = JSON.parse(fs.readFileSync(pwJson, 'utf8'))
+  const walk = (suite, trail) => {
+    for (const s of suite.suites ?? []) walk(s, [...trail, s.title].filter(Boolean))
+    for (const spec of suite.specs ?? [])
+      for (const t of spec.tests ?? []) {
+        const status = t.status // expected | unexpected | skipped | flaky
+        if (status === 'expected' || status === 'flaky') passed++
+        else if (status === 'skipped') {
+          skipped++
+          const why = (t.annotations ?? []).find((a) => a.type === 'skip')?.description ?? 'no reason given'
+          skippedList.push(`[${t.projectName}] ${[...trail, spec.title].join(' › ')} — skipped: ${why}`)
+        } else failed++
+      }
+  }
+  walk(p, [])
+} else if (built) {
+  stepFailures.push('playwright (no report)')
+}
+
+if (skippedList.length) {
+  console.log('\nSkipped (not counted as passed):')
+  for (const s of skippedList) console.log(`  - ${s}`)
+}
+if (stepFailures.length) console.log(`\nFailed steps: ${stepFailures.join(', ')}`)
+console.log(`\nSummary: ${passed} passed, ${failed} failed, ${skipped} skipped`)
+process.exit(stepFailures.length || failed ? 1 : 0)
