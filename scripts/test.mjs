@@ -9,7 +9,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { ensureBuild, root, run } from './lib.mjs'
 
-const results = path.join(root, 'test-results')
+// Not test-results/: Playwright empties that folder when it starts.
+const results = path.join(root, 'artifacts', 'test-reports')
 fs.mkdirSync(results, { recursive: true })
 const vitestJson = path.join(results, 'vitest.json')
 const pwJson = path.join(results, 'playwright.json')

@@ -45,6 +45,15 @@ function lockDown(ctx: AppContext): void {
     callback(false)
   })
   session.defaultSession.setPermissionCheckHandler(() => false)
+  // PDFs the page offers for download (お客さま控) go through the system's save dialog; a branch
+  // that wants them saved to a fixed folder without asking (a kiosk, the e2e tests) sets
+  // OTP_DOWNLOAD_DIR. The page never chooses the path.
+  const downloadDir = process.env.OTP_DOWNLOAD_DIR
+  session.defaultSession.on('will-download', (_e, item) => {
+    const name = path.basename(item.getFilename())
+    if (downloadDir) item.setSavePath(path.join(downloadDir, name))
+    else item.setSaveDialogOptions({ defaultPath: path.join(app.getPath('documents'), name), filters: [{ name: 'PDF', extensions: ['pdf'] }] })
+  })
   app.on('web-contents-created', (_e, contents) => {
     contents.on('will-navigate', (e, url) => {
       if (!isOwnPage(url)) e.preventDefault()

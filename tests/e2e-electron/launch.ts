@@ -44,11 +44,14 @@ export interface LaunchedApp {
 
 export async function launchApp(): Promise<LaunchedApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'otp-electron-e2e-'))
+  const downloads = path.join(dataDir, 'downloads')
+  fs.mkdirSync(downloads)
+  process.env.OTP_DOWNLOAD_DIR = downloads
   const app = await electron.launch({
     executablePath: electronBinary()!,
     args: [root, '--demo', `--data-dir=${dataDir}`],
     cwd: root,
-    env: { ...process.env, OTP_LOG_LEVEL: 'debug' },
+    env: { ...process.env, OTP_LOG_LEVEL: 'debug', OTP_DOWNLOAD_DIR: downloads },
   })
   const page = await app.firstWindow()
   return {

@@ -1,0 +1,86 @@
+// Screens and who may see them. Hash history: the same URLs work under file:// in Electron and over
+// http in the browser preview. The guard asks the main side for the session once, then keeps the
+// user on the screens their role allows (the main side refuses the operations anyway).
+import { createRouter, createWebHashHistory, type RouteLocationRaw } from 'vue-router'
+import type { StaffRole } from '../../../shared/schemas'
+import type { SessionUser } from '../../../shared/types'
+import { useSessionStore } from '../stores/session'
+import CustomerDetailView from '../views/CustomerDetailView.vue'
+import CustomerSearchView from '../views/CustomerSearchView.vue'
+import LoginView from '../views/LoginView.vue'
+import NewApplicationView from '../views/NewApplicationView.vue'
+import ReviewQueueView from '../views/ReviewQueueView.vue'
+import ReviewRequestView from '../views/ReviewRequestView.vue'
+import SetupView from '../views/SetupView.vue'
+import StaffAdminView from '../views/StaffAdminView.vue'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Reachable without a session (login, first-administrator setup). */
+    public?: boolean
+    /** Roles that may open the screen; absent = any logged-in user. */
+    roles?: readonly StaffRole[]
+    title?: string
+  }
+}
+
+const COUNTER: readonly StaffRole[] = ['teller', 'supervisor']
+
+export const router = createRouter({
+  history: createWebHashHistory(),
+  routes: [
+    { path: '/', name: 'home', redirect: () => ({ name: 'login' }) },
+    { path: '/setup', name: 'setup', component: SetupView, meta: { public: true, title: '初期設定' } },
+    { path: '/login', name: 'login', component: LoginView, meta: { public: true, title: 'ログイン' } },
+    { path: '/customers', name: 'customer-search', component: CustomerSearchView, meta: { roles: COUNTER, title: 'お客さま検索' } },
+    {
+      path: '/customers/:customerId(\\d+)',
+      name: 'customer-detail',
+      component: CustomerDetailView,
+      props: (r) => ({ customerId: Number(r.params.customerId) }),
+      meta: { roles: COUNTER, title: 'お客さま詳細' },
+    },
+    {
+      path: '/customers/:customerId(\\d+)/new-application',
+      name: 'new-application',
+      component: NewApplicationView,
+      props: (r) => ({ customerId: Number(r.params.customerId) }),
+      meta: { roles: COUNTER, title: '新規申込' },
+    },
+    { path: '/review', name: 'review-queue', component: ReviewQueueView, meta: { roles: ['supervisor'], title: '検印待ち一覧' } },
+    {
+      path: '/review/:requestId(\\d+)',
+      name: 'review-request',
+      component: ReviewRequestView,
+      props: (r) => ({ requestId: Number(r.params.requestId) }),
+      meta: { roles: ['supervisor'], title: '検印' },
+    },
+    { path: '/staff', name: 'staff-admin', component: StaffAdminView, meta: { roles: ['admin'], title: '職員管理' } },
+    { path: '/:pathMatch(.*)*', redirect: { name: 'home' } },
+  ],
+})
+
+/** The first screen of each role. */
+export function homeOf(user: SessionUser): RouteLocationRaw {
+  return user.role === 'admin' ? { name: 'staff-admin' } : { name: 'customer-search' }
+}
+
+router.beforeEach(async (to) => {
+  const session = useSessionStore()
+  if (!(await session.ensureLoaded())) return to.name === 'login' ? true : { name: 'login' }
+
+  if (session.needsSetup) return to.name === 'setup' ? true : { name: 'setup' }
+  const user = session.user
+  if (!user) {
+    if (to.name === 'login') return true
+    return { name: 'login' }
+  }
+  if (to.name === 'login' || to.name === 'setup' || to.name === 'home') return homeOf(user)
+  const roles = to.meta.roles
+  if (roles && !roles.includes(user.role)) return homeOf(user)
+  return true
+})
+
+router.afterEach((to) => {
+  document.title = to.meta.title ? `${to.meta.title} - 窓口OTP事務` : '窓口OTP事務'
+})

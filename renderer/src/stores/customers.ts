@@ -1,0 +1,63 @@
+// Finding a customer at the counter and the customer currently open (登録状況, requests, history).
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import { call } from '../api/client'
+import type { OpInput } from '../../../shared/contract'
+import type { CustomerDetail, CustomerSummary } from '../../../shared/types'
+import type { Outcome } from '../lib/outcome'
+import { useNotifyStore } from './notify'
+
+export type SearchMode = 'account' | 'kana' | 'ib'
+
+export interface SearchQuery {
+  mode: SearchMode
+  branchCode: string
+  accountNumber: string
+  kana: string
+  ibContractId: string
+}
+
+export const useCustomersStore = defineStore('customers', () => {
+  const query = ref<SearchQuery>({ mode: 'kana', branchCode: '', accountNumber: '', kana: '', ibContractId: '' })
+  const results = ref<CustomerSummary[] | null>(null)
+  const searching = ref(false)
+  const current = ref<CustomerDetail | null>(null)
+  const loading = ref(false)
+
+  async function search(input: OpInput<'customers.search'>): Promise<Outcome<CustomerSummary[]>> {
+    searching.value = true
+    try {
+      const r = await useNotifyStore().attempt(() => call('customers.search', input))
+      if (r.ok) results.value = r.value
+      return r
+    } finally {
+      searching.value = false
+    }
+  }
+
+  /** Opens (or reloads) a customer. */
+  async function load(customerId: number): Promise<Outcome<CustomerDetail>> {
+    if (current.value?.id !== customerId) current.value = null
+    loading.value = true
+    try {
+      const r = await useNotifyStore().attempt(() => call('customers.get', { customerId }))
+      if (r.ok) {
+        current.value = r.value
+        // Keep the search results in step with what we now know.
+        const row = results.value?.find((c) => c.id === customerId)
+        if (row) row.otpStatus = r.value.otpStatus
+      }
+      return r
+    } finally {
+      loading.value = false
+    }
+  }
+
+  function reset(): void {
+    query.value = { mode: 'kana', branchCode: '', accountNumber: '', kana: '', ibContractId: '' }
+    results.value = null
+    current.value = null
+  }
+
+  return { query, results, searching, current, loading, search, load, reset }
+})

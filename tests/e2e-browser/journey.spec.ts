@@ -1,0 +1,115 @@
+// Browser end-to-end tests through the real renderer and the real services (HTTP bridge on a
+// fresh demo ledger). The tests share one ledger per run, so each uses its own customer.
+import fs from 'node:fs'
+import { expect, test, type Page } from '@playwright/test'
+import { choose, customerStatus, input, login as loginFromScreen, newApplicationJourney, openCustomer } from '../e2e-shared/journey'
+
+async function login(page: Page, loginId: string): Promise<void> {
+  await page.goto('/')
+  await loginFromScreen(page, loginId)
+}
+
+test('teller receives a 新規申込, prints the receipt; a supervisor approves it', async ({ page }) => {
+  await page.goto('/')
+  await newApplicationJourney(page, {
+    async verifyReceipt(p, printButton, receiptNo) {
+      const [download] = await Promise.all([p.waitForEvent('download'), printButton.click()])
+      expect(download.suggestedFilename()).toMatch(/\.pdf$/)
+      expect(download.suggestedFilename()).toContain(receiptNo)
+      const pdf = fs.readFileSync((await download.path())!)
+      expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-')
+    },
+  })
+})
+
+test('a teller has no 検印 menu and cannot open the queue', async ({ page }) => {
+  await login(page, 'teller1')
+  await expect(page.getByTestId('nav-search')).toBeVisible()
+  await expect(page.getByTestId('nav-review')).toHaveCount(0)
+  await page.goto('/#/review')
+  await expect(page).toHaveURL(/#\/customers$/)
+  await expect(page.getByTestId('queue')).toHaveCount(0)
+  await expect(page.getByTestId('queue-empty')).toHaveCount(0)
+})
+
+test('a wrong password is refused with a Japanese message', async ({ page }) => {
+  await page.goto('/')
+  await input(page, 'login-id').fill('nobody')
+  await input(page, 'login-password').fill('not-the-password')
+  await page.getByTestId('login-submit').click()
+  await expect(page.getByTestId('login-error')).toHaveText('職員IDまたはパスワードが違います。')
+  await expect(page.getByTestId('session-user')).toHaveCount(0)
+})
+
+test('Enter in a field of the 新規申込 form never submits it', async ({ page }) => {
+  await login(page, 'teller2')
+  await openCustomer(page, 'ナカムラ', '中村 陽菜')
+  await expect(customerStatus(page)).toHaveText('未登録')
+  await page.getByTestId('start-new_application').click()
+  await expect(input(page, 'na-name-kanji')).toHaveValue('中村 陽菜')
+
+  // Make the form complete and valid, so that a submit on Enter would register it.
+  await choose(page, 'na-id-document', 'マイナンバーカード')
+  await input(page, 'na-seal-matched').check()
+
+  // Enter moves on to the next field instead.
+  await input(page, 'na-name-kanji').press('Enter')
+  await expect(input(page, 'na-name-kana')).toBeFocused()
+  for (const id of ['na-name-kana', 'na-postal-code', 'na-address', 'na-phone', 'na-account-branch', 'na-account-number', 'na-ib-contract-id']) {
+    await input(page, id).focus()
+    await input(page, id).press('Enter')
+  }
+  await page.getByTestId('na-birth-day').locator('input').press('Enter')
+  await input(page, 'na-seal-matched').focus()
+  await input(page, 'na-seal-matched').press('Enter')
+
+  await expect(page.getByTestId('na-register-dialog')).toHaveCount(0)
+  await expect(page.getByTestId('na-receipt-no')).toHaveCount(0)
+  await expect(page.getByTestId('new-application-fields')).toBeVisible()
+
+  // Nothing reached the ledger.
+  await page.getByTestId('na-cancel').click()
+  await expect(customerStatus(page)).toHaveText('未登録')
+  await expect(page.getByTestId('request-empty')).toBeVisible()
+})
+
+test('screens follow the ledger live: the queue and the open customer update without reloading', async ({ browser }) => {
+  const tellerCtx = await browser.newContext()
+  const supervisorCtx = await browser.newContext()
+  try {
+    const teller = await tellerCtx.newPage()
+    const supervisor = await supervisorCtx.newPage()
+
+    await login(supervisor, 'super2')
+    await supervisor.getByTestId('nav-review').click()
+    await expect(supervisor.getByTestId('queue-count')).toBeVisible()
+
+    // teller2 receives a 新規申込 for 山本 拓也 and keeps her screen open.
+    await login(teller, 'teller2')
+    await openCustomer(teller, 'ヤマモト', '山本 拓也')
+    await expect(customerStatus(teller)).toHaveText('未登録')
+    await teller.getByTestId('start-new_application').click()
+    await expect(input(teller, 'na-name-kanji')).toHaveValue('山本 拓也')
+    await choose(teller, 'na-id-document', '旅券（パスポート）')
+    await input(teller, 'na-seal-matched').check()
+    await teller.getByTestId('na-confirm').click()
+    await teller.getByTestId('na-register-ok').click()
+    const receiptNo = (await teller.getByTestId('na-receipt-no').textContent())!.trim()
+    await teller.getByTestId('na-done').click()
+    await expect(customerStatus(teller)).toHaveText('未登録')
+
+    // The supervisor's queue shows it without a reload; approving it updates the teller's screen.
+    const row = supervisor.locator(`[data-testid="queue-row"][data-receipt-no="${receiptNo}"]`)
+    await expect(row).toBeVisible()
+    await row.click()
+    await supervisor.getByTestId('approve').click()
+    await supervisor.getByTestId('approve-confirm-ok').click()
+    await expect(row).toHaveCount(0)
+
+    await expect(customerStatus(teller)).toHaveText('発行待ち')
+    await expect(teller.getByTestId('request-row').first().getByTestId('request-state')).toHaveText('承認')
+  } finally {
+    await tellerCtx.close()
+    await supervisorCtx.close()
+  }
+})

@@ -1,0 +1,52 @@
+// The same journey as the browser e2e, through Playwright's _electron.launch: the real Electron
+// main process, preload and IPC. Runs wherever Electron's runtime and an Electron build of
+// better-sqlite3 exist; elsewhere every test here is reported as skipped with the reason.
+import fs from 'node:fs'
+import path from 'node:path'
+import { expect, test } from '@playwright/test'
+import { newApplicationJourney } from '../e2e-shared/journey'
+import { electronUnavailable, launchApp, type LaunchedApp } from './launch'
+
+const unavailable = electronUnavailable()
+test.skip(unavailable !== null, unavailable ?? '')
+
+let launched: LaunchedApp
+test.beforeEach(async () => {
+  launched = await launchApp()
+})
+// eslint-disable-next-line no-empty-pattern -- Playwright passes fixtures first; this hook needs none.
+test.afterEach(async ({}, testInfo) => {
+  await launched?.close(testInfo)
+})
+
+test('the window is locked down: isolated, sandboxed, no Node, no new windows', async () => {
+  const { app, page } = launched
+  // No Node in the page, and the preload's world is not the page's (context isolation).
+  expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined')
+  expect(await page.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe('undefined')
+  expect(await page.evaluate(() => typeof (window as unknown as { otp: { ops: object } }).otp.ops)).toBe('object')
+  expect(await page.evaluate(() => typeof (globalThis as { ipcRenderer?: unknown }).ipcRenderer)).toBe('undefined')
+  expect(await page.evaluate(() => Object.keys((window as unknown as { otp: { ops: object } }).otp.ops).length)).toBeGreaterThan(10)
+  await page.evaluate(() => window.open('https://example.com'))
+  expect(app.windows()).toHaveLength(1)
+  const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')
+  expect(csp).toContain("script-src 'self'")
+})
+
+test('teller receives a 新規申込, prints the receipt; a supervisor approves it (Electron)', async () => {
+  const { page } = launched
+  await newApplicationJourney(page, {
+    async verifyReceipt(p, printButton, receiptNo) {
+      const dir = process.env.OTP_DOWNLOAD_DIR!
+      await printButton.click()
+      await expect
+        .poll(() => fs.readdirSync(dir).find((f) => f.includes(receiptNo) && f.endsWith('.pdf')) ?? null)
+        .not.toBeNull()
+      const file = fs.readdirSync(dir).find((f) => f.includes(receiptNo))!
+      await expect.poll(() => fs.readFileSync(path.join(dir, file)).subarray(0, 5).toString('latin1')).toBe('%PDF-')
+      // Archived by the main process as well.
+      expect(fs.readdirSync(path.join(launched.dataDir, 'forms'), { recursive: true }).some((f) => String(f).includes(receiptNo))).toBe(true)
+      void p
+    },
+  })
+})
