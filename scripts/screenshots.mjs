@@ -1,0 +1,83 @@
+// `npm run screenshots`: the README's screenshots, from the real renderer in Debian's Chromium
+// (browser preview on a fresh demo ledger) and the お客さま控 PDF through pdftoppm.
+// Writes docs/screenshots/0N-*.png.
+import { execFileSync, spawn } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { chromium } from '@playwright/test'
+import { ensureBuild, root } from './lib.mjs'
+
+const out = path.join(root, 'docs', 'screenshots')
+fs.mkdirSync(out, { recursive: true })
+if (ensureBuild() !== 0) process.exit(1)
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'otp-shots-'))
+const server = spawn(process.execPath, ['--import', 'tsx', 'electron/bridge/main.ts', `--data-dir=${dataDir}`], { cwd: root })
+const url = await new Promise((resolve, reject) => {
+  let buf = ''
+  server.stdout.on('data', (d) => {
+    buf += d
+    const m = /browser preview: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(buf)
+    if (m) resolve(m[1])
+  })
+  server.on('exit', (code) => reject(new Error(`preview exited with ${code}`)))
+})
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'],
+})
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 860 }, locale: 'ja-JP', timezoneId: 'Asia/Tokyo', acceptDownloads: true })
+  const field = (id) => page.getByTestId(id).locator('input').first()
+  const shot = (name) => page.screenshot({ path: path.join(out, name) })
+  const login = async (id) => {
+    await field('login-id').fill(id)
+    await field('login-password').fill('demo-pass-2026')
+    await page.getByTestId('login-submit').click()
+    await page.getByTestId('session-user').waitFor()
+  }
+
+  await page.goto(url)
+  await page.getByTestId('login-submit').waitFor()
+  await field('login-id').fill('teller1')
+  await shot('01-login.png')
+  await login('teller1')
+
+  await page.getByTestId('search-tab-kana').click()
+  await field('search-kana').fill('ﾀﾅｶ')
+  await page.getByTestId('search-submit').click()
+  await page.getByTestId('search-count').waitFor()
+  await shot('02-search.png')
+
+  await page.getByTestId('customer-row').filter({ hasText: '田中 花子' }).click()
+  await page.getByTestId('start-new_application').click()
+  await page.getByTestId('na-id-document').click()
+  await page.getByRole('option', { name: '運転免許証', exact: true }).click()
+  await field('na-seal-matched').check()
+  await page.screenshot({ path: path.join(out, '04-new-application.png'), fullPage: true })
+  await page.getByTestId('na-confirm').click()
+  await page.getByTestId('na-register-ok').click()
+  await page.getByTestId('na-receipt-no').waitFor()
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('application-received').getByTestId('print-receipt').click(),
+  ])
+  const pdf = path.join(dataDir, 'receipt.pdf')
+  await download.saveAs(pdf)
+  execFileSync('pdftoppm', ['-png', '-r', '80', '-singlefile', pdf, path.join(out, '06-receipt')])
+  await page.getByTestId('na-done').click()
+  await page.getByTestId('request-row').first().waitFor()
+  await shot('03-customer.png')
+  await page.getByTestId('logout').click()
+
+  await login('super1')
+  await page.getByTestId('nav-review').click()
+  await page.getByTestId('queue-row').first().waitFor()
+  await shot('05-review-queue.png')
+  console.log(`Screenshots written to ${path.relative(root, out)}/`)
+} finally {
+  await browser.close()
+  server.kill('SIGTERM')
+}
