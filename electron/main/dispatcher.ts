@@ -8,6 +8,7 @@ import { fieldErrors } from '../../shared/schemas'
 import { LATEST_SCHEMA_VERSION } from '../../db/migrations'
 import { writeAudit } from './audit'
 import type { AppContext } from './context'
+import type { SessionUser } from '../../shared/types'
 import { authState, login, logout, setupFirstAdmin } from './services/auth'
 import { isAudited, type Caller } from './services/caller'
 import { getCustomer, searchCustomers } from './services/customers'
@@ -45,6 +46,18 @@ function fail(error: AppError): Result<never> {
   return { ok: false, error: error.toPayload() }
 }
 
+/** A refused command leaves an audit row and nothing else. */
+function auditRefusal(ctx: AppContext, user: SessionUser, op: OperationName, detail: Record<string, unknown>): void {
+  writeAudit(ctx.db, {
+    at: ctx.clock().toISOString(),
+    actorId: user.staffId,
+    actorLoginId: user.loginId,
+    action: op,
+    outcome: 'refused',
+    detail,
+  })
+}
+
 export async function dispatch(ctx: AppContext, op: unknown, payload: unknown, sessionKey: string): Promise<Result<unknown>> {
   if (!isOperationName(op)) {
     ctx.logger.warn({ code: 'UNKNOWN_OPERATION', op: String(op).slice(0, 100), sessionKey }, 'refused unknown operation')
@@ -60,14 +73,7 @@ export async function dispatch(ctx: AppContext, op: unknown, payload: unknown, s
       return fail(new AppError('NOT_AUTHENTICATED'))
     }
     if (def.access !== 'any-user' && !def.access.includes(user.role)) {
-      writeAudit(ctx.db, {
-        at: ctx.clock().toISOString(),
-        actorId: user.staffId,
-        actorLoginId: user.loginId,
-        action: op,
-        outcome: 'refused',
-        detail: { reason: 'FORBIDDEN_ROLE', role: user.role },
-      })
+      auditRefusal(ctx, user, op, { reason: 'FORBIDDEN_ROLE', role: user.role })
       ctx.logger.warn({ code: 'FORBIDDEN_ROLE', op, staffId: user.staffId, role: user.role }, 'refused: role')
       return fail(new AppError('FORBIDDEN_ROLE'))
     }
@@ -88,14 +94,7 @@ export async function dispatch(ctx: AppContext, op: unknown, payload: unknown, s
     if (err instanceof AppError) {
       ctx.logger.info({ code: err.code, op, staffId: user?.staffId }, 'refused by service')
       if (def.kind === 'command' && user && !isAudited(err) && err.code !== 'VALIDATION_FAILED') {
-        writeAudit(ctx.db, {
-          at: ctx.clock().toISOString(),
-          actorId: user.staffId,
-          actorLoginId: user.loginId,
-          action: op,
-          outcome: 'refused',
-          detail: { reason: err.code },
-        })
+        auditRefusal(ctx, user, op, { reason: err.code })
       }
       return fail(err)
     }
