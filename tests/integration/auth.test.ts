@@ -40,7 +40,36 @@ describe('staff login and lockout', () => {
     await app.loginAs('admin1', 'adm')
     const unlocked = await app.ok('staff.unlock', { staffId }, 'adm')
     expect(unlocked).toMatchObject({ locked: false, failedAttempts: 0 })
+    expect(auditRows(app.ctx).at(-1)).toMatchObject({ action: 'staff.unlock', outcome: 'ok', actor_login_id: 'admin1' })
     await app.loginAs('teller1')
+  })
+
+  it('guesses sent in parallel cannot get past the lockout, even with the right password among them', async () => {
+    app = await createTestApp()
+    const guesses = Array.from({ length: 8 }, (_, i) => app.raw('auth.login', { loginId: 'super1', password: `guess-${i}-wrong` }, `g${i}`))
+    const right = app.raw('auth.login', { loginId: 'super1', password: DEMO_PASSWORD }, 'right')
+    const results = await Promise.all([...guesses, right])
+    expect(results.filter((r) => r.ok)).toHaveLength(0)
+    expect((await app.ok('auth.state', {}, 'right')).user).toBeNull()
+    const row = app.ctx.sqlite.prepare("SELECT locked_at FROM staff WHERE login_id='super1'").get() as { locked_at: string | null }
+    expect(row.locked_at).not.toBeNull()
+    // No more than five passwords were actually checked: the rest were refused unchecked.
+    const refused = auditRows(app.ctx).filter((r) => r.actor_login_id === 'super1' && r.action === 'auth.login')
+    expect(refused).toHaveLength(9)
+    expect(auditRows(app.ctx).filter((r) => r.action === 'auth.lockout')).toHaveLength(1)
+  })
+
+  it('a lockout ends the sessions the staff member already has', async () => {
+    app = await createTestApp()
+    await app.loginAs('teller1', 'counter')
+    for (let i = 0; i < 5; i++) await app.err('auth.login', { loginId: 'teller1', password: 'wrong-password-1' }, 'elsewhere')
+    expect((await app.err('customers.search', { kana: 'タナカ' }, 'counter')).code).toBe('NOT_AUTHENTICATED')
+  })
+
+  it('a deactivated account cannot log in', async () => {
+    app = await createTestApp()
+    app.ctx.sqlite.prepare("UPDATE staff SET active = 0 WHERE login_id = 'teller2'").run()
+    expect((await app.err('auth.login', { loginId: 'teller2', password: DEMO_PASSWORD })).code).toBe('ACCOUNT_INACTIVE')
   })
 
   it('a successful login resets the count of wrong passwords', async () => {

@@ -1,6 +1,6 @@
 // Staff login, the first administrator of a fresh ledger, and the lockout after five consecutive
 // wrong passwords (lifted only by an administrator). Every attempt is audited.
-import { eq, sql } from 'drizzle-orm'
+import { and, eq, isNull, sql } from 'drizzle-orm'
 import { branches, staff } from '../../../db/schema'
 import { AppError } from '../../../shared/errors'
 import type { OpParsed } from '../../../shared/contract'
@@ -74,53 +74,77 @@ export async function setupFirstAdmin(
 }
 
 export async function login(ctx: AppContext, input: OpParsed<'auth.login'>, caller: Caller): Promise<SessionUser> {
+  const at = () => ctx.clock().toISOString()
   const row = ctx.db.select().from(staff).where(eq(staff.loginId, input.loginId)).get()
-  const ok = await verifyPassword(input.password, row?.passwordHash ?? DUMMY_HASH)
-  const at = ctx.clock().toISOString()
-  const base = { at, actorId: row?.id ?? null, actorLoginId: input.loginId, action: 'auth.login' }
+  const base = { actorId: row?.id ?? null, actorLoginId: input.loginId, action: 'auth.login' }
+  const refuse = (reason: string, err: AppError, detail: Record<string, unknown> = {}): never => {
+    writeAudit(ctx.db, { ...base, at: at(), outcome: 'refused', target: row ? `staff:${row.id}` : null, detail: { reason, ...detail } })
+    throw audited(err)
+  }
 
   if (!row) {
-    writeAudit(ctx.db, { ...base, outcome: 'refused', detail: { reason: 'LOGIN_FAILED', unknownId: true } })
-    throw audited(new AppError('LOGIN_FAILED'))
+    await verifyPassword(input.password, DUMMY_HASH) // the same time as for a known ID
+    return refuse('LOGIN_FAILED', new AppError('LOGIN_FAILED'), { unknownId: true })
   }
-  if (row.lockedAt) {
-    writeAudit(ctx.db, { ...base, outcome: 'refused', target: `staff:${row.id}`, detail: { reason: 'ACCOUNT_LOCKED' } })
-    throw audited(new AppError('ACCOUNT_LOCKED'))
+  // Reserve this attempt before the (slow) hash is checked: the counter goes up atomically, so
+  // guesses sent in parallel cannot all be checked before the lockout lands. A correct password
+  // gives the attempt back below.
+  const reserved = ctx.db
+    .update(staff)
+    .set({ failedAttempts: sql`${staff.failedAttempts} + 1` })
+    .where(and(eq(staff.id, row.id), isNull(staff.lockedAt), eq(staff.active, true)))
+    .returning({ attempt: staff.failedAttempts })
+    .get()
+  if (!reserved) {
+    const now = ctx.db.select().from(staff).where(eq(staff.id, row.id)).get()!
+    if (!now.active) return refuse('ACCOUNT_INACTIVE', new AppError('ACCOUNT_INACTIVE'))
+    return refuse('ACCOUNT_LOCKED', new AppError('ACCOUNT_LOCKED'))
   }
-  if (!row.active) {
-    writeAudit(ctx.db, { ...base, outcome: 'refused', target: `staff:${row.id}`, detail: { reason: 'ACCOUNT_INACTIVE' } })
-    throw audited(new AppError('ACCOUNT_INACTIVE'))
+  const lockMessage = `パスワードを${MAX_FAILED_LOGINS}回続けて間違えたため、この職員アカウントをロックしました。管理者に解除を依頼してください。`
+  const lock = (failed: number): void => {
+    const locked = ctx.db.transaction(
+      (tx) => {
+        const changed = tx
+          .update(staff)
+          .set({ lockedAt: at() })
+          .where(and(eq(staff.id, row.id), isNull(staff.lockedAt)))
+          .run().changes
+        if (changed) writeAudit(tx, { ...base, at: at(), action: 'auth.lockout', outcome: 'ok', target: `staff:${row.id}`, detail: { failed } })
+        return changed > 0
+      },
+      { behavior: 'immediate' },
+    )
+    if (locked) ctx.sessions.deleteStaff(row.id)
   }
-  if (!ok) {
-    const locked = ctx.db.transaction((tx) => {
-      // Counted in SQL, not from the row read before the (slow) hash: concurrent failures all count.
-      const after = tx
-        .update(staff)
-        .set({ failedAttempts: sql`${staff.failedAttempts} + 1` })
-        .where(eq(staff.id, row.id))
-        .returning({ failed: staff.failedAttempts })
-        .get()
-      const failed = after?.failed ?? 0
-      const lockNow = failed >= MAX_FAILED_LOGINS
-      if (lockNow) tx.update(staff).set({ lockedAt: at }).where(eq(staff.id, row.id)).run()
-      writeAudit(tx, { ...base, outcome: 'refused', target: `staff:${row.id}`, detail: { reason: 'LOGIN_FAILED', failed } })
-      if (lockNow)
-        writeAudit(tx, { ...base, action: 'auth.lockout', outcome: 'ok', target: `staff:${row.id}`, detail: { failed } })
-      return lockNow
-    })
-    if (locked) {
-      ctx.sessions.deleteStaff(row.id)
-      throw audited(
-        new AppError('ACCOUNT_LOCKED', `パスワードを${MAX_FAILED_LOGINS}回続けて間違えたため、この職員アカウントをロックしました。管理者に解除を依頼してください。`),
-      )
-    }
-    throw audited(new AppError('LOGIN_FAILED'))
+  if (reserved.attempt > MAX_FAILED_LOGINS) {
+    // More guesses were in flight than the limit allows: this one is not even checked.
+    lock(reserved.attempt)
+    return refuse('ACCOUNT_LOCKED', new AppError('ACCOUNT_LOCKED', lockMessage), { failed: reserved.attempt })
   }
 
-  ctx.db.transaction((tx) => {
-    tx.update(staff).set({ failedAttempts: 0, lastLoginAt: at }).where(eq(staff.id, row.id)).run()
-    writeAudit(tx, { ...base, outcome: 'ok', target: `staff:${row.id}` })
-  })
+  const ok = await verifyPassword(input.password, row.passwordHash)
+  if (!ok) {
+    if (reserved.attempt >= MAX_FAILED_LOGINS) {
+      lock(reserved.attempt)
+      return refuse('LOGIN_FAILED', new AppError('ACCOUNT_LOCKED', lockMessage), { failed: reserved.attempt })
+    }
+    return refuse('LOGIN_FAILED', new AppError('LOGIN_FAILED'), { failed: reserved.attempt })
+  }
+
+  const granted = ctx.db.transaction(
+    (tx) => {
+      // A lockout that landed while the hash was being checked wins over the correct password.
+      const changed = tx
+        .update(staff)
+        .set({ failedAttempts: 0, lastLoginAt: at() })
+        .where(and(eq(staff.id, row.id), isNull(staff.lockedAt), eq(staff.active, true)))
+        .run().changes
+      if (changed) writeAudit(tx, { ...base, at: at(), outcome: 'ok', target: `staff:${row.id}` })
+      return changed > 0
+    },
+    { behavior: 'immediate' },
+  )
+  if (!granted) return refuse('ACCOUNT_LOCKED', new AppError('ACCOUNT_LOCKED'))
   const user = sessionUserOf(ctx, row.id)
   ctx.sessions.set(caller.sessionKey, user)
   return user
