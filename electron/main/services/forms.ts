@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { and, eq, sql } from 'drizzle-orm'
-import { branches, customers, otpRequests, printedForms } from '../../../db/schema'
+import { branches, customers, otpRequests, printedForms, staff } from '../../../db/schema'
 import { customerReceiptDefinition } from '../../../forms/customerReceipt'
 import { renderPdf } from '../../../forms/render'
 import type { CustomerReceiptData } from '../../../forms/types'
@@ -16,21 +16,34 @@ import type { PrintedForm } from '../../../shared/types'
 import { writeAudit } from '../audit'
 import type { AppContext } from '../context'
 import { requireUser, type Caller } from './caller'
-import { staff } from '../../../db/schema'
 
 /** Domains the customer must allow for the centre's e-mail (seeds 000, 002, 004). */
 export const CENTRE_MAIL_DOMAINS = ['@otp-auth.net']
 
+/** Writes the PDF under the data folder: to a temporary name first, synced, then renamed, so a
+ * half-written file never stands under the final name. */
 function archive(ctx: AppContext, rel: string, pdf: Buffer): void {
   const abs = path.join(ctx.dataDir, rel)
   fs.mkdirSync(path.dirname(abs), { recursive: true })
-  const fd = fs.openSync(abs, 'wx')
+  const tmp = `${abs}.${process.pid}.tmp`
+  const fd = fs.openSync(tmp, 'w')
   try {
     fs.writeSync(fd, pdf)
     fs.fsyncSync(fd)
   } finally {
     fs.closeSync(fd)
   }
+  fs.renameSync(tmp, abs)
+}
+
+function printCount(db: Pick<AppContext['db'], 'select'>, requestId: number, formKind: string): number {
+  return (
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(printedForms)
+      .where(and(eq(printedForms.requestId, requestId), eq(printedForms.formKind, formKind)))
+      .get()?.n ?? 0
+  )
 }
 
 export async function printCustomerReceipt(
@@ -64,12 +77,6 @@ export async function printCustomerReceipt(
     .get()
   if (!r) throw new AppError('REQUEST_NOT_FOUND')
 
-  const previous =
-    ctx.db
-      .select({ n: sql<number>`count(*)` })
-      .from(printedForms)
-      .where(and(eq(printedForms.requestId, r.id), eq(printedForms.formKind, formKind)))
-      .get()?.n ?? 0
   const data: CustomerReceiptData = {
     receiptNo: r.receiptNo,
     requestKind: r.kind,
@@ -84,28 +91,44 @@ export async function printCustomerReceipt(
       accountNumber: r.accountNumber,
     },
     receivedByName: r.receivedByName,
-    reprint: previous > 0 ? { count: previous } : null,
+    reprint: null,
     centreMailDomains: CENTRE_MAIL_DOMAINS,
   }
-  const pdf = await renderPdf(customerReceiptDefinition(data))
-  const sha256 = createHash('sha256').update(pdf).digest('hex')
-  const at = ctx.clock().toISOString()
-  const fileName = `${r.receiptNo}_お客さま控${previous > 0 ? `_再発行${previous}` : ''}.pdf`
-  const rel = path.join('forms', r.businessDate.slice(0, 4), r.businessDate.slice(5, 7), fileName)
-  archive(ctx, rel, pdf)
-  ctx.db.transaction((tx) => {
-    tx.insert(printedForms)
-      .values({ requestId: r.id, formKind, printedAt: at, printedBy: user.staffId, reprint: previous > 0, sha256, filePath: rel })
-      .run()
-    writeAudit(tx, {
-      at,
-      actorId: user.staffId,
-      actorLoginId: user.loginId,
-      action: previous > 0 ? 'forms.reprint' : 'forms.print',
-      outcome: 'ok',
-      target: `request:${r.id}`,
-      detail: { formKind, receiptNo: r.receiptNo, sha256, reprintCount: previous },
-    })
-  })
-  return { fileName, pdfBase64: pdf.toString('base64'), sha256, reprint: previous > 0 }
+  // The print number is settled in the transaction that records it. Rendering is asynchronous, so
+  // it happens before; if another print of the same request was recorded meanwhile, the PDF (which
+  // carries the reprint count) is rendered again. The archive name holds the hash, so a file left
+  // by an interrupted print never blocks the next one.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const previous = printCount(ctx.db, r.id, formKind)
+    const pdf = await renderPdf(customerReceiptDefinition({ ...data, reprint: previous > 0 ? { count: previous } : null }))
+    const sha256 = createHash('sha256').update(pdf).digest('hex')
+    const at = ctx.clock().toISOString()
+    const fileName = `${r.receiptNo}_お客さま控${previous > 0 ? `_再発行${previous}` : ''}.pdf`
+    const rel = path.join('forms', r.businessDate.slice(0, 4), r.businessDate.slice(5, 7), fileName.replace(/\.pdf$/, `_${sha256.slice(0, 12)}.pdf`))
+    archive(ctx, rel, pdf)
+    const recorded = ctx.db.transaction(
+      (tx) => {
+        if (printCount(tx, r.id, formKind) !== previous) return false
+        tx.insert(printedForms)
+          .values({ requestId: r.id, formKind, printedAt: at, printedBy: user.staffId, reprint: previous > 0, sha256, filePath: rel })
+          .run()
+        writeAudit(tx, {
+          at,
+          actorId: user.staffId,
+          actorLoginId: user.loginId,
+          action: previous > 0 ? 'forms.reprint' : 'forms.print',
+          outcome: 'ok',
+          target: `request:${r.id}`,
+          detail: { formKind, receiptNo: r.receiptNo, sha256, reprintCount: previous },
+        })
+        return true
+      },
+      { behavior: 'immediate' },
+    )
+    if (recorded) return { fileName, pdfBase64: pdf.toString('base64'), sha256, reprint: previous > 0 }
+    // Lost the race: drop this file unless the winner recorded the very same bytes under it.
+    if (!ctx.db.select({ id: printedForms.id }).from(printedForms).where(eq(printedForms.filePath, rel)).get())
+      fs.rmSync(path.join(ctx.dataDir, rel), { force: true })
+  }
+  throw new AppError('STALE_VERSION', '同時に印刷が行われたため印刷できませんでした。もう一度印刷してください。')
 }
