@@ -1,4 +1,6 @@
 // OTP registration status (登録状況) and the paper requests (依頼種別) that move it.
+import { addDays, toWareki } from './datetime'
+
 // This table is the single source both the UI (to offer only allowed requests) and the
 // main-process services (to refuse the others) read. Tests write the expected transitions
 // out by hand instead of reading this table.
@@ -76,10 +78,35 @@ export const REQUEST_STATE_LABELS: Record<RequestState, string> = {
   withdrawn: '取消',
 }
 
-export function allowedRequestKinds(status: OtpStatus): RequestKind[] {
-  return REQUEST_KINDS.filter((k) => REQUEST_TRANSITIONS[k].from.includes(status))
-}
-
 export function isRequestAllowed(kind: RequestKind, status: OtpStatus): boolean {
   return REQUEST_TRANSITIONS[kind].from.includes(status)
+}
+
+export interface RequestBlock {
+  code: 'REQUEST_NOT_ALLOWED' | 'NEXT_DAY_RULE'
+  message: string
+}
+
+/**
+ * Why a request cannot be received now, or null if it can: the status table, then the rule that
+ * after a ご利用解除 a new application is accepted only from the next day (Japan time; seeds 000,
+ * 001: 翌日以降). Both the services (to refuse) and the customer screen (to offer) use it.
+ */
+export function requestBlock(
+  kind: RequestKind,
+  status: OtpStatus,
+  cancelledOn: string | null,
+  today: string,
+): RequestBlock | null {
+  if (!isRequestAllowed(kind, status))
+    return {
+      code: 'REQUEST_NOT_ALLOWED',
+      message: `登録状況が「${STATUS_LABELS[status]}」のため、「${REQUEST_KIND_LABELS[kind]}」は受け付けられません。`,
+    }
+  if (kind === 'new_application' && status === 'cancelled' && cancelledOn && today <= cancelledOn)
+    return {
+      code: 'NEXT_DAY_RULE',
+      message: `ご利用解除日（${toWareki(cancelledOn)}）の当日のため、新規申込は受け付けられません。${toWareki(addDays(cancelledOn, 1))}以降に受け付けできます。`,
+    }
+  return null
 }

@@ -58,8 +58,11 @@ export interface CustomerDetail extends CustomerSummary {
   version: number
   history: HistoryEntry[]
   requests: RequestSummary[]
-  /** Request kinds the current status allows and this version can register. */
+  /** Request kinds that can be received now (status table and the next-day rule) and that this
+   * version can register. An open request of the customer is shown separately (`requests`). */
   allowedRequests: RequestKind[]
+  /** Kinds the status allows but a rule holds back for now, with the reason in Japanese. */
+  blockedRequests: { kind: RequestKind; message: string }[]
 }
 
 export interface HistoryEntry {

@@ -147,6 +147,10 @@ describe('新規申込: reception by a teller, 検印 by a supervisor', () => {
     await app.loginAs('teller1')
     const c = customerIn('cancelled', 0)
     expect(app.ctx.sqlite.prepare('SELECT cancelled_on FROM customers WHERE id=?').get(c.id)).toEqual({ cancelled_on: '2026-11-21' })
+    // The customer screen does not offer it, and says from when it is accepted.
+    const screen = await app.ok('customers.get', { customerId: c.id })
+    expect(screen.allowedRequests).toEqual([])
+    expect(screen.blockedRequests).toEqual([{ kind: 'new_application', message: expect.stringContaining('令和8年11月22日以降') }])
     const before = snapshotLedger(app.ctx)
     const e = await app.err('requests.receiveNewApplication', formFor(c))
     expect(e.code).toBe('NEXT_DAY_RULE')
@@ -154,6 +158,7 @@ describe('新規申込: reception by a teller, 検印 by a supervisor', () => {
     expect(snapshotLedger(app.ctx)).toBe(before)
 
     app.clock.now = new Date('2026-11-21T15:00:00Z') // midnight JST
+    expect((await app.ok('customers.get', { customerId: c.id })).allowedRequests).toEqual(['new_application'])
     const ok = await app.ok('requests.receiveNewApplication', formFor(c, { applicationDate: '2026-11-22' }))
     expect(ok.statusAtReceipt).toBe('cancelled')
     // Cancelled earlier: accepted at once.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { allowedRequestKinds, isRequestAllowed, OTP_STATUSES, REQUEST_TRANSITIONS, type OtpStatus, type RequestKind } from '../../shared/status'
+import { isRequestAllowed, requestBlock, OTP_STATUSES, REQUEST_TRANSITIONS, type OtpStatus, type RequestKind } from '../../shared/status'
 
 // DOMAIN.md's request table, written out by hand (not read from the code's table).
 const EXPECTED: Record<RequestKind, { from: OtpStatus[]; to: OtpStatus }> = {
@@ -19,6 +19,22 @@ describe('status table', () => {
     })
   }
   it('offers nothing but a new application to an unregistered customer', () => {
-    expect(allowedRequestKinds('unregistered')).toEqual(['new_application'])
+    expect(Object.keys(EXPECTED).filter((k) => !requestBlock(k as RequestKind, 'unregistered', null, '2026-11-21'))).toEqual(['new_application'])
+  })
+
+  it('names the status and the request when it refuses', () => {
+    expect(requestBlock('cancellation', 'unregistered', null, '2026-11-21')).toEqual({
+      code: 'REQUEST_NOT_ALLOWED',
+      message: '登録状況が「未登録」のため、「ご利用解除」は受け付けられません。',
+    })
+  })
+
+  it('holds a new application back on the day of a ご利用解除, and says from when', () => {
+    expect(requestBlock('new_application', 'cancelled', '2026-11-21', '2026-11-21')).toEqual({
+      code: 'NEXT_DAY_RULE',
+      message: 'ご利用解除日（令和8年11月21日）の当日のため、新規申込は受け付けられません。令和8年11月22日以降に受け付けできます。',
+    })
+    expect(requestBlock('new_application', 'cancelled', '2026-11-21', '2026-11-22')).toBeNull()
+    expect(requestBlock('new_application', 'cancelled', null, '2026-11-21')).toBeNull()
   })
 })

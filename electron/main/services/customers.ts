@@ -4,7 +4,8 @@ import { alias } from 'drizzle-orm/sqlite-core'
 import { customers, otpHistory, otpRequests, staff } from '../../../db/schema'
 import { AppError } from '../../../shared/errors'
 import type { OpParsed } from '../../../shared/contract'
-import { IMPLEMENTED_REQUEST_KINDS, allowedRequestKinds } from '../../../shared/status'
+import { japanDate } from '../../../shared/datetime'
+import { IMPLEMENTED_REQUEST_KINDS, REQUEST_KINDS, requestBlock } from '../../../shared/status'
 import type { CustomerDetail, CustomerSummary, HistoryEntry, RequestSummary } from '../../../shared/types'
 import type { AppContext } from '../context'
 
@@ -92,6 +93,8 @@ export function getCustomer(ctx: AppContext, input: OpParsed<'customers.get'>): 
     .orderBy(desc(otpHistory.at), desc(otpHistory.id))
     .all()
     .map((h) => ({ ...h, actorName: h.actorName ?? 'センター' }))
+  const today = japanDate(ctx.clock())
+  const offered = REQUEST_KINDS.filter((k) => IMPLEMENTED_REQUEST_KINDS.includes(k))
   return {
     id: c.id,
     nameKanji: c.nameKanji,
@@ -111,6 +114,10 @@ export function getCustomer(ctx: AppContext, input: OpParsed<'customers.get'>): 
     version: c.version,
     history,
     requests: requestSummaries(ctx, eq(otpRequests.customerId, c.id), 'newest'),
-    allowedRequests: allowedRequestKinds(c.otpStatus).filter((k) => IMPLEMENTED_REQUEST_KINDS.includes(k)),
+    allowedRequests: offered.filter((k) => !requestBlock(k, c.otpStatus, c.cancelledOn, today)),
+    blockedRequests: offered.flatMap((k) => {
+      const block = requestBlock(k, c.otpStatus, c.cancelledOn, today)
+      return block?.code === 'NEXT_DAY_RULE' ? [{ kind: k, message: block.message }] : []
+    }),
   }
 }

@@ -5,10 +5,10 @@ import { branches, customers, otpHistory, otpRequests, receiptCounters, staff } 
 import type { Db } from '../../../db/open'
 import { AppError } from '../../../shared/errors'
 import type { OpParsed } from '../../../shared/contract'
-import { addDays, japanDate, toWareki } from '../../../shared/datetime'
+import { japanDate } from '../../../shared/datetime'
 import { formatReceiptNo } from '../../../shared/receipt'
 import type { NewApplicationForm } from '../../../shared/schemas'
-import { REQUEST_KIND_LABELS, REQUEST_TRANSITIONS, STATUS_LABELS, type OtpStatus, type RequestKind } from '../../../shared/status'
+import { REQUEST_TRANSITIONS, requestBlock, type OtpStatus, type RequestKind } from '../../../shared/status'
 import type { RequestDetail, RequestSummary } from '../../../shared/types'
 import { writeAudit } from '../audit'
 import type { AppContext } from '../context'
@@ -17,12 +17,10 @@ import { audited, requireUser, type Caller } from './caller'
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
 
-/** The message that names both the status and the request, e.g. ご利用解除 on 未登録. */
-export function notAllowedError(kind: RequestKind, status: OtpStatus): AppError {
-  return new AppError(
-    'REQUEST_NOT_ALLOWED',
-    `登録状況が「${STATUS_LABELS[status]}」のため、「${REQUEST_KIND_LABELS[kind]}」は受け付けられません。`,
-  )
+/** The refusal of a request the status (or the next-day rule) does not allow, naming both. */
+export function blockedError(kind: RequestKind, status: OtpStatus, cancelledOn: string | null, today: string): AppError | null {
+  const block = requestBlock(kind, status, cancelledOn, today)
+  return block ? new AppError(block.code, block.message) : null
 }
 
 function nextReceiptNo(tx: Tx, branchCode: string, businessDate: string): string {
@@ -71,15 +69,8 @@ export function receiveNewApplication(
     if (open)
       throw new AppError('REQUEST_ALREADY_PENDING', `このお客さまには処理中の依頼（受付番号 ${open.receiptNo}）があります。先にその依頼を完了してください。`)
 
-    if (!REQUEST_TRANSITIONS[kind].from.includes(c.otpStatus)) throw notAllowedError(kind, c.otpStatus)
-    // 翌日以降: after a ご利用解除, a new application is accepted only from the next day (Japan time).
-    if (c.otpStatus === 'cancelled' && c.cancelledOn && today <= c.cancelledOn) {
-      const from = addDays(c.cancelledOn, 1)
-      throw new AppError(
-        'NEXT_DAY_RULE',
-        `ご利用解除日（${toWareki(c.cancelledOn)}）の当日のため、新規申込は受け付けられません。${toWareki(from)}以降に受け付けできます。`,
-      )
-    }
+    const blocked = blockedError(kind, c.otpStatus, c.cancelledOn, today)
+    if (blocked) throw blocked
 
     const branch = tx.select().from(branches).where(eq(branches.code, user.branchCode)).get()
     if (!branch) throw new AppError('NOT_FOUND', '職員の所属店が見つかりません。')
@@ -185,7 +176,7 @@ export function approveRequest(ctx: AppContext, input: OpParsed<'requests.approv
         throw new AppError('REQUEST_NOT_PENDING', `この依頼は既に「${r.state === 'approved' ? '承認' : r.state === 'returned' ? '差戻し' : '取消'}」されています。`)
       if (r.version !== input.version) throw new AppError('STALE_VERSION')
       const c = tx.select().from(customers).where(eq(customers.id, r.customerId)).get()!
-      if (!REQUEST_TRANSITIONS[r.kind].from.includes(c.otpStatus)) throw notAllowedError(r.kind, c.otpStatus)
+      if (!REQUEST_TRANSITIONS[r.kind].from.includes(c.otpStatus)) throw blockedError(r.kind, c.otpStatus, null, today)!
 
       // Optimistic check enforced by the UPDATE itself: of two concurrent approvals one matches.
       const changed = tx
