@@ -22,16 +22,25 @@ function hasTables(sqlite: Sqlite): boolean {
   return row.n > 0
 }
 
-/** Stamp for file names: 20261121T201503Z. */
+/** Stamp for file names: 20261121T201503123Z (to the millisecond). */
 function stamp(at: Date): string {
-  return at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')
+  return at.toISOString().replace(/[-:.]/g, '')
 }
 
 export function backupLedger(sqlite: Sqlite, backupDir: string, label: string, at = new Date()): string {
   fs.mkdirSync(backupDir, { recursive: true })
-  const file = path.join(backupDir, `ledger-${label}-${stamp(at)}.sqlite`)
+  let file = path.join(backupDir, `ledger-${label}-${stamp(at)}.sqlite`)
+  for (let n = 2; fs.existsSync(file); n++) file = path.join(backupDir, `ledger-${label}-${stamp(at)}-${n}.sqlite`)
   sqlite.prepare('VACUUM INTO ?').run(file)
   return file
+}
+
+export function assertNotNewer(version: number, latest = LATEST_SCHEMA_VERSION): void {
+  if (version > latest)
+    throw new AppError(
+      'DATABASE_TOO_NEW',
+      `データベースの版（${version}）がこのアプリの対応する版（${latest}）より新しいため開けません。アプリを更新してください。`,
+    )
 }
 
 export function migrate(
@@ -41,21 +50,21 @@ export function migrate(
   const migrations = opts.migrations ?? MIGRATIONS
   const latest = opts.migrations ? migrations.length : LATEST_SCHEMA_VERSION
   const from = schemaVersion(sqlite)
-  if (from > latest) {
-    throw new AppError(
-      'DATABASE_TOO_NEW',
-      `データベースの版（${from}）がこのアプリの対応する版（${latest}）より新しいため開けません。アプリを更新してください。`,
-    )
-  }
+  assertNotNewer(from, latest)
   if (from === latest) return { from, to: from, backupFile: null }
 
   const backupFile = from > 0 || hasTables(sqlite) ? backupLedger(sqlite, opts.backupDir, `v${from}`, opts.now?.()) : null
   for (const m of migrations) {
     if (m.version <= from) continue
-    sqlite.transaction(() => {
-      sqlite.exec(m.sql)
-      sqlite.pragma(`user_version = ${m.version}`)
-    })()
+    // IMMEDIATE, and the version read again inside: another process opening the same file at the
+    // same moment waits here and then finds the migration already applied.
+    sqlite
+      .transaction(() => {
+        if (schemaVersion(sqlite) >= m.version) return
+        sqlite.exec(m.sql)
+        sqlite.pragma(`user_version = ${m.version}`)
+      })
+      .immediate()
   }
   return { from, to: latest, backupFile }
 }

@@ -2,6 +2,7 @@
 // exactly the contract's operations on IPC, and locks the windows down (context isolation,
 // sandbox, no Node in the page, CSP, no navigation, no new windows, no permissions).
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { app, BrowserWindow, dialog, ipcMain, session, type WebContents } from 'electron'
 import { AppError } from '../../shared/errors'
 import { EVENT_CHANNEL, OPERATION_NAMES, channelOf } from '../../shared/operations'
@@ -14,9 +15,16 @@ import { electronNativeBinding } from './native'
 const rendererUrl = process.env.ELECTRON_RENDERER_URL // set by `electron-vite dev` only
 const rendererFile = path.join(__dirname, '../renderer/index.html')
 
+/** Our page, and only ours: the exact dev-server origin, or exactly our built index.html. */
 function isOwnPage(url: string): boolean {
-  if (rendererUrl) return url.startsWith(rendererUrl)
-  return url.startsWith('file://') && decodeURIComponent(new URL(url).pathname).endsWith('/renderer/index.html')
+  let u: URL
+  try {
+    u = new URL(url)
+  } catch {
+    return false
+  }
+  if (rendererUrl) return u.origin === new URL(rendererUrl).origin
+  return u.protocol === 'file:' && path.resolve(fileURLToPath(u)) === path.resolve(rendererFile)
 }
 
 function sessionKeyOf(wc: WebContents): string {
@@ -90,6 +98,19 @@ function createWindow(ctx: AppContext): BrowserWindow {
 }
 
 async function main(): Promise<void> {
+  // One app per machine user: a second launch (a double-click) focuses the open window instead of
+  // opening the ledger a second time.
+  if (!app.requestSingleInstanceLock()) {
+    app.quit()
+    return
+  }
+  app.on('second-instance', () => {
+    const w = BrowserWindow.getAllWindows()[0]
+    if (w) {
+      if (w.isMinimized()) w.restore()
+      w.focus()
+    }
+  })
   await app.whenReady()
   const launch = parseLaunchOptions(process.argv, process.env, app.getPath('userData'))
   let ctx: AppContext

@@ -6,7 +6,7 @@ import path from 'node:path'
 import { eq } from 'drizzle-orm'
 import type { Logger } from 'pino'
 import { openSqlite, wrapDrizzle } from '../../db/open'
-import { migrate } from '../../db/migrate'
+import { assertNotNewer, migrate, schemaVersion } from '../../db/migrate'
 import { settings } from '../../db/schema'
 import { DEMO_PASSWORD, seedDemo } from '../../db/seed'
 import { AppError } from '../../shared/errors'
@@ -14,6 +14,7 @@ import { LedgerEvents, type AppContext, type Clock } from './context'
 import { createLogger } from './logger'
 import { hashPassword } from './passwords'
 import { SessionStore } from './session'
+import { writeTransaction } from './tx'
 
 export const LEDGER_FILE = 'ledger.sqlite'
 
@@ -27,30 +28,44 @@ export interface OpenAppOptions {
   logger?: Logger
 }
 
+/** A ledger written by a newer app is refused before anything (not even the journal mode) is
+ * changed in it. migrate() checks again, for callers that open the file themselves. */
+function refuseNewerLedger(file: string, nativeBinding?: string): void {
+  if (!fs.existsSync(file)) return
+  const peek = openSqlite(file, { nativeBinding, readonly: true })
+  try {
+    assertNotNewer(schemaVersion(peek))
+  } finally {
+    peek.close()
+  }
+}
+
 export async function openApp(opts: OpenAppOptions): Promise<AppContext> {
   fs.mkdirSync(opts.dataDir, { recursive: true })
   const logger = opts.logger ?? createLogger(opts.dataDir)
   const clock = opts.clock ?? (() => new Date())
   const file = path.join(opts.dataDir, LEDGER_FILE)
+  refuseNewerLedger(file, opts.nativeBinding)
   const sqlite = openSqlite(file, { nativeBinding: opts.nativeBinding })
   try {
     const report = migrate(sqlite, { backupDir: path.join(opts.dataDir, 'backups'), now: clock })
     if (report.from !== report.to) logger.info({ ...report, file }, 'ledger migrated')
     const db = wrapDrizzle(sqlite)
 
-    const kind = db.select().from(settings).where(eq(settings.key, 'ledger_kind')).get()?.value
-    if (!kind) {
-      // A fresh ledger: its kind is fixed now, and demo data goes only into a demo ledger.
-      const passwordHash = opts.demo ? await hashPassword(DEMO_PASSWORD) : null
-      db.transaction((tx) => {
-        tx.insert(settings).values({ key: 'ledger_kind', value: opts.demo ? 'demo' : 'production' }).run()
-        if (passwordHash) seedDemo(tx as never, { passwordHash, now: clock() })
-      })
+    // A fresh ledger: its kind is fixed now, and demo data goes only into a demo ledger. Decided
+    // inside one IMMEDIATE transaction, so two processes starting on a new folder cannot both seed.
+    const passwordHash = opts.demo ? await hashPassword(DEMO_PASSWORD) : null
+    const kind = writeTransaction(db, (tx) => {
+      const existing = tx.select().from(settings).where(eq(settings.key, 'ledger_kind')).get()?.value
+      if (existing) return existing
+      const created = opts.demo ? 'demo' : 'production'
+      tx.insert(settings).values({ key: 'ledger_kind', value: created }).run()
+      if (passwordHash) seedDemo(tx as never, { passwordHash, now: clock() })
       logger.info({ file, demo: opts.demo }, 'ledger created')
-    } else if (opts.demo && kind !== 'demo') {
-      throw new AppError('DEMO_ON_REAL_LEDGER')
-    }
-    const demo = (kind ?? (opts.demo ? 'demo' : 'production')) === 'demo'
+      return created
+    })
+    if (opts.demo && kind !== 'demo') throw new AppError('DEMO_ON_REAL_LEDGER')
+    const demo = kind === 'demo'
     return {
       sqlite,
       db,

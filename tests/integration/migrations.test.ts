@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { getTableConfig, type SQLiteTable } from 'drizzle-orm/sqlite-core'
 import { afterEach, describe, expect, it } from 'vitest'
-import { migrate, schemaVersion } from '../../db/migrate'
+import { backupLedger, migrate, schemaVersion } from '../../db/migrate'
 import { MIGRATIONS, LATEST_SCHEMA_VERSION } from '../../db/migrations'
 import { openSqlite, type Sqlite } from '../../db/open'
 import * as schema from '../../db/schema'
@@ -46,7 +46,7 @@ describe('migrations', () => {
     const r = migrate(db, { backupDir: path.join(dir, 'backups'), migrations: next })
     expect(r.from).toBe(1)
     expect(r.to).toBe(2)
-    expect(r.backupFile).toMatch(/ledger-v1-\d{8}T\d{6}Z\.sqlite$/)
+    expect(r.backupFile).toMatch(/ledger-v1-\d{8}T\d{9}Z\.sqlite$/)
     const backup = openSqlite(r.backupFile!, { readonly: true })
     open.push(backup)
     expect(schemaVersion(backup)).toBe(1)
@@ -66,6 +66,7 @@ describe('migrations', () => {
     const { dir, file, db } = fresh()
     migrate(db, { backupDir: path.join(dir, 'backups') })
     db.pragma(`user_version = ${LATEST_SCHEMA_VERSION + 1}`)
+    db.pragma('journal_mode = DELETE') // as a newer app might leave it: opening must not switch it to WAL
     db.close()
     const before = fs.readFileSync(file)
     await expect(openApp({ dataDir: dir, demo: false, transport: 'ipc', version: 't' })).rejects.toMatchObject({
@@ -73,6 +74,24 @@ describe('migrations', () => {
       message: expect.stringContaining('アプリを更新してください'),
     })
     expect(fs.readFileSync(file).equals(before)).toBe(true)
+  })
+
+  it('two backups in the same millisecond get two files', () => {
+    const { dir, db } = fresh()
+    migrate(db, { backupDir: path.join(dir, 'backups') })
+    const at = new Date('2026-11-21T01:02:03.004Z')
+    const a = backupLedger(db, path.join(dir, 'backups'), 'manual', at)
+    const b = backupLedger(db, path.join(dir, 'backups'), 'manual', at)
+    expect(a).not.toBe(b)
+    expect(fs.existsSync(a) && fs.existsSync(b)).toBe(true)
+  })
+
+  it('two processes opening a new folder at once create and seed it once', async () => {
+    const dir = tempDir()
+    const [x, y] = await Promise.all([0, 1].map(() => openApp({ dataDir: dir, demo: true, transport: 'ipc', version: 't' })))
+    expect(x!.sqlite.prepare('SELECT count(*) AS n FROM staff').get()).toEqual({ n: 5 })
+    x!.sqlite.close()
+    y!.sqlite.close()
   })
 
   it('the drizzle schema and the migrated tables agree, column by column', () => {

@@ -6,6 +6,7 @@ import { AppError } from '../../../shared/errors'
 import type { OpParsed } from '../../../shared/contract'
 import type { AuthState, SessionUser } from '../../../shared/types'
 import { writeAudit } from '../audit'
+import { writeTransaction } from '../tx'
 import type { AppContext } from '../context'
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../passwords'
 import { audited, type Caller } from './caller'
@@ -46,7 +47,7 @@ export async function setupFirstAdmin(
   if (staffCount(ctx) > 0) throw new AppError('SETUP_ALREADY_DONE')
   const passwordHash = await hashPassword(input.password)
   const at = ctx.clock().toISOString()
-  const staffId = ctx.db.transaction((tx) => {
+  const staffId = writeTransaction(ctx.db, (tx) => {
     // Checked again inside the transaction: two first-run windows must not both create an admin.
     const n = tx.select({ n: sql<number>`count(*)` }).from(staff).get()?.n ?? 0
     if (n > 0) throw new AppError('SETUP_ALREADY_DONE')
@@ -102,7 +103,7 @@ export async function login(ctx: AppContext, input: OpParsed<'auth.login'>, call
   }
   const lockMessage = `パスワードを${MAX_FAILED_LOGINS}回続けて間違えたため、この職員アカウントをロックしました。管理者に解除を依頼してください。`
   const lock = (failed: number): void => {
-    const locked = ctx.db.transaction(
+    const locked = writeTransaction(ctx.db, 
       (tx) => {
         const changed = tx
           .update(staff)
@@ -111,8 +112,7 @@ export async function login(ctx: AppContext, input: OpParsed<'auth.login'>, call
           .run().changes
         if (changed) writeAudit(tx, { ...base, at: at(), action: 'auth.lockout', outcome: 'ok', target: `staff:${row.id}`, detail: { failed } })
         return changed > 0
-      },
-      { behavior: 'immediate' },
+      }
     )
     if (locked) ctx.sessions.deleteStaff(row.id)
   }
@@ -131,7 +131,7 @@ export async function login(ctx: AppContext, input: OpParsed<'auth.login'>, call
     return refuse('LOGIN_FAILED', new AppError('LOGIN_FAILED'), { failed: reserved.attempt })
   }
 
-  const granted = ctx.db.transaction(
+  const granted = writeTransaction(ctx.db, 
     (tx) => {
       // A lockout that landed while the hash was being checked wins over the correct password.
       const changed = tx
@@ -141,8 +141,7 @@ export async function login(ctx: AppContext, input: OpParsed<'auth.login'>, call
         .run().changes
       if (changed) writeAudit(tx, { ...base, at: at(), outcome: 'ok', target: `staff:${row.id}` })
       return changed > 0
-    },
-    { behavior: 'immediate' },
+    }
   )
   if (!granted) return refuse('ACCOUNT_LOCKED', new AppError('ACCOUNT_LOCKED'))
   const user = sessionUserOf(ctx, row.id)

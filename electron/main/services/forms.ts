@@ -14,6 +14,7 @@ import type { OpParsed } from '../../../shared/contract'
 import { ACCOUNT_TYPE_LABELS } from '../../../shared/schemas'
 import type { PrintedForm } from '../../../shared/types'
 import { writeAudit } from '../audit'
+import { writeTransaction } from '../tx'
 import type { AppContext } from '../context'
 import { requireUser, type Caller } from './caller'
 
@@ -106,7 +107,7 @@ export async function printCustomerReceipt(
     const fileName = `${r.receiptNo}_お客さま控${previous > 0 ? `_再発行${previous}` : ''}.pdf`
     const rel = path.join('forms', r.businessDate.slice(0, 4), r.businessDate.slice(5, 7), fileName.replace(/\.pdf$/, `_${sha256.slice(0, 12)}.pdf`))
     archive(ctx, rel, pdf)
-    const recorded = ctx.db.transaction(
+    const recorded = writeTransaction(ctx.db, 
       (tx) => {
         if (printCount(tx, r.id, formKind) !== previous) return false
         tx.insert(printedForms)
@@ -122,8 +123,7 @@ export async function printCustomerReceipt(
           detail: { formKind, receiptNo: r.receiptNo, sha256, reprintCount: previous },
         })
         return true
-      },
-      { behavior: 'immediate' },
+      }
     )
     if (recorded) return { fileName, pdfBase64: pdf.toString('base64'), sha256, reprint: previous > 0 }
     // Lost the race: drop this file unless the winner recorded the very same bytes under it.

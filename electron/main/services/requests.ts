@@ -2,7 +2,6 @@
 // alone changes the customer's OTP status. Each write and its audit row share one transaction.
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { branches, customers, otpHistory, otpRequests, receiptCounters, staff } from '../../../db/schema'
-import type { Db } from '../../../db/open'
 import { AppError } from '../../../shared/errors'
 import type { OpParsed } from '../../../shared/contract'
 import { japanDate } from '../../../shared/datetime'
@@ -11,11 +10,11 @@ import type { NewApplicationForm } from '../../../shared/schemas'
 import { REQUEST_TRANSITIONS, requestBlock, type OtpStatus, type RequestKind } from '../../../shared/status'
 import type { RequestDetail, RequestSummary } from '../../../shared/types'
 import { writeAudit } from '../audit'
+import { writeTransaction, type Tx } from '../tx'
 import type { AppContext } from '../context'
 import { requestSummaries } from './customers'
 import { audited, requireUser, type Caller } from './caller'
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
 
 /** The refusal of a request the status (or the next-day rule) does not allow, naming both. */
 export function blockedError(kind: RequestKind, status: OtpStatus, cancelledOn: string | null, today: string): AppError | null {
@@ -50,7 +49,7 @@ export function receiveNewApplication(
   if (form.applicationDate > today)
     throw new AppError('VALIDATION_FAILED', undefined, { applicationDate: 'お申込日に未来の日付は入力できません' })
 
-  const requestId = ctx.db.transaction((tx) => {
+  const requestId = writeTransaction(ctx.db, (tx) => {
     const c = tx.select().from(customers).where(eq(customers.id, form.customerId)).get()
     if (!c) throw new AppError('CUSTOMER_NOT_FOUND')
 
@@ -168,7 +167,7 @@ export function approveRequest(ctx: AppContext, input: OpParsed<'requests.approv
 
   let customerId = 0
   try {
-    ctx.db.transaction((tx) => {
+    writeTransaction(ctx.db, (tx) => {
       const r = tx.select().from(otpRequests).where(eq(otpRequests.id, input.requestId)).get()
       if (!r) throw new AppError('REQUEST_NOT_FOUND')
       if (r.receivedBy === user.staffId) throw new AppError('SELF_APPROVAL')

@@ -5,6 +5,7 @@ import { AppError } from '../../../shared/errors'
 import type { OpParsed } from '../../../shared/contract'
 import type { StaffSummary } from '../../../shared/types'
 import { writeAudit } from '../audit'
+import { writeTransaction } from '../tx'
 import type { AppContext } from '../context'
 import { hashPassword } from '../passwords'
 import { requireUser, type Caller } from './caller'
@@ -32,7 +33,7 @@ export async function createStaff(ctx: AppContext, input: OpParsed<'staff.create
   const admin = requireUser(caller)
   const passwordHash = await hashPassword(input.password)
   const at = ctx.clock().toISOString()
-  const row = ctx.db.transaction((tx) => {
+  const row = writeTransaction(ctx.db, (tx) => {
     if (tx.select({ id: staff.id }).from(staff).where(eq(staff.loginId, input.loginId)).get())
       throw new AppError('LOGIN_ID_TAKEN', undefined, { loginId: 'この職員IDは既に使われています' })
     const me = tx.select().from(staff).where(eq(staff.id, admin.staffId)).get()
@@ -60,7 +61,7 @@ export async function createStaff(ctx: AppContext, input: OpParsed<'staff.create
 export function unlockStaff(ctx: AppContext, input: OpParsed<'staff.unlock'>, caller: Caller): StaffSummary {
   const admin = requireUser(caller)
   const at = ctx.clock().toISOString()
-  const row = ctx.db.transaction((tx) => {
+  const row = writeTransaction(ctx.db, (tx) => {
     const target = tx.select().from(staff).where(eq(staff.id, input.staffId)).get()
     if (!target) throw new AppError('STAFF_NOT_FOUND')
     const updated = tx
