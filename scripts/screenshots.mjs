@@ -56,6 +56,8 @@ try {
   await page.getByTestId('na-id-document').click()
   await page.getByRole('option', { name: '運転免許証', exact: true }).click()
   await field('na-seal-matched').check()
+  await field('na-account-number').fill('1000001')
+  await field('na-ib-contract-id').fill('2000000001')
   await page.screenshot({ path: path.join(out, '04-new-application.png'), fullPage: true })
   await page.getByTestId('na-confirm').click()
   await page.getByTestId('na-register-ok').click()

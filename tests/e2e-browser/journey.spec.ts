@@ -2,7 +2,7 @@
 // fresh demo ledger). The tests share one ledger per run, so each uses its own customer.
 import fs from 'node:fs'
 import { expect, test, type Page } from '@playwright/test'
-import { choose, customerStatus, input, login as loginFromScreen, newApplicationJourney, openCustomer } from '../e2e-shared/journey'
+import { choose, customerStatus, input, login as loginFromScreen, newApplicationJourney, openCustomer, typeNumbersFromPaper } from '../e2e-shared/journey'
 
 async function login(page: Page, loginId: string): Promise<void> {
   await page.goto('/')
@@ -51,6 +51,7 @@ test('Enter in a field of the 新規申込 form never submits it', async ({ page
   // Make the form complete and valid, so that a submit on Enter would register it.
   await choose(page, 'na-id-document', 'マイナンバーカード')
   await input(page, 'na-seal-matched').check()
+  await typeNumbersFromPaper(page, '中村 陽菜')
 
   // Enter moves on to the next field instead.
   await input(page, 'na-name-kanji').press('Enter')
@@ -92,6 +93,7 @@ test('screens follow the ledger live: the queue and the open customer update wit
     await expect(input(teller, 'na-name-kanji')).toHaveValue('山本 拓也')
     await choose(teller, 'na-id-document', '旅券（パスポート）')
     await input(teller, 'na-seal-matched').check()
+    await typeNumbersFromPaper(teller, '山本 拓也')
     await teller.getByTestId('na-confirm').click()
     await teller.getByTestId('na-register-ok').click()
     const receiptNo = (await teller.getByTestId('na-receipt-no').textContent())!.trim()

@@ -44,6 +44,20 @@ export async function choose(page: Page, testid: string, option: string): Promis
 
 export const customerStatus = (page: Page): Locator => page.getByTestId('customer-info').getByTestId('status-chip')
 
+/** What the customers' paper forms carry for the two numbers the teller types from the paper
+ * (demo seed: account 1000001 + 17·i, IB契約者ID 2000000001 + 101·i for the i-th customer). */
+export const PAPER = {
+  '田中 花子': { account: '1000001', ib: '2000000001' },
+  '山本 拓也': { account: '1000018', ib: '2000000102' },
+  '中村 陽菜': { account: '1000035', ib: '2000000203' },
+} as const
+
+/** Types the 口座番号 and IB契約者ID from the paper (the form leaves them empty). */
+export async function typeNumbersFromPaper(page: Page, name: keyof typeof PAPER): Promise<void> {
+  await input(page, 'na-account-number').fill(PAPER[name].account)
+  await input(page, 'na-ib-contract-id').fill(PAPER[name].ib)
+}
+
 export interface JourneyHooks {
   /** Clicks the print button and checks that a PDF named after the 受付番号 arrived. */
   verifyReceipt(page: Page, printButton: Locator, receiptNo: string): Promise<void>
@@ -88,10 +102,20 @@ export async function newApplicationJourney(page: Page, hooks: JourneyHooks): Pr
   await expect(page.getByTestId('na-register-dialog')).toHaveCount(0)
   await expect(page.getByTestId('na-receipt-no')).toHaveCount(0)
 
-  // Corrected: confirm, then register.
+  // The numbers are not prefilled: they are typed from the paper. An IB契約者ID that is not this
+  // customer's passes the field check but the main process refuses it, and says which field.
+  await expect(input(page, 'na-ib-contract-id')).toHaveValue('')
   await input(page, 'na-account-number').fill('1000001')
   await input(page, 'na-account-number').press('Tab')
   await expect(page.getByTestId('na-account-number')).not.toContainText('口座番号は')
+  await input(page, 'na-ib-contract-id').fill('2000000999')
+  await page.getByTestId('na-confirm').click()
+  await page.getByTestId('na-register-ok').click()
+  await expect(page.getByTestId('na-ib-contract-id')).toContainText('IB契約者IDがお客さまの登録と一致しません')
+  await expect(page.getByTestId('na-receipt-no')).toHaveCount(0)
+
+  // Corrected: confirm, then register.
+  await typeNumbersFromPaper(page, '田中 花子')
   await page.getByTestId('na-confirm').click()
   const dialog = page.getByTestId('na-register-dialog')
   await expect(dialog).toBeVisible()

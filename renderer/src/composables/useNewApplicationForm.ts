@@ -48,7 +48,10 @@ export function emptyDraft(): NewApplicationDraft {
   }
 }
 
-/** The record's data, for the teller to check against the paper. The bank-use part starts empty. */
+/** The record's data, for the teller to check against the paper. The 口座番号 and the IB契約者ID
+ * start empty: the teller types them from the paper, and the main process refuses a form whose
+ * account or ID do not match the customer (ACCOUNT_MISMATCH), so the check is a real one. The
+ * bank-use part starts empty too. */
 export function draftFromCustomer(c: CustomerDetail): NewApplicationDraft {
   return {
     ...emptyDraft(),
@@ -58,8 +61,8 @@ export function draftFromCustomer(c: CustomerDetail): NewApplicationDraft {
     postalCode: c.postalCode,
     address: c.address,
     phone: c.phone,
-    account: { branchCode: c.branchCode, type: c.accountType, number: c.accountNumber },
-    ibContractId: c.ibContractId,
+    account: { branchCode: c.branchCode, type: c.accountType, number: '' },
+    ibContractId: '',
   }
 }
 
