@@ -140,7 +140,7 @@ export type NewApplicationInput = z.input<typeof newApplicationSchema>
 export type NewApplicationForm = z.output<typeof newApplicationSchema>
 
 export const customerSearchSchema = z
-  .object({
+  .strictObject({
     branchCode: z.string().optional(),
     accountNumber: z.string().optional(),
     kana: z.string().optional(),
@@ -165,8 +165,8 @@ export const customerSearchSchema = z
       ctx.addIssue({ code: 'custom', path: ['branchCode'], message: '口座番号で探すときは店番も入力してください' })
     if (v.kana && !isKatakanaName(v.kana))
       ctx.addIssue({ code: 'custom', path: ['kana'], message: 'カナ氏名はカナで入力してください' })
-    if (v.ibContractId && !/^\d{1,10}$/.test(v.ibContractId))
-      ctx.addIssue({ code: 'custom', path: ['ibContractId'], message: 'IB契約者IDは数字で入力してください' })
+    if (v.ibContractId && !/^\d{10}$/.test(v.ibContractId))
+      ctx.addIssue({ code: 'custom', path: ['ibContractId'], message: 'IB契約者IDは数字10桁で入力してください' })
   })
 
 export const STAFF_ROLES = ['teller', 'supervisor', 'admin'] as const

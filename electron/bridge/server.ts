@@ -118,7 +118,13 @@ export async function startBridge(ctx: AppContext, opts: { rendererDir: string; 
       }
 
       if (req.method !== 'GET') return send(res, 405, '')
-      const rel = decodeURIComponent(url.pathname) === '/' ? 'index.html' : decodeURIComponent(url.pathname).slice(1)
+      let pathname: string
+      try {
+        pathname = decodeURIComponent(url.pathname)
+      } catch {
+        return send(res, 400, 'bad path', 'text/plain')
+      }
+      const rel = pathname === '/' ? 'index.html' : pathname.slice(1)
       const file = path.resolve(rendererDir, rel)
       if (!file.startsWith(rendererDir + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile())
         return send(res, 404, 'not found', 'text/plain')

@@ -52,7 +52,10 @@ describe('HTTP bridge', () => {
     const html = await (await fetch(bridge.url)).text()
     expect(html).toContain(`<meta name="otp-bridge-token" content="${bridge.token}">`)
     expect((await fetch(new URL('/app.js', bridge.url))).status).toBe(200)
-    expect((await fetch(new URL('/../../etc/passwd', bridge.url))).status).toBe(404)
+    // fetch() would normalise '..' away before sending; a raw request does not.
+    expect(await rawGet('/..%2f..%2f..%2fetc%2fpasswd', new URL(bridge.url).host)).toBe(404)
+    expect(await rawGet('/../../../etc/passwd', new URL(bridge.url).host)).toBe(404)
+    expect(await rawGet('/%E0%A4%A', new URL(bridge.url).host)).toBe(400)
   })
 
   it('runs operations through the dispatcher with a session per tab', async () => {

@@ -121,8 +121,19 @@ describe('新規申込: reception by a teller, 検印 by a supervisor', () => {
     expect(loser && !loser.ok && loser.error.code).toBe('REQUEST_NOT_PENDING')
     const approvals = app.ctx.sqlite.prepare("SELECT count(*) AS n FROM otp_history WHERE kind='request_approved' AND request_id=?").get(req.id)
     expect(approvals).toEqual({ n: 1 })
-    // A stale version (screen opened before someone else changed the request) is refused too.
-    expect((await app.err('requests.approve', { requestId: req.id, version: 1 }, 's2')).code).toBe('REQUEST_NOT_PENDING')
+    // Approving what is no longer waiting is refused with the state it is in.
+    expect((await app.err('requests.approve', { requestId: req.id, version: 1 }, 's2')).message).toBe('この依頼は既に「承認」されています。')
+  })
+
+  it('an approval of another version than the one on screen is refused and changes nothing', async () => {
+    app = await createTestApp()
+    await app.loginAs('teller1', 'teller')
+    await app.loginAs('super1', 's1')
+    const req = await app.ok('requests.receiveNewApplication', formFor(customerIn('unregistered')), 'teller')
+    const before = snapshotLedger(app.ctx)
+    const e = await app.err('requests.approve', { requestId: req.id, version: req.version + 1 }, 's1')
+    expect(e).toMatchObject({ code: 'STALE_VERSION', message: '他の職員が先に処理しました。画面を更新して確認してください。' })
+    expect(snapshotLedger(app.ctx)).toBe(before)
   })
 
   it('refuses a status that does not allow it, naming both the status and the request, and saves nothing', async () => {

@@ -59,6 +59,9 @@ describe('customer search', () => {
     expect(r.success).toBe(false)
     expect(fieldErrors(r.error!)['branchCode']).toBe('口座番号で探すときは店番も入力してください')
     expect(customerSearchSchema.parse({ kana: 'たなか' }).kana).toBe('タナカ')
+    const ib = customerSearchSchema.safeParse({ ibContractId: '200000' })
+    expect(fieldErrors(ib.error!)['ibContractId']).toBe('IB契約者IDは数字10桁で入力してください')
+    expect(customerSearchSchema.parse({ ibContractId: '２０００００００01' }).ibContractId).toBe('2000000001')
   })
 })
 

@@ -1,5 +1,5 @@
 // Finding a customer at the counter, and the customer screen: status, history, requests.
-import { and, asc, desc, eq, like, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, gte, lt, type SQL } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
 import { customers, otpHistory, otpRequests, staff } from '../../../db/schema'
 import { AppError } from '../../../shared/errors'
@@ -22,16 +22,12 @@ const summaryColumns = {
   otpStatus: customers.otpStatus,
 }
 
-/** LIKE with the user's text taken literally. */
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => '\\' + c)
-}
-
 export function searchCustomers(ctx: AppContext, q: OpParsed<'customers.search'>): CustomerSummary[] {
   const where: SQL[] = []
   if (q.branchCode) where.push(eq(customers.accountBranchCode, q.branchCode))
   if (q.accountNumber) where.push(eq(customers.accountNumber, q.accountNumber.padStart(7, '0')))
-  if (q.kana) where.push(like(customers.kanaKey, `${escapeLike(q.kana)}%`))
+  // Prefix match as a range on the indexed key (the schema lets only katakana through).
+  if (q.kana) where.push(gte(customers.kanaKey, q.kana), lt(customers.kanaKey, q.kana + '\uFFFF'))
   if (q.ibContractId) where.push(eq(customers.ibContractId, q.ibContractId))
   return ctx.db
     .select(summaryColumns)
