@@ -7,6 +7,7 @@ import {
   customerSearchSchema,
   idSchema,
   loginSchema,
+  newPasswordSchema,
   newApplicationSchema,
   setupFirstAdminSchema,
   staffCreateSchema,
@@ -54,6 +55,11 @@ export const contract = {
   'staff.list': def<StaffSummary[]>()({ input: empty, access: ['admin'], kind: 'query' }),
   'staff.create': def<StaffSummary>()({ input: staffCreateSchema.strict(), access: ['admin'], kind: 'command' }),
   'staff.unlock': def<StaffSummary>()({ input: byId('staffId'), access: ['admin'], kind: 'command' }),
+  'staff.resetPassword': def<StaffSummary>()({
+    input: z.strictObject({ staffId: idSchema, password: newPasswordSchema }),
+    access: ['admin'],
+    kind: 'command',
+  }),
   'customers.search': def<CustomerSummary[]>()({ input: customerSearchSchema, access: COUNTER, kind: 'query' }),
   'customers.get': def<CustomerDetail>()({ input: byId('customerId'), access: COUNTER, kind: 'query' }),
   'requests.receiveNewApplication': def<RequestDetail>()({

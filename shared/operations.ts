@@ -10,6 +10,7 @@ export const OPERATION_NAMES = [
   'staff.list',
   'staff.create',
   'staff.unlock',
+  'staff.resetPassword',
   'customers.search',
   'customers.get',
   'requests.receiveNewApplication',

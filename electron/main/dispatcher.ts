@@ -14,7 +14,7 @@ import { isAudited, type Caller } from './services/caller'
 import { getCustomer, searchCustomers } from './services/customers'
 import { printCustomerReceipt } from './services/forms'
 import { approveRequest, getRequest, pendingReview, receiveNewApplication } from './services/requests'
-import { createStaff, listStaff, unlockStaff } from './services/staff'
+import { createStaff, listStaff, resetStaffPassword, unlockStaff } from './services/staff'
 
 type Handler<K extends OperationName> = (ctx: AppContext, input: OpParsed<K>, caller: Caller) => OpOutput<K> | Promise<OpOutput<K>>
 
@@ -33,6 +33,7 @@ const handlers: { [K in OperationName]: Handler<K> } = {
   'staff.list': (ctx) => listStaff(ctx),
   'staff.create': createStaff,
   'staff.unlock': unlockStaff,
+  'staff.resetPassword': resetStaffPassword,
   'customers.search': (ctx, input) => searchCustomers(ctx, input),
   'customers.get': (ctx, input) => getCustomer(ctx, input),
   'requests.receiveNewApplication': receiveNewApplication,

@@ -26,6 +26,7 @@ const CASES: Record<OperationName, Case> = {
   'staff.list': { allowed: ['admin'], bad: { all: true }, wrong: 'teller' },
   'staff.create': { allowed: ['admin'], bad: { loginId: 'new1', name: 'x', role: 'root', password: 'short' }, wrong: 'supervisor' },
   'staff.unlock': { allowed: ['admin'], bad: { staffId: 'one' }, wrong: 'supervisor' },
+  'staff.resetPassword': { allowed: ['admin'], bad: { staffId: 2, password: 'short' }, wrong: 'teller' },
   'customers.search': { allowed: ['teller', 'supervisor'], bad: { kana: '', accountNumber: '' }, wrong: 'admin' },
   'customers.get': { allowed: ['teller', 'supervisor'], bad: { customerId: -1 }, wrong: 'admin' },
   'requests.receiveNewApplication': { allowed: ['teller', 'supervisor'], bad: { customerId: 1, nameKana: '漢字' }, wrong: 'admin' },

@@ -72,6 +72,20 @@ describe('staff login and lockout', () => {
     expect((await app.err('auth.login', { loginId: 'teller2', password: DEMO_PASSWORD })).code).toBe('ACCOUNT_INACTIVE')
   })
 
+  it('an administrator resets a forgotten password: the old one stops working, the lock is lifted', async () => {
+    app = await createTestApp()
+    await app.loginAs('teller1', 'counter')
+    for (let i = 0; i < 5; i++) await app.err('auth.login', { loginId: 'teller1', password: 'forgot-it-1' })
+    await app.loginAs('admin1', 'adm')
+    const staffId = (app.ctx.sqlite.prepare("SELECT id FROM staff WHERE login_id='teller1'").get() as { id: number }).id
+    const weak = await app.err('staff.resetPassword', { staffId, password: 'short' }, 'adm')
+    expect(weak.fields?.password).toBe('パスワードは10文字以上にしてください')
+    expect(await app.ok('staff.resetPassword', { staffId, password: 'new-secret-2027' }, 'adm')).toMatchObject({ locked: false, failedAttempts: 0 })
+    expect((await app.err('auth.login', { loginId: 'teller1', password: DEMO_PASSWORD })).code).toBe('LOGIN_FAILED')
+    await app.ok('auth.login', { loginId: 'teller1', password: 'new-secret-2027' })
+    expect(auditRows(app.ctx).some((a) => a.action === 'staff.resetPassword' && a.actor_login_id === 'admin1')).toBe(true)
+  })
+
   it('a successful login resets the count of wrong passwords', async () => {
     app = await createTestApp()
     for (let i = 0; i < 4; i++) await app.err('auth.login', { loginId: 'super1', password: 'nope-nope-1' })

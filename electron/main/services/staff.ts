@@ -84,3 +84,38 @@ export function unlockStaff(ctx: AppContext, input: OpParsed<'staff.unlock'>, ca
   ctx.events.emitChanged({ kind: 'staff_changed' })
   return summary(row)
 }
+
+/** パスワード再設定: an administrator sets a new password for a staff member who forgot theirs. It
+ * also lifts a lockout and ends the staff member's open sessions. */
+export async function resetStaffPassword(
+  ctx: AppContext,
+  input: OpParsed<'staff.resetPassword'>,
+  caller: Caller,
+): Promise<StaffSummary> {
+  const admin = requireUser(caller)
+  const passwordHash = await hashPassword(input.password)
+  const at = ctx.clock().toISOString()
+  const row = writeTransaction(ctx.db, (tx) => {
+    const target = tx.select().from(staff).where(eq(staff.id, input.staffId)).get()
+    if (!target) throw new AppError('STAFF_NOT_FOUND')
+    const updated = tx
+      .update(staff)
+      .set({ passwordHash, lockedAt: null, failedAttempts: 0 })
+      .where(eq(staff.id, input.staffId))
+      .returning()
+      .get()!
+    writeAudit(tx, {
+      at,
+      actorId: admin.staffId,
+      actorLoginId: admin.loginId,
+      action: 'staff.resetPassword',
+      outcome: 'ok',
+      target: `staff:${target.id}`,
+      detail: { loginId: target.loginId, wasLocked: target.lockedAt !== null },
+    })
+    return updated
+  })
+  ctx.sessions.deleteStaff(row.id)
+  ctx.events.emitChanged({ kind: 'staff_changed' })
+  return summary(row)
+}

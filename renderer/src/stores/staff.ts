@@ -1,4 +1,5 @@
-// Staff accounts (administrators only): list, create, unlock after five wrong passwords.
+// Staff accounts (administrators only): list, create, unlock after five wrong passwords, reset a
+// forgotten password.
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import { call } from '../api/client'
@@ -41,9 +42,19 @@ export const useStaffStore = defineStore('staff', () => {
     return r
   }
 
+  async function resetPassword(staffId: number, password: string): Promise<Outcome<StaffSummary>> {
+    const notify = useNotifyStore()
+    const r = await notify.attempt(() => call('staff.resetPassword', { staffId, password }))
+    if (r.ok) {
+      notify.success(`職員「${r.value.name}」のパスワードを再設定しました。`)
+      await load()
+    }
+    return r
+  }
+
   function reset(): void {
     list.value = []
   }
 
-  return { list, loading, load, create, unlock, reset }
+  return { list, loading, load, create, unlock, resetPassword, reset }
 })
