@@ -1,6 +1,5 @@
 // The ledger's tables, as drizzle-orm sees them. The SQL that creates them lives in the numbered
-// migrations (db/migrations); tests/integration/schema-drift.test.ts checks the two agree.
-import { sql } from 'drizzle-orm'
+// migrations (db/migrations); tests/integration/migrations.test.ts checks the two agree.
 import { integer, primaryKey, sqliteTable, text, uniqueIndex, index } from 'drizzle-orm/sqlite-core'
 import type { OtpStatus, RequestKind, RequestState } from '../shared/status'
 import type { AccountType, StaffRole } from '../shared/schemas'
@@ -139,4 +138,3 @@ export const settings = sqliteTable('settings', {
   value: text('value').notNull(),
 })
 
-export const nowIso = sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`

@@ -3,7 +3,7 @@
 // no I/O and no clock; every date comes in the data. Render it with renderPdf (render.ts).
 
 import type { Column, Content, CustomTableLayout, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces'
-import { formatJapanDateTime, toSeirekiJa, toWareki } from '../shared/datetime'
+import { formatJapanDateTime, toWarekiWithSeireki } from '../shared/datetime'
 import { maskAccountNumber } from '../shared/receipt'
 import { REQUEST_KIND_LABELS, type RequestKind } from '../shared/status'
 import { JP_FONT_FAMILY } from './fonts'
@@ -16,10 +16,7 @@ export const NO_PASSWORD_NOTICE = '当組合の職員がお客さまのパスワ
 
 export { maskAccountNumber }
 
-/** 和暦（西暦）: '2026-11-21' -> '令和8年11月21日（2026年11月21日）'. */
-export function warekiWithSeireki(ymd: string): string {
-  return `${toWareki(ymd)}（${toSeirekiJa(ymd)}）`
-}
+export { toWarekiWithSeireki as warekiWithSeireki }
 
 // ---- layout constants -------------------------------------------------------------------------
 
@@ -135,7 +132,7 @@ function detailsTable(data: CustomerReceiptData): Column {
       labelCell('受付日'),
       {
         stack: [
-          { text: warekiWithSeireki(data.businessDate) },
+          { text: toWarekiWithSeireki(data.businessDate) },
           { text: `受付日時　${formatJapanDateTime(data.receivedAt)}`, style: 'sub' },
         ],
       },
@@ -314,7 +311,7 @@ export function customerReceiptDefinition(data: CustomerReceiptData): TDocumentD
     {
       columns: [
         { width: '*', text: `下記のとおり「${kindLabel}」のお申し出を受け付けました。` },
-        { width: 'auto', text: warekiWithSeireki(data.businessDate), alignment: 'right' },
+        { width: 'auto', text: toWarekiWithSeireki(data.businessDate), alignment: 'right' },
       ],
       margin: [0, 16, 0, 8],
     },

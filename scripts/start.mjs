@@ -1,6 +1,7 @@
 // `npm start`: the Electron app on the demo ledger (created, migrated and filled on first start in
-// the app's user-data folder, `demo-ledger`). Extra arguments go to the app, e.g.
-// `npm start -- --data-dir=/path/to/folder` or `npm start -- --demo=false` for a production ledger.
+// the app's user-data folder, `demo-ledger`). Extra arguments go to the app: with
+// `--data-dir=PATH` or `--demo=false` it opens that (production) ledger instead, unless `--demo`
+// is given too.
 import { spawn } from 'node:child_process'
 import { electronBinary, ensureBuild, nativeBindingPath, root, run } from './lib.mjs'
 import fs from 'node:fs'
@@ -20,6 +21,6 @@ if (!electron) {
 }
 if (!fs.existsSync(nativeBindingPath()) && run('node', ['scripts/electron-native.mjs']) !== 0) process.exit(1)
 if (ensureBuild() !== 0) process.exit(1)
-const demo = args.some((a) => a.startsWith('--demo')) ? [] : ['--demo']
+const demo = args.some((a) => a.startsWith('--demo') || a.startsWith('--data-dir')) ? [] : ['--demo']
 const child = spawn(electron, ['.', ...demo, ...args], { cwd: root, stdio: 'inherit' })
 child.on('exit', (code) => process.exit(code ?? 1))

@@ -51,6 +51,11 @@ export function toSeirekiJa(ymd: string): string {
   return `${y}年${m}月${d}日`
 }
 
+/** 和暦（西暦）, as bank forms print a date: '2026-11-21' -> '令和8年11月21日（2026年11月21日）'. */
+export function toWarekiWithSeireki(ymd: string): string {
+  return `${toWareki(ymd)}（${toSeirekiJa(ymd)}）`
+}
+
 const dateTimeFormatter = new Intl.DateTimeFormat('ja-JP', {
   timeZone: JAPAN_TZ,
   year: 'numeric',

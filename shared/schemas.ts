@@ -3,7 +3,7 @@
 // services only ever see the stored form (full-width katakana, half-width digits, ASCII hyphens).
 import { z } from 'zod'
 import { isValidYmd } from './datetime'
-import { isKatakanaName, normalizeDigits, normalizeHyphenated, normalizeKana, normalizeText } from './normalize'
+import { isKatakanaName, kanaSearchKey, normalizeDigits, normalizeHyphenated, normalizeKana, normalizeText } from './normalize'
 
 // Japanese fallback messages for anything a field does not word itself (missing keys and the like).
 z.config(z.locales.ja())
@@ -149,7 +149,7 @@ export const customerSearchSchema = z
   .transform((v) => ({
     branchCode: v.branchCode ? normalizeDigits(v.branchCode) : '',
     accountNumber: v.accountNumber ? normalizeDigits(v.accountNumber) : '',
-    kana: v.kana ? normalizeKana(v.kana).replace(/\u3000/g, '') : '',
+    kana: v.kana ? kanaSearchKey(v.kana) : '',
     ibContractId: v.ibContractId ? normalizeDigits(v.ibContractId) : '',
   }))
   .superRefine((v, ctx) => {

@@ -1,5 +1,7 @@
-// Where the ledger lives and whether it is the demo: `--data-dir=PATH` or OTP_DATA_DIR, `--demo`
-// or OTP_DEMO=1. Default: the app's user-data folder, `ledger` (or `demo-ledger` for the demo).
+// Where the ledger lives and whether it is the demo: `--data-dir=PATH` (or `--data-dir PATH`) or
+// OTP_DATA_DIR, `--demo` (or `--demo=false`) or OTP_DEMO=1. Default: the app's user-data folder,
+// `ledger` (or `demo-ledger` for the demo). A flag given without a value is refused rather than
+// silently falling back to the default folder.
 import path from 'node:path'
 
 export interface LaunchOptions {
@@ -7,11 +9,19 @@ export interface LaunchOptions {
   demo: boolean
 }
 
+function flagValue(argv: readonly string[], name: string): string | undefined {
+  const i = argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`))
+  if (i < 0) return undefined
+  const a = argv[i]!
+  if (a.includes('=')) return a.slice(a.indexOf('=') + 1)
+  const next = argv[i + 1]
+  return next !== undefined && !next.startsWith('--') ? next : ''
+}
+
 export function parseLaunchOptions(argv: readonly string[], env: NodeJS.ProcessEnv, userData: string): LaunchOptions {
-  const flag = (name: string) => argv.find((a) => a === `--${name}` || a.startsWith(`--${name}=`))
-  const demoFlag = flag('demo')
+  const demoFlag = argv.find((a) => a === '--demo' || a.startsWith('--demo='))
   const demo = demoFlag !== undefined ? demoFlag !== '--demo=false' : env.OTP_DEMO === '1' || env.OTP_DEMO === 'true'
-  const dirFlag = flag('data-dir')
-  const dir = dirFlag?.includes('=') ? dirFlag.slice(dirFlag.indexOf('=') + 1) : env.OTP_DATA_DIR
-  return { demo, dataDir: path.resolve(dir || path.join(userData, demo ? 'demo-ledger' : 'ledger')) }
+  const dir = flagValue(argv, 'data-dir') ?? env.OTP_DATA_DIR
+  if (dir !== undefined && dir.trim() === '') throw new Error('--data-dir (OTP_DATA_DIR) needs a folder: --data-dir=PATH')
+  return { demo, dataDir: path.resolve(dir ?? path.join(userData, demo ? 'demo-ledger' : 'ledger')) }
 }

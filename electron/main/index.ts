@@ -112,7 +112,14 @@ async function main(): Promise<void> {
     }
   })
   await app.whenReady()
-  const launch = parseLaunchOptions(process.argv, process.env, app.getPath('userData'))
+  let launch: ReturnType<typeof parseLaunchOptions>
+  try {
+    launch = parseLaunchOptions(process.argv, process.env, app.getPath('userData'))
+  } catch (err) {
+    dialog.showErrorBox('窓口OTP事務を起動できません', `起動オプションが正しくありません。\n${(err as Error).message}`)
+    app.exit(2)
+    return
+  }
   let ctx: AppContext
   try {
     ctx = await openApp({

@@ -19,3 +19,12 @@ export function enterMovesToNextField(e: KeyboardEvent): void {
   const idx = fields.indexOf(target)
   if (idx >= 0) fields[idx + 1]?.focus()
 }
+
+/** Enter that means "do it" in a one-line form (search, login), but not the Enter that confirms an
+ * IME conversion (たなか → タナカ must not search for the half-typed text). */
+export function onPlainEnter(action: () => unknown): (e: KeyboardEvent) => void {
+  return (e) => {
+    if (e.isComposing || e.keyCode === 229) return
+    void action()
+  }
+}

@@ -1,6 +1,6 @@
 // Display helpers: labels and colours for statuses, accounts, dates (Japan time, 和暦 where a
 // paper form would use it).
-import { formatJapanDateTime, toSeirekiJa, toWareki } from '../../../shared/datetime'
+import { formatJapanDateTime, toWareki, toWarekiWithSeireki } from '../../../shared/datetime'
 import { ACCOUNT_TYPE_LABELS, type AccountType } from '../../../shared/schemas'
 import {
   REQUEST_KIND_LABELS,
@@ -46,7 +46,7 @@ export function dateTime(iso: string | null | undefined): string {
 /** '昭和50年3月4日（1975年3月4日）' */
 export function warekiWithSeireki(ymd: string | null | undefined): string {
   if (!ymd) return '—'
-  return `${toWareki(ymd)}（${toSeirekiJa(ymd)}）`
+  return toWarekiWithSeireki(ymd)
 }
 
 export function wareki(ymd: string | null | undefined): string {
