@@ -47,16 +47,21 @@ function fail(error: AppError): Result<never> {
   return { ok: false, error: error.toPayload() }
 }
 
-/** A refused command leaves an audit row and nothing else. */
+/** A refused command leaves an audit row and nothing else. If even that write fails (disk full),
+ * the refusal still reaches the caller and the failure goes to the log. */
 function auditRefusal(ctx: AppContext, user: SessionUser, op: OperationName, detail: Record<string, unknown>): void {
-  writeAudit(ctx.db, {
-    at: ctx.clock().toISOString(),
-    actorId: user.staffId,
-    actorLoginId: user.loginId,
-    action: op,
-    outcome: 'refused',
-    detail,
-  })
+  try {
+    writeAudit(ctx.db, {
+      at: ctx.clock().toISOString(),
+      actorId: user.staffId,
+      actorLoginId: user.loginId,
+      action: op,
+      outcome: 'refused',
+      detail,
+    })
+  } catch (err) {
+    ctx.logger.error({ code: 'AUDIT_WRITE_FAILED', op, err }, 'could not audit a refusal')
+  }
 }
 
 export async function dispatch(ctx: AppContext, op: unknown, payload: unknown, sessionKey: string): Promise<Result<unknown>> {

@@ -4,6 +4,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { expect, test } from '@playwright/test'
+import { OPERATION_NAMES } from '../../shared/operations'
 import { newApplicationJourney } from '../e2e-shared/journey'
 import { electronUnavailable, launchApp, type LaunchedApp } from './launch'
 
@@ -24,10 +25,12 @@ test('the window is locked down: isolated, sandboxed, no Node, no new windows', 
   // No Node in the page, and the preload's world is not the page's (context isolation).
   expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined')
   expect(await page.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe('undefined')
-  expect(await page.evaluate(() => typeof (window as unknown as { otp: { ops: object } }).otp.ops)).toBe('object')
+  const exposed = await page.evaluate(() => Object.keys((window as unknown as { otp: { ops: object } }).otp.ops).sort())
+  expect(exposed).toEqual([...OPERATION_NAMES].sort())
   expect(await page.evaluate(() => typeof (globalThis as { ipcRenderer?: unknown }).ipcRenderer)).toBe('undefined')
   expect(await page.evaluate(() => Object.keys((window as unknown as { otp: { ops: object } }).otp.ops).length)).toBeGreaterThan(10)
-  await page.evaluate(() => window.open('https://example.com'))
+  expect(await page.evaluate(() => window.open('https://example.com'))).toBeNull()
+  await page.waitForTimeout(500)
   expect(app.windows()).toHaveLength(1)
   const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')
   expect(csp).toContain("script-src 'self'")
