@@ -146,3 +146,12 @@ test('an administrator registers a teller and resets the password they forgot', 
   await page.getByTestId('login-submit').click()
   await expect(page.getByTestId('session-name')).toHaveText('窓口 九郎')
 })
+
+test('on the day of a ご利用解除 the customer screen holds 新規申込 back and says from when', async ({ page }) => {
+  // The demo's 前田 大輔 was cancelled "today" (demo seed).
+  await login(page, 'teller1')
+  await openCustomer(page, 'ﾏｴﾀﾞ', '前田 大輔')
+  await expect(customerStatus(page)).toHaveText('解除済')
+  await expect(page.getByTestId('blocked-request-note')).toContainText('以降に受け付けできます')
+  await expect(page.getByTestId('start-new_application')).toHaveCount(0)
+})
