@@ -1,7 +1,8 @@
 // The ledger's tables, as drizzle-orm sees them. The SQL that creates them lives in the numbered
 // migrations (db/migrations); tests/integration/migrations.test.ts checks the two agree.
 import { integer, primaryKey, sqliteTable, text, uniqueIndex, index } from 'drizzle-orm/sqlite-core'
-import type { OtpStatus, RequestKind, RequestState } from '../shared/status'
+import type { EventKind, EventSource, OtpStatus, RequestKind, RequestState } from '../shared/status'
+import type { HistoryKind } from '../shared/types'
 import type { AccountType, StaffRole } from '../shared/schemas'
 
 export const branches = sqliteTable('branches', {
@@ -77,6 +78,7 @@ export const otpRequests = sqliteTable(
     reviewedAt: text('reviewed_at'),
     returnReason: text('return_reason'),
     version: integer('version').notNull().default(1),
+    withdrawReason: text('withdraw_reason'),
   },
   (t) => [index('otp_requests_state_idx').on(t.state, t.receivedAt), index('otp_requests_customer_idx').on(t.customerId)],
 )
@@ -87,12 +89,15 @@ export const otpHistory = sqliteTable(
     id: integer('id').primaryKey({ autoIncrement: true }),
     customerId: integer('customer_id').notNull().references(() => customers.id),
     at: text('at').notNull(),
-    kind: text('kind').$type<'request_received' | 'request_approved' | 'event'>().notNull(),
+    kind: text('kind').$type<HistoryKind>().notNull(),
     requestId: integer('request_id').references(() => otpRequests.id),
     fromStatus: text('from_status').$type<OtpStatus>(),
     toStatus: text('to_status').$type<OtpStatus>(),
     actorId: integer('actor_id').references(() => staff.id),
     note: text('note'),
+    eventKind: text('event_kind').$type<EventKind>(),
+    eventSource: text('event_source').$type<EventSource>(),
+    occurredOn: text('occurred_on'),
   },
   (t) => [index('otp_history_customer_idx').on(t.customerId, t.at)],
 )

@@ -4,7 +4,15 @@
 import { z } from 'zod'
 import type { OperationName } from './operations'
 import {
+  cancellationSchema,
   customerSearchSchema,
+  recordEventSchema,
+  restrictionReleaseSchema,
+  resubmitSchema,
+  resumptionSchema,
+  returnRequestSchema,
+  suspensionSchema,
+  withdrawRequestSchema,
   idSchema,
   loginSchema,
   newPasswordSchema,
@@ -67,13 +75,27 @@ export const contract = {
     access: COUNTER,
     kind: 'command',
   }),
+  'requests.receiveSuspension': def<RequestDetail>()({ input: suspensionSchema.strict(), access: COUNTER, kind: 'command' }),
+  'requests.receiveResumption': def<RequestDetail>()({ input: resumptionSchema.strict(), access: COUNTER, kind: 'command' }),
+  'requests.receiveCancellation': def<RequestDetail>()({ input: cancellationSchema.strict(), access: COUNTER, kind: 'command' }),
+  'requests.receiveRestrictionRelease': def<RequestDetail>()({
+    input: restrictionReleaseSchema.strict(),
+    access: COUNTER,
+    kind: 'command',
+  }),
   'requests.get': def<RequestDetail>()({ input: byId('requestId'), access: COUNTER, kind: 'query' }),
   'requests.pendingReview': def<RequestSummary[]>()({ input: empty, access: ['supervisor'], kind: 'query' }),
+  /** The caller's own requests a supervisor returned (差戻し), for correction or withdrawal. */
+  'requests.returnedToMe': def<RequestSummary[]>()({ input: empty, access: COUNTER, kind: 'query' }),
   'requests.approve': def<RequestDetail>()({
     input: z.strictObject({ requestId: idSchema, version: z.number().int().min(1) }),
     access: ['supervisor'],
     kind: 'command',
   }),
+  'requests.return': def<RequestDetail>()({ input: returnRequestSchema, access: ['supervisor'], kind: 'command' }),
+  'requests.resubmit': def<RequestDetail>()({ input: resubmitSchema, access: COUNTER, kind: 'command' }),
+  'requests.withdraw': def<RequestDetail>()({ input: withdrawRequestSchema, access: COUNTER, kind: 'command' }),
+  'events.record': def<CustomerDetail>()({ input: recordEventSchema, access: COUNTER, kind: 'command' }),
   'forms.customerReceipt': def<PrintedForm>()({ input: byId('requestId'), access: COUNTER, kind: 'command' }),
 } satisfies { [K in OperationName]: OperationDef<z.ZodType, unknown> }
 

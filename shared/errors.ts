@@ -19,6 +19,7 @@ export const ERROR_MESSAGES = {
   NEXT_DAY_RULE: 'ご利用解除の当日は新規申込を受け付けられません。',
   REQUEST_ALREADY_PENDING: 'このお客さまには検印待ちの依頼があります。',
   SELF_APPROVAL: '自分が受け付けた依頼は検印できません。',
+  NOT_RECEIVER: 'この依頼を受け付けた職員だけが再提出・取消できます。',
   STALE_VERSION: '他の職員が先に処理しました。画面を更新して確認してください。',
   REQUEST_NOT_PENDING: 'この依頼は検印待ちではありません。',
   ACCOUNT_MISMATCH: '申込書の代表口座がお客さまの口座と一致しません。',

@@ -14,9 +14,18 @@ export const OPERATION_NAMES = [
   'customers.search',
   'customers.get',
   'requests.receiveNewApplication',
+  'requests.receiveSuspension',
+  'requests.receiveResumption',
+  'requests.receiveCancellation',
+  'requests.receiveRestrictionRelease',
   'requests.get',
   'requests.pendingReview',
+  'requests.returnedToMe',
   'requests.approve',
+  'requests.return',
+  'requests.resubmit',
+  'requests.withdraw',
+  'events.record',
   'forms.customerReceipt',
 ] as const
 
@@ -35,5 +44,12 @@ export const EVENT_CHANNEL = 'otp-event:ledger-changed'
 export interface LedgerChangedEvent {
   customerId?: number
   requestId?: number
-  kind: 'request_received' | 'request_approved' | 'staff_changed'
+  kind:
+    | 'request_received'
+    | 'request_approved'
+    | 'request_returned'
+    | 'request_resubmitted'
+    | 'request_withdrawn'
+    | 'event_recorded'
+    | 'staff_changed'
 }

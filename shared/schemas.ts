@@ -3,6 +3,7 @@
 // services only ever see the stored form (full-width katakana, half-width digits, ASCII hyphens).
 import { z } from 'zod'
 import { isValidYmd } from './datetime'
+import { EVENT_KINDS, EVENT_SOURCES, SUSPENSION_REASONS } from './status'
 import { isKatakanaName, kanaSearchKey, normalizeDigits, normalizeHyphenated, normalizeKana, normalizeText } from './normalize'
 
 // Japanese fallback messages for anything a field does not word itself (missing keys and the like).
@@ -115,27 +116,115 @@ export const phoneSchema = z
 
 export const ibContractIdSchema = digits('IB契約者ID', 10)
 
-/** ワンタイムパスワード申込書 (新規申込): what the paper carries, as typed by the teller. No field
- * for any of the customer's passwords or OTP codes exists, by design. */
-export const newApplicationSchema = z.object({
+const remarksSchema = z
+  .string()
+  .transform(normalizeText)
+  .pipe(z.string().max(200, { error: '備考は200文字以内で入力してください' }))
+  .optional()
+
+/** What every paper request carries, as typed by the teller: who (name, kana, phone), which
+ * account and IB contract (typed from the paper and checked against the customer), the identity
+ * document checked and the registered-seal match. No field for any of the customer's passwords or
+ * OTP codes exists, by design. */
+export const paperRequestBaseSchema = z.object({
   customerId: z.number().int().positive(),
   applicationDate: ymd('お申込日'),
   nameKanji: text('お名前', 60),
   nameKana: kanaNameSchema,
-  birthDate: ymd('生年月日'),
-  postalCode: postalCodeSchema,
-  address: text('おところ', 200),
   phone: phoneSchema,
   account: accountSchema,
   ibContractId: ibContractIdSchema,
   identity: identityCheckSchema,
   sealMatched: z.literal(true, { error: '届出印の照合を確認してください' }),
-  remarks: z
-    .string()
-    .transform(normalizeText)
-    .pipe(z.string().max(200, { error: '備考は200文字以内で入力してください' }))
-    .optional(),
+  remarks: remarksSchema,
 })
+
+/** ワンタイムパスワード申込書 (新規申込): the base plus date of birth and address. */
+export const newApplicationSchema = paperRequestBaseSchema.extend({
+  birthDate: ymd('生年月日'),
+  postalCode: postalCodeSchema,
+  address: text('おところ', 200),
+})
+
+/** 利用停止: the base plus the reason ticked on the paper (その他 needs the text). */
+export const suspensionSchema = paperRequestBaseSchema
+  .extend({
+    reason: z.enum(SUSPENSION_REASONS, { error: '利用停止の理由を選択してください' }),
+    reasonText: z
+      .string()
+      .transform(normalizeText)
+      .pipe(z.string().max(200, { error: '理由は200文字以内で入力してください' }))
+      .optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.reason === 'other' && !v.reasonText)
+      ctx.addIssue({ code: 'custom', path: ['reasonText'], message: '「その他」の場合は理由を入力してください' })
+  })
+
+/** 利用再開／トークン再発行, ご利用解除, 発行規制解除: the base alone. */
+export const resumptionSchema = paperRequestBaseSchema
+export const cancellationSchema = paperRequestBaseSchema
+export const restrictionReleaseSchema = paperRequestBaseSchema
+
+/** The paper form of each request kind this version registers. */
+export const REQUEST_FORM_SCHEMAS = {
+  new_application: newApplicationSchema,
+  suspension: suspensionSchema,
+  resumption: resumptionSchema,
+  cancellation: cancellationSchema,
+  restriction_release: restrictionReleaseSchema,
+} as const
+export type FormKind = keyof typeof REQUEST_FORM_SCHEMAS
+
+/** A form as stored and shown again: its kind beside the parsed fields. */
+export type RequestForm = {
+  [K in FormKind]: { kind: K } & z.output<(typeof REQUEST_FORM_SCHEMAS)[K]>
+}[FormKind]
+
+/** 差戻し後の再提出: the corrected form of the same kind, for the same customer. */
+export const resubmitSchema = z.strictObject({
+  requestId: z.number().int().positive(),
+  version: z.number().int().min(1),
+  form: z.discriminatedUnion('kind', [
+    newApplicationSchema.extend({ kind: z.literal('new_application') }).strict(),
+    suspensionSchema.safeExtend({ kind: z.literal('suspension') }).strict(),
+    resumptionSchema.extend({ kind: z.literal('resumption') }).strict(),
+    cancellationSchema.extend({ kind: z.literal('cancellation') }).strict(),
+    restrictionReleaseSchema.extend({ kind: z.literal('restriction_release') }).strict(),
+  ]),
+})
+
+const reasonText = (label: string) =>
+  z
+    .string({ error: `${label}を入力してください` })
+    .transform(normalizeText)
+    .pipe(z.string().min(1, { error: `${label}を入力してください` }).max(200, { error: `${label}は200文字以内で入力してください` }))
+
+/** 差戻し: the supervisor says what the teller must correct. */
+export const returnRequestSchema = z.strictObject({
+  requestId: z.number().int().positive(),
+  version: z.number().int().min(1),
+  reason: reasonText('差戻しの理由'),
+})
+
+/** 取消: the teller withdraws a request (the customer took it back, or it was entered by mistake). */
+export const withdrawRequestSchema = z.strictObject({
+  requestId: z.number().int().positive(),
+  version: z.number().int().min(1),
+  reason: reasonText('取消の理由'),
+})
+
+/** An event from the centre or the customer's report, with the date it happened. */
+export const recordEventSchema = z.strictObject({
+  customerId: z.number().int().positive(),
+  /** The customer screen's version: an event recorded on a stale screen is refused. */
+  customerVersion: z.number().int().min(1),
+  kind: z.enum(EVENT_KINDS, { error: '記録する事象を選択してください' }),
+  occurredOn: ymd('発生日'),
+  source: z.enum(EVENT_SOURCES, { error: '情報源を選択してください' }),
+  note: remarksSchema,
+})
+
 export type NewApplicationInput = z.input<typeof newApplicationSchema>
 export type NewApplicationForm = z.output<typeof newApplicationSchema>
 

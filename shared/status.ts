@@ -47,8 +47,14 @@ export const REQUEST_KIND_LABELS: Record<RequestKind, string> = {
   restriction_release: '発行規制解除',
 }
 
-/** Request kinds whose forms exist in this version of the app. The others follow in later issues. */
-export const IMPLEMENTED_REQUEST_KINDS: readonly RequestKind[] = ['new_application']
+/** Request kinds whose forms exist in this version of the app (閉塞解除 follows with its own flow). */
+export const IMPLEMENTED_REQUEST_KINDS: readonly RequestKind[] = [
+  'new_application',
+  'suspension',
+  'resumption',
+  'cancellation',
+  'restriction_release',
+]
 
 const REGISTERED: OtpStatus[] = [
   'awaiting_issue',
@@ -109,4 +115,59 @@ export function requestBlock(
       message: `ご利用解除日（${toWareki(cancelledOn)}）の当日のため、新規申込は受け付けられません。${toWareki(addDays(cancelledOn, 1))}以降に受け付けできます。`,
     }
   return null
+}
+
+/** Events the branch records from the centre or the customer's report (not paper requests). They
+ * change the status at once: they record what already happened at the centre. */
+export const EVENT_KINDS = [
+  'token_issued', // トークン発行
+  'use_started', // ワンタイムパスワード利用開始
+  'blocked', // 閉塞 (10回以上連続の誤入力)
+  'issuance_restricted', // トークン発行規制 (発行回数超過)
+] as const
+export type EventKind = (typeof EVENT_KINDS)[number]
+
+export const EVENT_KIND_LABELS: Record<EventKind, string> = {
+  token_issued: 'トークン発行',
+  use_started: '利用開始',
+  blocked: '閉塞（10回連続誤入力）',
+  issuance_restricted: '発行規制（発行回数超過）',
+}
+
+export const EVENT_TRANSITIONS: Record<EventKind, { from: readonly OtpStatus[]; to: OtpStatus }> = {
+  token_issued: { from: ['awaiting_issue'], to: 'token_issued' },
+  use_started: { from: ['token_issued'], to: 'in_use' },
+  blocked: { from: ['in_use'], to: 'blocked' },
+  issuance_restricted: { from: ['awaiting_issue', 'token_issued'], to: 'issuance_restricted' },
+}
+
+export const EVENT_SOURCES = ['centre', 'customer', 'bank_system'] as const
+export type EventSource = (typeof EVENT_SOURCES)[number]
+export const EVENT_SOURCE_LABELS: Record<EventSource, string> = {
+  centre: 'センターからの連絡',
+  customer: 'お客さまの申出',
+  bank_system: '当組合の管理画面で確認',
+}
+
+/** Wrong codes in a row that block the OTP (seed 002: 10回以上連続). */
+export const BLOCK_AFTER_WRONG_CODES = 10
+
+export function eventBlock(kind: EventKind, status: OtpStatus): RequestBlock | null {
+  if (EVENT_TRANSITIONS[kind].from.includes(status)) return null
+  return {
+    code: 'REQUEST_NOT_ALLOWED',
+    message: `登録状況が「${STATUS_LABELS[status]}」のため、「${EVENT_KIND_LABELS[kind]}」は記録できません。`,
+  }
+}
+
+/** 利用停止の理由 (paper form tick boxes). */
+export const SUSPENSION_REASONS = ['lost_or_stolen', 'broken', 'blocked', 'forgot_cancellation', 'suspected_fraud', 'other'] as const
+export type SuspensionReason = (typeof SUSPENSION_REASONS)[number]
+export const SUSPENSION_REASON_LABELS: Record<SuspensionReason, string> = {
+  lost_or_stolen: '紛失・盗難',
+  broken: '故障',
+  blocked: '閉塞',
+  forgot_cancellation: '機種変更で解除忘れ',
+  suspected_fraud: '不正利用の疑い',
+  other: 'その他',
 }

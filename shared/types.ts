@@ -1,7 +1,7 @@
 // Data that crosses the IPC boundary. Plain JSON: instants are ISO-8601 UTC strings, business
 // dates 'YYYY-MM-DD' (Japan time).
-import type { AccountType, IdDocumentType, NewApplicationForm, SecondDocumentType, StaffRole } from './schemas'
-import type { OtpStatus, RequestKind, RequestState } from './status'
+import type { AccountType, IdDocumentType, RequestForm, SecondDocumentType, StaffRole } from './schemas'
+import type { EventKind, EventSource, OtpStatus, RequestKind, RequestState } from './status'
 
 export interface SessionUser {
   staffId: number
@@ -63,12 +63,26 @@ export interface CustomerDetail extends CustomerSummary {
   allowedRequests: RequestKind[]
   /** Kinds the status allows but a rule holds back for now, with the reason in Japanese. */
   blockedRequests: { kind: RequestKind; message: string }[]
+  /** Events the branch may record in the current status. */
+  allowedEvents: EventKind[]
 }
+
+export type HistoryKind =
+  | 'request_received'
+  | 'request_approved'
+  | 'request_returned'
+  | 'request_resubmitted'
+  | 'request_withdrawn'
+  | 'event'
 
 export interface HistoryEntry {
   id: number
   at: string
-  kind: 'request_received' | 'request_approved' | 'event'
+  kind: HistoryKind
+  /** For kind 'event': what the centre or the customer reported, from where, and when it happened. */
+  eventKind: EventKind | null
+  eventSource: EventSource | null
+  occurredOn: string | null
   requestId: number | null
   receiptNo: string | null
   requestKind: RequestKind | null
@@ -90,13 +104,16 @@ export interface RequestSummary {
   receivedByName: string
   reviewedAt: string | null
   reviewedByName: string | null
+  /** The supervisor's reason when the request was returned (差戻し). */
+  returnReason: string | null
   version: number
 }
 
 export interface RequestDetail extends RequestSummary {
   statusAtReceipt: OtpStatus
   resultStatus: OtpStatus
-  form: NewApplicationForm
+  form: RequestForm
+  withdrawReason: string | null
   identity: { documentType: IdDocumentType; secondDocumentType: SecondDocumentType | null; checkedByName: string }
   sealMatched: boolean
   receivedByStaffId: number

@@ -13,7 +13,17 @@ import { authState, login, logout, setupFirstAdmin } from './services/auth'
 import { isAudited, type Caller } from './services/caller'
 import { getCustomer, searchCustomers } from './services/customers'
 import { printCustomerReceipt } from './services/forms'
-import { approveRequest, getRequest, pendingReview, receiveNewApplication } from './services/requests'
+import { recordEvent } from './services/events'
+import {
+  approveRequest,
+  getRequest,
+  pendingReview,
+  receiveRequest,
+  resubmitRequest,
+  returnedToMe,
+  returnRequest,
+  withdrawRequest,
+} from './services/requests'
 import { createStaff, listStaff, resetStaffPassword, unlockStaff } from './services/staff'
 
 type Handler<K extends OperationName> = (ctx: AppContext, input: OpParsed<K>, caller: Caller) => OpOutput<K> | Promise<OpOutput<K>>
@@ -36,10 +46,19 @@ const handlers: { [K in OperationName]: Handler<K> } = {
   'staff.resetPassword': resetStaffPassword,
   'customers.search': (ctx, input) => searchCustomers(ctx, input),
   'customers.get': (ctx, input) => getCustomer(ctx, input),
-  'requests.receiveNewApplication': receiveNewApplication,
+  'requests.receiveNewApplication': (ctx, input, caller) => receiveRequest(ctx, 'new_application', input, caller),
+  'requests.receiveSuspension': (ctx, input, caller) => receiveRequest(ctx, 'suspension', input, caller),
+  'requests.receiveResumption': (ctx, input, caller) => receiveRequest(ctx, 'resumption', input, caller),
+  'requests.receiveCancellation': (ctx, input, caller) => receiveRequest(ctx, 'cancellation', input, caller),
+  'requests.receiveRestrictionRelease': (ctx, input, caller) => receiveRequest(ctx, 'restriction_release', input, caller),
   'requests.get': (ctx, input) => getRequest(ctx, input),
   'requests.pendingReview': (ctx) => pendingReview(ctx),
+  'requests.returnedToMe': (ctx, _i, caller) => returnedToMe(ctx, caller),
   'requests.approve': approveRequest,
+  'requests.return': returnRequest,
+  'requests.resubmit': resubmitRequest,
+  'requests.withdraw': withdrawRequest,
+  'events.record': recordEvent,
   'forms.customerReceipt': printCustomerReceipt,
 }
 

@@ -42,7 +42,8 @@ describe('customer search at the counter', () => {
     expect(d).toMatchObject({ otpStatus: 'unregistered', allowedRequests: ['new_application'], blockedRequests: [] })
     const inUse = app.ctx.sqlite.prepare("SELECT id FROM customers WHERE otp_status='in_use' LIMIT 1").get() as { id: number }
     const u = await app.ok('customers.get', { customerId: inUse.id })
-    expect(u.allowedRequests).toEqual([])
+    expect(u.allowedRequests).toEqual(['suspension', 'cancellation'])
+    expect(u.allowedEvents).toEqual(['blocked'])
     expect(u.history[0]).toMatchObject({ kind: 'event', toStatus: 'in_use', actorName: 'センター' })
     expect((await app.err('customers.get', { customerId: 999999 })).code).toBe('CUSTOMER_NOT_FOUND')
   })

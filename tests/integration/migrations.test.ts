@@ -35,30 +35,31 @@ describe('migrations', () => {
   it('runs again as a no-op', () => {
     const { dir, db } = fresh()
     migrate(db, { backupDir: path.join(dir, 'backups') })
-    expect(migrate(db, { backupDir: path.join(dir, 'backups') })).toEqual({ from: 1, to: 1, backupFile: null })
+    expect(migrate(db, { backupDir: path.join(dir, 'backups') })).toEqual({ from: LATEST_SCHEMA_VERSION, to: LATEST_SCHEMA_VERSION, backupFile: null })
   })
 
   it('backs the file up before upgrading an existing ledger, and the backup holds the old data', () => {
     const { dir, db } = fresh()
     migrate(db, { backupDir: path.join(dir, 'backups') })
     db.prepare("INSERT INTO settings(key, value) VALUES ('marker', 'before-v2')").run()
-    const next = [...MIGRATIONS, { version: 2, name: 'test', sql: 'ALTER TABLE settings ADD COLUMN note TEXT;' }]
+    const L = LATEST_SCHEMA_VERSION
+    const next = [...MIGRATIONS, { version: L + 1, name: 'test', sql: 'ALTER TABLE settings ADD COLUMN note TEXT;' }]
     const r = migrate(db, { backupDir: path.join(dir, 'backups'), migrations: next })
-    expect(r.from).toBe(1)
-    expect(r.to).toBe(2)
-    expect(r.backupFile).toMatch(/ledger-v1-\d{8}T\d{9}Z\.sqlite$/)
+    expect(r.from).toBe(L)
+    expect(r.to).toBe(L + 1)
+    expect(r.backupFile).toMatch(new RegExp(`ledger-v${L}-\\d{8}T\\d{9}Z\\.sqlite$`))
     const backup = openSqlite(r.backupFile!, { readonly: true })
     open.push(backup)
-    expect(schemaVersion(backup)).toBe(1)
+    expect(schemaVersion(backup)).toBe(L)
     expect(backup.prepare("SELECT value FROM settings WHERE key='marker'").get()).toEqual({ value: 'before-v2' })
   })
 
   it('a failing migration leaves the ledger at the previous version', () => {
     const { dir, db } = fresh()
     migrate(db, { backupDir: path.join(dir, 'backups') })
-    const bad = [...MIGRATIONS, { version: 2, name: 'bad', sql: 'CREATE TABLE x(a); THIS IS NOT SQL;' }]
+    const bad = [...MIGRATIONS, { version: LATEST_SCHEMA_VERSION + 1, name: 'bad', sql: 'CREATE TABLE x(a); THIS IS NOT SQL;' }]
     expect(() => migrate(db, { backupDir: path.join(dir, 'backups'), migrations: bad })).toThrow()
-    expect(schemaVersion(db)).toBe(1)
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION)
     expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name='x'").get()).toEqual({ n: 0 })
   })
 
@@ -74,6 +75,28 @@ describe('migrations', () => {
       message: expect.stringContaining('アプリを更新してください'),
     })
     expect(fs.readFileSync(file).equals(before)).toBe(true)
+  })
+
+  it('0002 upgrades a v1 ledger in use: history rows kept, the new history kinds and columns accepted', () => {
+    const { dir, db } = fresh()
+    migrate(db, { backupDir: path.join(dir, 'backups'), migrations: MIGRATIONS.slice(0, 1) })
+    db.exec(`
+      INSERT INTO branches(code, name) VALUES ('001', '本店');
+      INSERT INTO customers(branch_id, name_kanji, name_kana, kana_key, birth_date, postal_code, address, phone,
+        account_branch_code, account_type, account_number, ib_contract_id, status_changed_at, created_at, updated_at)
+        VALUES (1, '田中 花子', 'タナカ　ハナコ', 'タナカハナコ', '1975-04-01', '010-0001', '秋田市', '018-800-1000',
+        '001', 'ordinary', '1000001', '2000000001', 'x', 'x', 'x');
+      INSERT INTO otp_history(customer_id, at, kind, to_status, note) VALUES (1, '2026-01-01T00:00:00Z', 'event', 'in_use', 'old row');
+    `)
+    const r = migrate(db, { backupDir: path.join(dir, 'backups'), migrations: MIGRATIONS.slice(0, 2) })
+    expect(r).toMatchObject({ from: 1, to: 2 })
+    expect(r.backupFile).not.toBeNull()
+    expect(db.prepare('SELECT kind, to_status, note FROM otp_history').all()).toEqual([{ kind: 'event', to_status: 'in_use', note: 'old row' }])
+    db.prepare("INSERT INTO otp_history(customer_id, at, kind, event_kind, event_source, occurred_on) VALUES (1, 'x', 'event', 'blocked', 'centre', '2026-11-20')").run()
+    db.prepare("INSERT INTO otp_history(customer_id, at, kind, note) VALUES (1, 'x', 'request_returned', '印影相違')").run()
+    expect(() => db.prepare("INSERT INTO otp_history(customer_id, at, kind) VALUES (1, 'x', 'nonsense')").run()).toThrow(/CHECK/)
+    expect(db.prepare("SELECT name FROM pragma_table_info('otp_requests') WHERE name = 'withdraw_reason'").get()).toEqual({ name: 'withdraw_reason' })
+    expect(db.pragma('foreign_key_check')).toEqual([])
   })
 
   it('two backups in the same millisecond get two files', () => {

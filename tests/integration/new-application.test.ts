@@ -122,7 +122,7 @@ describe('新規申込: reception by a teller, 検印 by a supervisor', () => {
     const approvals = app.ctx.sqlite.prepare("SELECT count(*) AS n FROM otp_history WHERE kind='request_approved' AND request_id=?").get(req.id)
     expect(approvals).toEqual({ n: 1 })
     // Approving what is no longer waiting is refused with the state it is in.
-    expect((await app.err('requests.approve', { requestId: req.id, version: 1 }, 's2')).message).toBe('この依頼は既に「承認」されています。')
+    expect((await app.err('requests.approve', { requestId: req.id, version: 1 }, 's2')).message).toBe('この依頼は現在「承認」のため、この操作はできません。')
   })
 
   it('an approval of another version than the one on screen is refused and changes nothing', async () => {

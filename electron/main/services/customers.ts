@@ -5,7 +5,7 @@ import { customers, otpHistory, otpRequests, staff } from '../../../db/schema'
 import { AppError } from '../../../shared/errors'
 import type { OpParsed } from '../../../shared/contract'
 import { japanDate } from '../../../shared/datetime'
-import { IMPLEMENTED_REQUEST_KINDS, REQUEST_KINDS, requestBlock } from '../../../shared/status'
+import { EVENT_KINDS, IMPLEMENTED_REQUEST_KINDS, REQUEST_KINDS, eventBlock, requestBlock } from '../../../shared/status'
 import type { CustomerDetail, CustomerSummary, HistoryEntry, RequestSummary } from '../../../shared/types'
 import type { AppContext } from '../context'
 
@@ -55,6 +55,7 @@ export function requestSummaries(ctx: AppContext, where: SQL, order: 'oldest' | 
       receivedByName: receiver.name,
       reviewedAt: otpRequests.reviewedAt,
       reviewedByName: reviewer.name,
+      returnReason: otpRequests.returnReason,
       version: otpRequests.version,
     })
     .from(otpRequests)
@@ -81,6 +82,9 @@ export function getCustomer(ctx: AppContext, input: OpParsed<'customers.get'>): 
       toStatus: otpHistory.toStatus,
       actorName: staff.name,
       note: otpHistory.note,
+      eventKind: otpHistory.eventKind,
+      eventSource: otpHistory.eventSource,
+      occurredOn: otpHistory.occurredOn,
     })
     .from(otpHistory)
     .leftJoin(otpRequests, eq(otpRequests.id, otpHistory.requestId))
@@ -115,5 +119,6 @@ export function getCustomer(ctx: AppContext, input: OpParsed<'customers.get'>): 
       const block = requestBlock(k, c.otpStatus, c.cancelledOn, today)
       return block?.code === 'NEXT_DAY_RULE' ? [{ kind: k, message: block.message }] : []
     }),
+    allowedEvents: EVENT_KINDS.filter((k) => !eventBlock(k, c.otpStatus)),
   }
 }

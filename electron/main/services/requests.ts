@@ -6,9 +6,12 @@ import { AppError } from '../../../shared/errors'
 import type { OpParsed } from '../../../shared/contract'
 import { japanDate } from '../../../shared/datetime'
 import { formatReceiptNo } from '../../../shared/receipt'
-import type { NewApplicationForm } from '../../../shared/schemas'
-import { REQUEST_TRANSITIONS, requestBlock, type OtpStatus, type RequestKind } from '../../../shared/status'
-import type { RequestDetail, RequestSummary } from '../../../shared/types'
+import type { z } from 'zod'
+import type { FormKind, REQUEST_FORM_SCHEMAS, RequestForm } from '../../../shared/schemas'
+import type { paperRequestBaseSchema } from '../../../shared/schemas'
+import type { LedgerChangedEvent, OperationName } from '../../../shared/operations'
+import { REQUEST_STATE_LABELS, REQUEST_TRANSITIONS, requestBlock, type OtpStatus, type RequestKind, type RequestState } from '../../../shared/status'
+import type { RequestDetail, RequestSummary, SessionUser } from '../../../shared/types'
 import { writeAudit } from '../audit'
 import { writeTransaction, type Tx } from '../tx'
 import type { AppContext } from '../context'
@@ -35,30 +38,54 @@ function nextReceiptNo(tx: Tx, branchCode: string, businessDate: string): string
   return formatReceiptNo(branchCode, businessDate, row!.seq)
 }
 
-export function receiveNewApplication(
+type Customer = typeof customers.$inferSelect
+type PaperRequestBase = z.output<typeof paperRequestBaseSchema>
+
+/** The paper's account and IB contract must be this customer's: typed from the paper, checked here. */
+function checkPaperAgainstRecord(form: PaperRequestBase, c: Customer): void {
+  const mismatch: Record<string, string> = {}
+  if (form.account.branchCode !== c.accountBranchCode) mismatch['account.branchCode'] = '店番がお客さまの口座と一致しません'
+  if (form.account.type !== c.accountType) mismatch['account.type'] = '預金種目がお客さまの口座と一致しません'
+  if (form.account.number !== c.accountNumber) mismatch['account.number'] = '口座番号がお客さまの口座と一致しません'
+  if (form.ibContractId !== c.ibContractId) mismatch['ibContractId'] = 'IB契約者IDがお客さまの登録と一致しません'
+  if (Object.keys(mismatch).length) throw new AppError('ACCOUNT_MISMATCH', undefined, mismatch)
+}
+
+function checkApplicationDate(form: PaperRequestBase, today: string): void {
+  if (form.applicationDate > today)
+    throw new AppError('VALIDATION_FAILED', undefined, { applicationDate: 'お申込日に未来の日付は入力できません' })
+}
+
+function history(tx: Tx, row: typeof otpHistory.$inferInsert): void {
+  tx.insert(otpHistory).values(row).run()
+}
+
+const RECEIVE_OPERATION: Record<FormKind, OperationName> = {
+  new_application: 'requests.receiveNewApplication',
+  suspension: 'requests.receiveSuspension',
+  resumption: 'requests.receiveResumption',
+  cancellation: 'requests.receiveCancellation',
+  restriction_release: 'requests.receiveRestrictionRelease',
+}
+
+/** 受付: a teller registers a paper request. It waits for a supervisor's 検印; the status does not
+ * change yet. One open request (検印待ち or 差戻し) per customer at a time. */
+export function receiveRequest<K extends FormKind>(
   ctx: AppContext,
-  form: OpParsed<'requests.receiveNewApplication'>,
+  kind: K,
+  form: z.output<(typeof REQUEST_FORM_SCHEMAS)[K]>,
   caller: Caller,
 ): RequestDetail {
   const user = requireUser(caller)
   const now = ctx.clock()
   const at = now.toISOString()
   const today = japanDate(now)
-  const kind: RequestKind = 'new_application'
-
-  if (form.applicationDate > today)
-    throw new AppError('VALIDATION_FAILED', undefined, { applicationDate: 'お申込日に未来の日付は入力できません' })
+  checkApplicationDate(form, today)
 
   const requestId = writeTransaction(ctx.db, (tx) => {
     const c = tx.select().from(customers).where(eq(customers.id, form.customerId)).get()
     if (!c) throw new AppError('CUSTOMER_NOT_FOUND')
-
-    const mismatch: Record<string, string> = {}
-    if (form.account.branchCode !== c.accountBranchCode) mismatch['account.branchCode'] = '店番がお客さまの口座と一致しません'
-    if (form.account.type !== c.accountType) mismatch['account.type'] = '預金種目がお客さまの口座と一致しません'
-    if (form.account.number !== c.accountNumber) mismatch['account.number'] = '口座番号がお客さまの口座と一致しません'
-    if (form.ibContractId !== c.ibContractId) mismatch['ibContractId'] = 'IB契約者IDがお客さまの登録と一致しません'
-    if (Object.keys(mismatch).length) throw new AppError('ACCOUNT_MISMATCH', undefined, mismatch)
+    checkPaperAgainstRecord(form, c)
 
     const open = tx
       .select({ receiptNo: otpRequests.receiptNo })
@@ -84,7 +111,7 @@ export function receiveNewApplication(
         state: 'pending_review',
         statusAtReceipt: c.otpStatus,
         resultStatus: REQUEST_TRANSITIONS[kind].to,
-        formJson: JSON.stringify(form),
+        formJson: JSON.stringify({ kind, ...form }),
         idDocumentType: form.identity.documentType,
         secondDocumentType: form.identity.secondDocumentType ?? null,
         idCheckedBy: user.staffId,
@@ -95,23 +122,12 @@ export function receiveNewApplication(
       })
       .returning({ id: otpRequests.id })
       .get()
-    tx.insert(otpHistory)
-      .values({
-        customerId: c.id,
-        at,
-        kind: 'request_received',
-        requestId: req.id,
-        fromStatus: c.otpStatus,
-        toStatus: null,
-        actorId: user.staffId,
-        note: '受付（検印待ち）',
-      })
-      .run()
+    history(tx, { customerId: c.id, at, kind: 'request_received', requestId: req.id, fromStatus: c.otpStatus, actorId: user.staffId, note: '受付（検印待ち）' })
     writeAudit(tx, {
       at,
       actorId: user.staffId,
       actorLoginId: user.loginId,
-      action: 'requests.receiveNewApplication',
+      action: RECEIVE_OPERATION[kind],
       outcome: 'ok',
       target: `request:${req.id}`,
       detail: { receiptNo, customerId: c.id, kind },
@@ -122,12 +138,70 @@ export function receiveNewApplication(
   return getRequest(ctx, { requestId })
 }
 
+/** Loads a request for a state change, refusing what the caller may not do to it. */
+function loadForChange(
+  tx: Tx,
+  requestId: number,
+  version: number,
+  states: readonly RequestState[],
+): typeof otpRequests.$inferSelect {
+  const r = tx.select().from(otpRequests).where(eq(otpRequests.id, requestId)).get()
+  if (!r) throw new AppError('REQUEST_NOT_FOUND')
+  if (!states.includes(r.state)) throw new AppError('REQUEST_NOT_PENDING', `この依頼は現在「${REQUEST_STATE_LABELS[r.state]}」のため、この操作はできません。`)
+  if (r.version !== version) throw new AppError('STALE_VERSION')
+  return r
+}
+
+/** The optimistic write: it changes the row only if nobody changed it since it was read. */
+function updateRequest(tx: Tx, r: typeof otpRequests.$inferSelect, set: Partial<typeof otpRequests.$inferInsert>): void {
+  const changed = tx
+    .update(otpRequests)
+    .set({ ...set, version: r.version + 1 })
+    .where(and(eq(otpRequests.id, r.id), eq(otpRequests.version, r.version)))
+    .run().changes
+  if (changed !== 1) throw new AppError('STALE_VERSION')
+}
+
+/** Runs a state change of a request; a refusal is audited (and changes nothing else). */
+function changeRequest(
+  ctx: AppContext,
+  caller: Caller,
+  action: string,
+  input: { requestId: number; version: number },
+  event: LedgerChangedEvent['kind'],
+  fn: (tx: Tx, user: SessionUser, at: string, today: string) => number,
+): RequestDetail {
+  const user = requireUser(caller)
+  const at = ctx.clock().toISOString()
+  const today = japanDate(ctx.clock())
+  let customerId: number
+  try {
+    customerId = writeTransaction(ctx.db, (tx) => fn(tx, user, at, today))
+  } catch (err) {
+    if (err instanceof AppError && err.code !== 'REQUEST_NOT_FOUND' && err.code !== 'VALIDATION_FAILED') {
+      writeAudit(ctx.db, {
+        at,
+        actorId: user.staffId,
+        actorLoginId: user.loginId,
+        action,
+        outcome: 'refused',
+        target: `request:${input.requestId}`,
+        detail: { reason: err.code, version: input.version },
+      })
+      throw audited(err)
+    }
+    throw err
+  }
+  ctx.events.emitChanged({ kind: event, customerId, requestId: input.requestId })
+  return getRequest(ctx, { requestId: input.requestId })
+}
+
 export function getRequest(ctx: AppContext, input: { requestId: number }): RequestDetail {
   const [summary] = requestSummaries(ctx, eq(otpRequests.id, input.requestId), 'oldest')
   if (!summary) throw new AppError('REQUEST_NOT_FOUND')
   const r = ctx.db.select().from(otpRequests).where(eq(otpRequests.id, input.requestId)).get()!
   const checker = ctx.db.select({ name: staff.name }).from(staff).where(eq(staff.id, r.idCheckedBy)).get()
-  const form = JSON.parse(r.formJson) as NewApplicationForm
+  const form = JSON.parse(r.formJson) as RequestForm
   return {
     ...summary,
     statusAtReceipt: r.statusAtReceipt,
@@ -140,6 +214,7 @@ export function getRequest(ctx: AppContext, input: { requestId: number }): Reque
     },
     sealMatched: r.sealMatched,
     receivedByStaffId: r.receivedBy,
+    withdrawReason: r.withdrawReason,
   }
 }
 
@@ -148,73 +223,129 @@ export function pendingReview(ctx: AppContext): RequestSummary[] {
   return requestSummaries(ctx, eq(otpRequests.state, 'pending_review'), 'oldest')
 }
 
+/** 検印・承認: a supervisor who did not receive the request approves it; only now the status changes. */
 export function approveRequest(ctx: AppContext, input: OpParsed<'requests.approve'>, caller: Caller): RequestDetail {
-  const user = requireUser(caller)
-  const at = ctx.clock().toISOString()
-  const today = japanDate(ctx.clock())
-  const refuse = (err: AppError, detail: Record<string, unknown>): never => {
-    writeAudit(ctx.db, {
+  return changeRequest(ctx, caller, 'requests.approve', input, 'request_approved', (tx, user, at, today) => {
+    const r = tx.select().from(otpRequests).where(eq(otpRequests.id, input.requestId)).get()
+    if (r && r.receivedBy === user.staffId) throw new AppError('SELF_APPROVAL')
+    const req = loadForChange(tx, input.requestId, input.version, ['pending_review'])
+    const c = tx.select().from(customers).where(eq(customers.id, req.customerId)).get()!
+    // The status may have moved since reception (an event was recorded): check again.
+    const blocked = blockedError(req.kind, c.otpStatus, null, today)
+    if (blocked) throw blocked
+    updateRequest(tx, req, { state: 'approved', reviewedBy: user.staffId, reviewedAt: at })
+    const to = req.resultStatus
+    tx.update(customers)
+      .set({
+        otpStatus: to,
+        statusChangedAt: at,
+        updatedAt: at,
+        version: c.version + 1,
+        // A new token starts with a clean count of wrong codes.
+        ...(req.kind === 'unlock' || to === 'awaiting_issue' ? { wrongEntryCount: 0 } : {}),
+        ...(req.kind === 'cancellation' ? { cancelledOn: today } : {}),
+      })
+      .where(eq(customers.id, c.id))
+      .run()
+    history(tx, { customerId: c.id, at, kind: 'request_approved', requestId: req.id, fromStatus: c.otpStatus, toStatus: to, actorId: user.staffId, note: '検印・承認' })
+    writeAudit(tx, {
       at,
       actorId: user.staffId,
       actorLoginId: user.loginId,
       action: 'requests.approve',
-      outcome: 'refused',
-      target: `request:${input.requestId}`,
-      detail: { reason: err.code, ...detail },
+      outcome: 'ok',
+      target: `request:${req.id}`,
+      detail: { receiptNo: req.receiptNo, kind: req.kind, from: c.otpStatus, to },
     })
-    throw audited(err)
-  }
+    return c.id
+  })
+}
 
-  let customerId = 0
-  try {
-    writeTransaction(ctx.db, (tx) => {
-      const r = tx.select().from(otpRequests).where(eq(otpRequests.id, input.requestId)).get()
-      if (!r) throw new AppError('REQUEST_NOT_FOUND')
-      if (r.receivedBy === user.staffId) throw new AppError('SELF_APPROVAL')
-      if (r.state !== 'pending_review')
-        throw new AppError('REQUEST_NOT_PENDING', `この依頼は既に「${r.state === 'approved' ? '承認' : r.state === 'returned' ? '差戻し' : '取消'}」されています。`)
-      if (r.version !== input.version) throw new AppError('STALE_VERSION')
-      const c = tx.select().from(customers).where(eq(customers.id, r.customerId)).get()!
-      if (!REQUEST_TRANSITIONS[r.kind].from.includes(c.otpStatus)) throw blockedError(r.kind, c.otpStatus, null, today)!
-
-      // Optimistic check enforced by the UPDATE itself: of two concurrent approvals one matches.
-      const changed = tx
-        .update(otpRequests)
-        .set({ state: 'approved', reviewedBy: user.staffId, reviewedAt: at, version: r.version + 1 })
-        .where(and(eq(otpRequests.id, r.id), eq(otpRequests.version, input.version), eq(otpRequests.state, 'pending_review')))
-        .run().changes
-      if (changed !== 1) throw new AppError('STALE_VERSION')
-
-      const to = r.resultStatus
-      tx.update(customers)
-        .set({
-          otpStatus: to,
-          statusChangedAt: at,
-          updatedAt: at,
-          version: c.version + 1,
-          ...(r.kind === 'unlock' ? { wrongEntryCount: 0 } : {}),
-          ...(r.kind === 'cancellation' ? { cancelledOn: today } : {}),
-        })
-        .where(eq(customers.id, c.id))
-        .run()
-      tx.insert(otpHistory)
-        .values({ customerId: c.id, at, kind: 'request_approved', requestId: r.id, fromStatus: c.otpStatus, toStatus: to, actorId: user.staffId, note: '検印・承認' })
-        .run()
-      writeAudit(tx, {
-        at,
-        actorId: user.staffId,
-        actorLoginId: user.loginId,
-        action: 'requests.approve',
-        outcome: 'ok',
-        target: `request:${r.id}`,
-        detail: { receiptNo: r.receiptNo, from: c.otpStatus, to },
-      })
-      customerId = c.id
+/** 差戻し: the supervisor sends the request back to its teller with what to correct. */
+export function returnRequest(ctx: AppContext, input: OpParsed<'requests.return'>, caller: Caller): RequestDetail {
+  return changeRequest(ctx, caller, 'requests.return', input, 'request_returned', (tx, user, at) => {
+    const r = tx.select().from(otpRequests).where(eq(otpRequests.id, input.requestId)).get()
+    if (r && r.receivedBy === user.staffId) throw new AppError('SELF_APPROVAL', '自分が受け付けた依頼は差戻しできません。')
+    const req = loadForChange(tx, input.requestId, input.version, ['pending_review'])
+    updateRequest(tx, req, { state: 'returned', reviewedBy: user.staffId, reviewedAt: at, returnReason: input.reason })
+    history(tx, { customerId: req.customerId, at, kind: 'request_returned', requestId: req.id, actorId: user.staffId, note: input.reason })
+    writeAudit(tx, {
+      at,
+      actorId: user.staffId,
+      actorLoginId: user.loginId,
+      action: 'requests.return',
+      outcome: 'ok',
+      target: `request:${req.id}`,
+      detail: { receiptNo: req.receiptNo, reason: input.reason },
     })
-  } catch (err) {
-    if (err instanceof AppError && err.code !== 'REQUEST_NOT_FOUND') refuse(err, { version: input.version })
-    throw err
-  }
-  ctx.events.emitChanged({ kind: 'request_approved', customerId, requestId: input.requestId })
-  return getRequest(ctx, { requestId: input.requestId })
+    return req.customerId
+  })
+}
+
+function requireReceiver(req: typeof otpRequests.$inferSelect, user: SessionUser): void {
+  if (req.receivedBy !== user.staffId) throw new AppError('NOT_RECEIVER')
+}
+
+/** 再提出: the teller who received a returned request corrects it; it waits for 検印 again. */
+export function resubmitRequest(ctx: AppContext, input: OpParsed<'requests.resubmit'>, caller: Caller): RequestDetail {
+  return changeRequest(ctx, caller, 'requests.resubmit', input, 'request_resubmitted', (tx, user, at, today) => {
+    const req = loadForChange(tx, input.requestId, input.version, ['returned'])
+    requireReceiver(req, user)
+    const form = input.form
+    if (form.kind !== req.kind || form.customerId !== req.customerId)
+      throw new AppError('VALIDATION_FAILED', '差し戻された依頼と種別またはお客さまが異なります。')
+    checkApplicationDate(form, today)
+    const c = tx.select().from(customers).where(eq(customers.id, req.customerId)).get()!
+    checkPaperAgainstRecord(form, c)
+    const blocked = blockedError(req.kind, c.otpStatus, c.cancelledOn, today)
+    if (blocked) throw blocked
+    updateRequest(tx, req, {
+      state: 'pending_review',
+      formJson: JSON.stringify(form),
+      idDocumentType: form.identity.documentType,
+      secondDocumentType: form.identity.secondDocumentType ?? null,
+      idCheckedBy: user.staffId,
+      sealMatched: form.sealMatched,
+      reviewedBy: null,
+      reviewedAt: null,
+      returnReason: null,
+    })
+    history(tx, { customerId: c.id, at, kind: 'request_resubmitted', requestId: req.id, actorId: user.staffId, note: '訂正して再提出（検印待ち）' })
+    writeAudit(tx, {
+      at,
+      actorId: user.staffId,
+      actorLoginId: user.loginId,
+      action: 'requests.resubmit',
+      outcome: 'ok',
+      target: `request:${req.id}`,
+      detail: { receiptNo: req.receiptNo },
+    })
+    return c.id
+  })
+}
+
+/** 取消: the teller who received the request withdraws it (検印待ち or 差戻し). */
+export function withdrawRequest(ctx: AppContext, input: OpParsed<'requests.withdraw'>, caller: Caller): RequestDetail {
+  return changeRequest(ctx, caller, 'requests.withdraw', input, 'request_withdrawn', (tx, user, at) => {
+    const req = loadForChange(tx, input.requestId, input.version, ['pending_review', 'returned'])
+    requireReceiver(req, user)
+    updateRequest(tx, req, { state: 'withdrawn', withdrawReason: input.reason })
+    history(tx, { customerId: req.customerId, at, kind: 'request_withdrawn', requestId: req.id, actorId: user.staffId, note: input.reason })
+    writeAudit(tx, {
+      at,
+      actorId: user.staffId,
+      actorLoginId: user.loginId,
+      action: 'requests.withdraw',
+      outcome: 'ok',
+      target: `request:${req.id}`,
+      detail: { receiptNo: req.receiptNo, reason: input.reason },
+    })
+    return req.customerId
+  })
+}
+
+/** The caller's requests a supervisor returned, oldest first. */
+export function returnedToMe(ctx: AppContext, caller: Caller): RequestSummary[] {
+  const user = requireUser(caller)
+  return requestSummaries(ctx, and(eq(otpRequests.state, 'returned'), eq(otpRequests.receivedBy, user.staffId))!, 'oldest')
 }

@@ -1,8 +1,8 @@
 // Field-by-field validation with the shared zod schema: a field shows its Japanese message once
 // the user has left it (or pressed the submit button), and keeps it in step while they correct it.
 // Errors the main side sends back (AppError.fields, 'account.number' style keys) are shown too,
-// until the field's value changes.
-import { computed, ref } from 'vue'
+// until the field's value changes. The schema may be a getter (a form whose kind can change).
+import { computed, ref, toValue, type MaybeRefOrGetter } from 'vue'
 import type { z } from 'zod'
 import { fieldErrors } from '../../../shared/schemas'
 
@@ -13,7 +13,7 @@ function valueAt(obj: unknown, path: string): string {
 }
 
 export function useFieldValidation<S extends z.ZodType>(
-  schema: S,
+  schema: MaybeRefOrGetter<S>,
   draft: () => unknown,
   extra: () => Record<string, string> = () => ({}),
 ) {
@@ -21,7 +21,7 @@ export function useFieldValidation<S extends z.ZodType>(
   const submitted = ref(false)
   const server = ref<Record<string, { message: string; value: string }>>({})
 
-  const result = computed(() => schema.safeParse(draft()))
+  const result = computed(() => toValue(schema).safeParse(draft()))
   const clientErrors = computed<Record<string, string>>(() => ({
     ...(result.value.success ? {} : fieldErrors(result.value.error)),
     ...extra(),
@@ -63,7 +63,7 @@ export function useFieldValidation<S extends z.ZodType>(
     server.value = {}
   }
 
-  const parsed = computed<z.output<S> | null>(() => (result.value.success ? result.value.data : null))
+  const parsed = computed<z.output<S> | null>(() => (result.value.success ? (result.value.data as z.output<S>) : null))
   const errorCount = computed(() => Object.keys(clientErrors.value).length)
 
   return { errorOf, touch, focusChanged, validateAll, setServerErrors, reset, parsed, errorCount, clientErrors }

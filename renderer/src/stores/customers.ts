@@ -3,6 +3,7 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import { call } from '../api/client'
 import type { OpInput } from '../../../shared/contract'
+import { EVENT_KIND_LABELS, STATUS_LABELS, type EventKind } from '../../../shared/status'
 import type { CustomerDetail, CustomerSummary } from '../../../shared/types'
 import type { Outcome } from '../lib/outcome'
 import { useNotifyStore } from './notify'
@@ -53,11 +54,27 @@ export const useCustomersStore = defineStore('customers', () => {
     }
   }
 
+  /** Records an event from the centre or the customer (トークン発行, 利用開始, 閉塞, 発行規制); the
+   * status changes at once. `customerVersion` is the version of the screen the teller looked at. */
+  async function recordEvent(input: OpInput<'events.record'>): Promise<Outcome<CustomerDetail>> {
+    const notify = useNotifyStore()
+    const r = await notify.attempt(() => call('events.record', input))
+    if (r.ok) {
+      current.value = r.value
+      const row = results.value?.find((c) => c.id === r.value.id)
+      if (row) row.otpStatus = r.value.otpStatus
+      notify.success(
+        `「${EVENT_KIND_LABELS[input.kind as EventKind]}」を記録しました。登録状況は「${STATUS_LABELS[r.value.otpStatus]}」です。`,
+      )
+    }
+    return r
+  }
+
   function reset(): void {
     query.value = { mode: 'kana', branchCode: '', accountNumber: '', kana: '', ibContractId: '' }
     results.value = null
     current.value = null
   }
 
-  return { query, results, searching, current, loading, search, load, reset }
+  return { query, results, searching, current, loading, search, load, recordEvent, reset }
 })

@@ -1,12 +1,48 @@
-// Paper requests: a teller receives them (受付), a supervisor checks and approves them (検印・承認);
-// the customer's receipt (お客さま控) is printed from here.
+// Paper requests: a teller receives them (受付), a supervisor checks them (検印) and approves
+// (承認) or returns them (差戻し); the teller corrects and resubmits (再提出) or withdraws (取消) a
+// returned one. The customer's receipt (お客さま控) is printed from here. Every write sends the
+// version the screen showed; a refusal because someone else acted first comes back as
+// STALE_VERSION / REQUEST_NOT_PENDING with its Japanese message (isConcurrencyError).
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import { call } from '../api/client'
-import type { OpInput } from '../../../shared/contract'
+import type { AppError } from '../../../shared/errors'
+import type { RequestForm } from '../../../shared/schemas'
 import type { PrintedForm, RequestDetail, RequestSummary } from '../../../shared/types'
+import { requestKindLabel } from '../lib/format'
 import type { Outcome } from '../lib/outcome'
 import { useNotifyStore } from './notify'
+
+/** Someone else acted on the same request or customer first: the screen must reload its data. */
+export function isConcurrencyError(e: AppError): boolean {
+  return e.code === 'STALE_VERSION' || e.code === 'REQUEST_NOT_PENDING'
+}
+
+/** 受付: one operation per kind, each with the kind's own schema. */
+function receiveCall(form: RequestForm): Promise<RequestDetail> {
+  switch (form.kind) {
+    case 'new_application': {
+      const { kind: _kind, ...input } = form
+      return call('requests.receiveNewApplication', input)
+    }
+    case 'suspension': {
+      const { kind: _kind, ...input } = form
+      return call('requests.receiveSuspension', input)
+    }
+    case 'resumption': {
+      const { kind: _kind, ...input } = form
+      return call('requests.receiveResumption', input)
+    }
+    case 'cancellation': {
+      const { kind: _kind, ...input } = form
+      return call('requests.receiveCancellation', input)
+    }
+    case 'restriction_release': {
+      const { kind: _kind, ...input } = form
+      return call('requests.receiveRestrictionRelease', input)
+    }
+  }
+}
 
 export const useRequestsStore = defineStore('requests', () => {
   /** 検印待ち, oldest first (as the main side returns it). */
@@ -16,14 +52,33 @@ export const useRequestsStore = defineStore('requests', () => {
   const current = ref<RequestDetail | null>(null)
   const loading = ref(false)
 
-  const queueCount = computed(() => queue.value.length)
+  /** The caller's own requests a supervisor returned (差戻し). */
+  const returned = ref<RequestSummary[]>([])
+  const returnedLoaded = ref(false)
+  const returnedLoading = ref(false)
 
-  // 新規申込
-  async function receiveNewApplication(input: OpInput<'requests.receiveNewApplication'>): Promise<Outcome<RequestDetail>> {
+  const queueCount = computed(() => queue.value.length)
+  const returnedCount = computed(() => returned.value.length)
+
+  // 受付 (any kind)
+  async function receive(form: RequestForm): Promise<Outcome<RequestDetail>> {
     const notify = useNotifyStore()
-    const r = await notify.attempt(() => call('requests.receiveNewApplication', input))
-    if (r.ok) notify.success(`新規申込を受け付けました（受付番号 ${r.value.receiptNo}）。役席の検印をお待ちください。`)
+    const r = await notify.attempt(() => receiveCall(form))
+    if (r.ok) notify.success(`${requestKindLabel(r.value.kind)}を受け付けました（受付番号 ${r.value.receiptNo}）。役席の検印をお待ちください。`)
     return r
+  }
+
+  async function loadReturned(): Promise<void> {
+    returnedLoading.value = true
+    try {
+      const r = await useNotifyStore().attempt(() => call('requests.returnedToMe', {}))
+      if (r.ok) {
+        returned.value = r.value
+        returnedLoaded.value = true
+      }
+    } finally {
+      returnedLoading.value = false
+    }
   }
 
   async function loadQueue(): Promise<void> {
@@ -63,6 +118,43 @@ export const useRequestsStore = defineStore('requests', () => {
     return r
   }
 
+  // 差戻し (supervisor): the teller sees the reason.
+  async function returnRequest(requestId: number, version: number, reason: string): Promise<Outcome<RequestDetail>> {
+    const notify = useNotifyStore()
+    const r = await notify.attempt(() => call('requests.return', { requestId, version, reason }))
+    if (r.ok) {
+      current.value = r.value
+      queue.value = queue.value.filter((q) => q.id !== requestId)
+      notify.success(`差戻ししました（受付番号 ${r.value.receiptNo}）。受付者の差戻し一覧に表示されます。`)
+    }
+    return r
+  }
+
+  // 再提出 (the receiving teller): back to 検印待ち with the corrected form.
+  async function resubmit(requestId: number, version: number, form: RequestForm): Promise<Outcome<RequestDetail>> {
+    const notify = useNotifyStore()
+    const r = await notify.attempt(() => call('requests.resubmit', { requestId, version, form }))
+    if (r.ok) {
+      current.value = r.value
+      returned.value = returned.value.filter((q) => q.id !== requestId)
+      notify.success(`再提出しました（受付番号 ${r.value.receiptNo}）。役席の検印をお待ちください。`)
+    }
+    return r
+  }
+
+  // 取消 (the receiving teller), from 検印待ち or 差戻し.
+  async function withdraw(requestId: number, version: number, reason: string): Promise<Outcome<RequestDetail>> {
+    const notify = useNotifyStore()
+    const r = await notify.attempt(() => call('requests.withdraw', { requestId, version, reason }))
+    if (r.ok) {
+      current.value = r.value
+      returned.value = returned.value.filter((q) => q.id !== requestId)
+      queue.value = queue.value.filter((q) => q.id !== requestId)
+      notify.success(`依頼を取り消しました（受付番号 ${r.value.receiptNo}）。`)
+    }
+    return r
+  }
+
   // お客さま控
   async function printCustomerReceipt(requestId: number): Promise<Outcome<PrintedForm>> {
     const notify = useNotifyStore()
@@ -74,6 +166,8 @@ export const useRequestsStore = defineStore('requests', () => {
   function reset(): void {
     queue.value = []
     queueLoaded.value = false
+    returned.value = []
+    returnedLoaded.value = false
     current.value = null
   }
 
@@ -82,12 +176,20 @@ export const useRequestsStore = defineStore('requests', () => {
     queueLoaded,
     queueLoading,
     queueCount,
+    returned,
+    returnedLoaded,
+    returnedLoading,
+    returnedCount,
     current,
     loading,
-    receiveNewApplication,
+    receive,
     loadQueue,
+    loadReturned,
     load,
     approve,
+    returnRequest,
+    resubmit,
+    withdraw,
     printCustomerReceipt,
     reset,
   }

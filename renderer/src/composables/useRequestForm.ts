@@ -1,0 +1,171 @@
+// The paper request (依頼書) being typed, of any kind: the draft as the paper shows it, checked
+// with the kind's shared schema (REQUEST_FORM_SCHEMAS). The fields every paper carries are shared;
+// 新規申込 adds the date of birth and the address, 利用停止 the reason ticked on the paper.
+// There is deliberately no field for any password or OTP code of the customer.
+import { computed, inject, provide, reactive, type InjectionKey } from 'vue'
+import { japanDate } from '../../../shared/datetime'
+import {
+  REQUEST_FORM_SCHEMAS,
+  type AccountType,
+  type FormKind,
+  type IdDocumentType,
+  type RequestForm,
+  type SecondDocumentType,
+} from '../../../shared/schemas'
+import type { SuspensionReason } from '../../../shared/status'
+import type { CustomerDetail } from '../../../shared/types'
+import { emptyWareki, toWarekiParts, warekiToYmd, type WarekiParts } from '../lib/wareki'
+import { useFieldValidation } from './useFieldValidation'
+
+export interface RequestDraft {
+  /** お申込日, in 和暦 as on the paper; today (Japan time) unless the paper says otherwise. */
+  applicationDate: WarekiParts
+  nameKanji: string
+  nameKana: string
+  phone: string
+  account: { branchCode: string; type: AccountType | null; number: string }
+  ibContractId: string
+  documentType: IdDocumentType | null
+  secondDocumentType: SecondDocumentType | null
+  sealMatched: boolean
+  remarks: string
+  // 新規申込
+  birth: WarekiParts
+  postalCode: string
+  address: string
+  // 利用停止
+  reason: SuspensionReason | null
+  reasonText: string
+}
+
+export function emptyDraft(): RequestDraft {
+  return {
+    applicationDate: toWarekiParts(japanDate(new Date())),
+    nameKanji: '',
+    nameKana: '',
+    phone: '',
+    account: { branchCode: '', type: null, number: '' },
+    ibContractId: '',
+    documentType: null,
+    secondDocumentType: null,
+    sealMatched: false,
+    remarks: '',
+    birth: emptyWareki(),
+    postalCode: '',
+    address: '',
+    reason: null,
+    reasonText: '',
+  }
+}
+
+/** The record's data, for the teller to check against the paper. The 口座番号 and the IB契約者ID
+ * start empty: the teller types them from the paper, and the main process refuses a form whose
+ * account or ID do not match the customer (ACCOUNT_MISMATCH), so the check is a real one. The
+ * bank-use part starts empty too. */
+export function draftFromCustomer(c: CustomerDetail): RequestDraft {
+  return {
+    ...emptyDraft(),
+    nameKanji: c.nameKanji,
+    nameKana: c.nameKana,
+    birth: toWarekiParts(c.birthDate),
+    postalCode: c.postalCode,
+    address: c.address,
+    phone: c.phone,
+    account: { branchCode: c.branchCode, type: c.accountType, number: '' },
+    ibContractId: '',
+  }
+}
+
+/** A request's form as it was typed (差戻し: the teller corrects it and sends it again). */
+export function draftFromForm(f: RequestForm): RequestDraft {
+  const d: RequestDraft = {
+    ...emptyDraft(),
+    applicationDate: toWarekiParts(f.applicationDate),
+    nameKanji: f.nameKanji,
+    nameKana: f.nameKana,
+    phone: f.phone,
+    account: { ...f.account },
+    ibContractId: f.ibContractId,
+    documentType: f.identity.documentType,
+    secondDocumentType: f.identity.secondDocumentType ?? null,
+    sealMatched: f.sealMatched,
+    remarks: f.remarks ?? '',
+  }
+  if (f.kind === 'new_application') {
+    d.birth = toWarekiParts(f.birthDate)
+    d.postalCode = f.postalCode
+    d.address = f.address
+  } else if (f.kind === 'suspension') {
+    d.reason = f.reason
+    d.reasonText = f.reasonText ?? ''
+  }
+  return d
+}
+
+/** The draft in the kind's schema shape (keys as in the error paths: 'account.number' ...), with
+ * only that kind's fields (the main side's schemas are strict). */
+export function toCandidate(kind: FormKind, customerId: number, d: RequestDraft): Record<string, unknown> {
+  const base: Record<string, unknown> = {
+    customerId,
+    applicationDate: warekiToYmd(d.applicationDate),
+    nameKanji: d.nameKanji,
+    nameKana: d.nameKana,
+    phone: d.phone,
+    account: { branchCode: d.account.branchCode, type: d.account.type ?? undefined, number: d.account.number },
+    ibContractId: d.ibContractId,
+    identity: {
+      documentType: d.documentType ?? undefined,
+      secondDocumentType: d.documentType === 'health_insurance' ? d.secondDocumentType : null,
+    },
+    sealMatched: d.sealMatched,
+    ...(d.remarks.trim() ? { remarks: d.remarks } : {}),
+  }
+  if (kind === 'new_application')
+    return { ...base, birthDate: warekiToYmd(d.birth), postalCode: d.postalCode, address: d.address }
+  if (kind === 'suspension')
+    return {
+      ...base,
+      reason: d.reason ?? undefined,
+      ...(d.reason === 'other' && d.reasonText.trim() ? { reasonText: d.reasonText } : {}),
+    }
+  return base
+}
+
+export function createRequestForm(kind: () => FormKind, customerId: () => number) {
+  const draft = reactive<RequestDraft>(emptyDraft())
+  const validation = useFieldValidation(
+    () => REQUEST_FORM_SCHEMAS[kind()],
+    () => toCandidate(kind(), customerId(), draft),
+    () => {
+      const e: Record<string, string> = {}
+      const applied = warekiToYmd(draft.applicationDate)
+      if (applied && applied > japanDate(new Date())) e.applicationDate = 'お申込日に未来の日付は入力できません'
+      return e
+    },
+  )
+  /** The checked form with its kind, as the main side takes it (受付 and 再提出). */
+  const form = computed<RequestForm | null>(() => {
+    const p = validation.parsed.value
+    return p ? ({ ...p, kind: kind() } as RequestForm) : null
+  })
+
+  function fill(d: RequestDraft): void {
+    Object.assign(draft, d)
+    validation.reset()
+  }
+
+  return { kind, draft, validation, form, fill }
+}
+
+export type RequestFormState = ReturnType<typeof createRequestForm>
+const KEY: InjectionKey<RequestFormState> = Symbol('request-form')
+
+export function provideRequestForm(s: RequestFormState): void {
+  provide(KEY, s)
+}
+
+export function useRequestForm(): RequestFormState {
+  const s = inject(KEY)
+  if (!s) throw new Error('request form state not provided')
+  return s
+}
