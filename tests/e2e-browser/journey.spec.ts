@@ -66,7 +66,7 @@ test('Enter in a field of the 新規申込 form never submits it', async ({ page
 
   await expect(page.getByTestId('na-register-dialog')).toHaveCount(0)
   await expect(page.getByTestId('na-receipt-no')).toHaveCount(0)
-  await expect(page.getByTestId('new-application-fields')).toBeVisible()
+  await expect(page.getByTestId('request-form-fields')).toBeVisible()
 
   // Nothing reached the ledger.
   await page.getByTestId('na-cancel').click()

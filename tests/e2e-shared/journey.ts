@@ -88,7 +88,7 @@ export async function newApplicationJourney(page: Page, hooks: JourneyHooks): Pr
   await page.getByTestId('start-new_application').click()
   await expect(input(page, 'na-name-kanji')).toHaveValue('田中 花子')
   await expect(page.locator('input[type="password"]')).toHaveCount(0)
-  await expect(page.getByTestId('new-application-fields')).not.toContainText('パスワード')
+  await expect(page.getByTestId('request-form-fields')).not.toContainText('パスワード')
 
   await choose(page, 'na-id-document', '運転免許証')
   await input(page, 'na-seal-matched').check()

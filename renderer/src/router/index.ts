@@ -8,7 +8,10 @@ import { useSessionStore } from '../stores/session'
 import CustomerDetailView from '../views/CustomerDetailView.vue'
 import CustomerSearchView from '../views/CustomerSearchView.vue'
 import LoginView from '../views/LoginView.vue'
-import NewApplicationView from '../views/NewApplicationView.vue'
+import { isFormKind } from '../lib/requestKinds'
+import RequestCorrectionView from '../views/RequestCorrectionView.vue'
+import RequestFormView from '../views/RequestFormView.vue'
+import ReturnedListView from '../views/ReturnedListView.vue'
 import ReviewQueueView from '../views/ReviewQueueView.vue'
 import ReviewRequestView from '../views/ReviewRequestView.vue'
 import SetupView from '../views/SetupView.vue'
@@ -41,11 +44,28 @@ export const router = createRouter({
       meta: { roles: COUNTER, title: 'お客さま詳細' },
     },
     {
+      // 受付 of a paper request; :kind is one of the kinds with a form (lib/requestKinds.ts).
+      path: '/customers/:customerId(\\d+)/requests/:kind',
+      name: 'request-form',
+      component: RequestFormView,
+      props: (r) => ({ customerId: Number(r.params.customerId), kind: r.params.kind }),
+      meta: { roles: COUNTER, title: '依頼の受付' },
+      beforeEnter: (to) =>
+        isFormKind(to.params.kind) ? true : { name: 'customer-detail', params: { customerId: to.params.customerId } },
+    },
+    {
+      // The first version's address of the 新規申込 form.
       path: '/customers/:customerId(\\d+)/new-application',
       name: 'new-application',
-      component: NewApplicationView,
-      props: (r) => ({ customerId: Number(r.params.customerId) }),
-      meta: { roles: COUNTER, title: '新規申込' },
+      redirect: (to) => ({ name: 'request-form', params: { customerId: to.params.customerId, kind: 'new_application' } }),
+    },
+    { path: '/returned', name: 'returned-list', component: ReturnedListView, meta: { roles: COUNTER, title: '差戻し一覧' } },
+    {
+      path: '/my-requests/:requestId(\\d+)',
+      name: 'my-request',
+      component: RequestCorrectionView,
+      props: (r) => ({ requestId: Number(r.params.requestId) }),
+      meta: { roles: COUNTER, title: '依頼の修正・取消' },
     },
     { path: '/review', name: 'review-queue', component: ReviewQueueView, meta: { roles: ['supervisor'], title: '検印待ち一覧' } },
     {
