@@ -106,6 +106,10 @@ export interface RequestSummary {
   reviewedByName: string | null
   /** The supervisor's reason when the request was returned (差戻し). */
   returnReason: string | null
+  /** Who received it: only they may resubmit or withdraw it, and they may not approve it. */
+  receivedByStaffId: number
+  /** How often it was corrected and resubmitted after a 差戻し (shown in the 検印 queue). */
+  resubmittedCount: number
   version: number
 }
 
@@ -116,7 +120,6 @@ export interface RequestDetail extends RequestSummary {
   withdrawReason: string | null
   identity: { documentType: IdDocumentType; secondDocumentType: SecondDocumentType | null; checkedByName: string }
   sealMatched: boolean
-  receivedByStaffId: number
 }
 
 export interface PrintedForm {

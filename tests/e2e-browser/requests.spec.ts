@@ -195,6 +195,8 @@ test('差戻し round trip: returned with a reason, corrected from 差戻し一�
   await logout(page)
 
   await login(page, 'super2')
+  await page.getByTestId('nav-review').click()
+  await expect(page.locator(`[data-testid="queue-row"][data-receipt-no="${receiptNo}"]`).getByTestId('queue-resubmitted')).toHaveText('再提出')
   await openFromQueue(page, receiptNo, '利用停止')
   await expect(page.getByTestId('application-summary').getByTestId('summary-reason')).toHaveText('閉塞')
   await approveOpenRequest(page, receiptNo)

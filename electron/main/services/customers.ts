@@ -1,5 +1,5 @@
 // Finding a customer at the counter, and the customer screen: status, history, requests.
-import { and, asc, desc, eq, gte, lt, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
 import { customers, otpHistory, otpRequests, staff } from '../../../db/schema'
 import { AppError } from '../../../shared/errors'
@@ -56,6 +56,8 @@ export function requestSummaries(ctx: AppContext, where: SQL, order: 'oldest' | 
       reviewedAt: otpRequests.reviewedAt,
       reviewedByName: reviewer.name,
       returnReason: otpRequests.returnReason,
+      receivedByStaffId: otpRequests.receivedBy,
+      resubmittedCount: sql<number>`(SELECT count(*) FROM otp_history h WHERE h.request_id = ${otpRequests.id} AND h.kind = 'request_resubmitted')`,
       version: otpRequests.version,
     })
     .from(otpRequests)

@@ -6,7 +6,7 @@ import { customers, otpHistory } from '../../../db/schema'
 import { AppError } from '../../../shared/errors'
 import type { OpParsed } from '../../../shared/contract'
 import { japanDate } from '../../../shared/datetime'
-import { BLOCK_AFTER_WRONG_CODES, EVENT_KIND_LABELS, EVENT_SOURCE_LABELS, EVENT_TRANSITIONS, eventBlock } from '../../../shared/status'
+import { BLOCK_AFTER_WRONG_CODES, EVENT_TRANSITIONS, eventBlock } from '../../../shared/status'
 import type { CustomerDetail } from '../../../shared/types'
 import { writeAudit } from '../audit'
 import { writeTransaction } from '../tx'
@@ -48,7 +48,7 @@ export function recordEvent(ctx: AppContext, input: OpParsed<'events.record'>, c
         fromStatus: c.otpStatus,
         toStatus: to,
         actorId: user.staffId,
-        note: input.note ?? `${EVENT_KIND_LABELS[input.kind]}（${EVENT_SOURCE_LABELS[input.source]}）`,
+        note: input.note ?? null,
         eventKind: input.kind,
         eventSource: input.source,
         occurredOn: input.occurredOn,
