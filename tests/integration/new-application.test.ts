@@ -2,46 +2,17 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { OpInput } from '../../shared/contract'
 import type { OtpStatus } from '../../shared/status'
 import { auditRows, createTestApp, snapshotLedger, type TestApp } from '../helpers/app'
+import { customersIn, newApplicationForm, type CustomerRow } from '../helpers/forms'
 
 let app: TestApp
 afterEach(() => app?.close())
 
-interface Row {
-  id: number
-  name_kanji: string
-  name_kana: string
-  birth_date: string
-  postal_code: string
-  address: string
-  phone: string
-  account_branch_code: string
-  account_type: 'ordinary' | 'current' | 'savings'
-  account_number: string
-  ib_contract_id: string
-  otp_status: OtpStatus
+function customerIn(status: OtpStatus, nth = 0): CustomerRow {
+  return customersIn(app.ctx, status)[nth]!
 }
 
-function customerIn(status: OtpStatus, nth = 0): Row {
-  const rows = app.ctx.sqlite.prepare('SELECT * FROM customers WHERE otp_status = ? ORDER BY id').all(status) as Row[]
-  return rows[nth]!
-}
-
-function formFor(c: Row, over: Partial<OpInput<'requests.receiveNewApplication'>> = {}): OpInput<'requests.receiveNewApplication'> {
-  return {
-    customerId: c.id,
-    applicationDate: '2026-11-21',
-    nameKanji: c.name_kanji,
-    nameKana: c.name_kana,
-    birthDate: c.birth_date,
-    postalCode: c.postal_code,
-    address: c.address,
-    phone: c.phone,
-    account: { branchCode: c.account_branch_code, type: c.account_type, number: c.account_number },
-    ibContractId: c.ib_contract_id,
-    identity: { documentType: 'drivers_license' },
-    sealMatched: true,
-    ...over,
-  }
+function formFor(c: CustomerRow, over: Partial<OpInput<'requests.receiveNewApplication'>> = {}): OpInput<'requests.receiveNewApplication'> {
+  return { ...newApplicationForm(c), ...over }
 }
 
 describe('新規申込: reception by a teller, 検印 by a supervisor', () => {

@@ -6,26 +6,13 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { auditRows, createTestApp, type TestApp } from '../helpers/app'
+import { customersIn, newApplicationForm } from '../helpers/forms'
 
 let app: TestApp
 afterEach(() => app?.close())
 
 async function receiveOne(key = 'default'): Promise<{ id: number; receiptNo: string }> {
-  const c = app.ctx.sqlite.prepare("SELECT * FROM customers WHERE otp_status='unregistered' ORDER BY id LIMIT 1").get() as Record<string, string> & { id: number }
-  return app.ok('requests.receiveNewApplication', {
-    customerId: c.id,
-    applicationDate: '2026-11-21',
-    nameKanji: c.name_kanji!,
-    nameKana: c.name_kana!,
-    birthDate: c.birth_date!,
-    postalCode: c.postal_code!,
-    address: c.address!,
-    phone: c.phone!,
-    account: { branchCode: c.account_branch_code!, type: 'ordinary', number: c.account_number! },
-    ibContractId: c.ib_contract_id!,
-    identity: { documentType: 'drivers_license' },
-    sealMatched: true,
-  }, key)
+  return app.ok('requests.receiveNewApplication', newApplicationForm(customersIn(app.ctx, 'unregistered')[0]!), key)
 }
 
 const printed = () =>
