@@ -79,6 +79,7 @@ export const otpRequests = sqliteTable(
     returnReason: text('return_reason'),
     version: integer('version').notNull().default(1),
     withdrawReason: text('withdraw_reason'),
+    repeatUnlockAcknowledged: integer('repeat_unlock_acknowledged', { mode: 'boolean' }),
   },
   (t) => [index('otp_requests_state_idx').on(t.state, t.receivedAt), index('otp_requests_customer_idx').on(t.customerId)],
 )

@@ -4,7 +4,10 @@
 import { z } from 'zod'
 import type { OperationName } from './operations'
 import {
+  branchSettingsSchema,
   cancellationSchema,
+  decideUnlockSchema,
+  unlockSchema,
   customerSearchSchema,
   recordEventSchema,
   restrictionReleaseSchema,
@@ -20,7 +23,7 @@ import {
   setupFirstAdminSchema,
   staffCreateSchema,
 } from './schemas'
-import type { StaffRole } from './schemas'
+import type { BranchSettings, StaffRole } from './schemas'
 import type {
   AuthState,
   CustomerDetail,
@@ -63,6 +66,8 @@ export const contract = {
   'staff.list': def<StaffSummary[]>()({ input: empty, access: ['admin'], kind: 'query' }),
   'staff.create': def<StaffSummary>()({ input: staffCreateSchema.strict(), access: ['admin'], kind: 'command' }),
   'staff.unlock': def<StaffSummary>()({ input: byId('staffId'), access: ['admin'], kind: 'command' }),
+  'settings.get': def<BranchSettings>()({ input: empty, access: 'any-user', kind: 'query' }),
+  'settings.update': def<BranchSettings>()({ input: branchSettingsSchema, access: ['admin'], kind: 'command' }),
   'staff.resetPassword': def<StaffSummary>()({
     input: z.strictObject({ staffId: idSchema, password: newPasswordSchema }),
     access: ['admin'],
@@ -83,6 +88,10 @@ export const contract = {
     access: COUNTER,
     kind: 'command',
   }),
+  'requests.receiveUnlock': def<RequestDetail>()({ input: unlockSchema.strict(), access: COUNTER, kind: 'command' }),
+  /** 閉塞解除の承認／差戻し with 役席認証: called from the counter terminal (a teller's session) or
+   * from a supervisor's 検印 screen; the approver is whoever's credentials are typed, checked now. */
+  'requests.decideUnlock': def<RequestDetail>()({ input: decideUnlockSchema, access: COUNTER, kind: 'command' }),
   'requests.get': def<RequestDetail>()({ input: byId('requestId'), access: COUNTER, kind: 'query' }),
   'requests.pendingReview': def<RequestSummary[]>()({ input: empty, access: ['supervisor'], kind: 'query' }),
   /** The caller's own requests a supervisor returned (差戻し), for correction or withdrawal. */

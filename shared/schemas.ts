@@ -161,6 +161,22 @@ export const suspensionSchema = paperRequestBaseSchema
       ctx.addIssue({ code: 'custom', path: ['reasonText'], message: '「その他」の場合は理由を入力してください' })
   })
 
+/** 閉塞解除: what the teller verified before an unlock (DOMAIN.md). The identity document and the
+ * registered seal are in the base; here: the document's photo and details match the applicant,
+ * the applicant is the contract holder, how the block happened in the customer's words, whether
+ * someone else may have tried codes, and whether fraud is suspected (then the unlock is refused
+ * and the branch takes a 利用停止 instead). */
+export const unlockVerificationSchema = z.object({
+  idDocumentMatches: z.literal(true, { error: '本人確認書類の写真・記載内容が申出人と一致することを確認してください' }),
+  contractHolderConfirmed: z.literal(true, { error: '申出人がご契約者ご本人であることを確認してください' }),
+  blockAccount: text('閉塞に至った経緯', 400),
+  othersMayHaveTried: z.boolean({ error: '他の人がワンタイムパスワードを入力した可能性を選択してください' }),
+  fraudSuspected: z.boolean({ error: '不正利用の疑いの有無を選択してください' }),
+})
+export type UnlockVerification = z.output<typeof unlockVerificationSchema>
+
+export const unlockSchema = paperRequestBaseSchema.extend({ verification: unlockVerificationSchema })
+
 /** 利用再開／トークン再発行, ご利用解除, 発行規制解除: the base alone. */
 export const resumptionSchema = paperRequestBaseSchema
 export const cancellationSchema = paperRequestBaseSchema
@@ -173,6 +189,7 @@ export const REQUEST_FORM_SCHEMAS = {
   resumption: resumptionSchema,
   cancellation: cancellationSchema,
   restriction_release: restrictionReleaseSchema,
+  unlock: unlockSchema,
 } as const
 export type FormKind = keyof typeof REQUEST_FORM_SCHEMAS
 
@@ -191,6 +208,7 @@ export const resubmitSchema = z.strictObject({
     resumptionSchema.extend({ kind: z.literal('resumption') }).strict(),
     cancellationSchema.extend({ kind: z.literal('cancellation') }).strict(),
     restrictionReleaseSchema.extend({ kind: z.literal('restriction_release') }).strict(),
+    unlockSchema.extend({ kind: z.literal('unlock') }).strict(),
   ]),
 })
 
@@ -304,3 +322,36 @@ export function fieldErrors(error: z.ZodError): Record<string, string> {
   }
   return out
 }
+
+/** 役席認証: the supervisor types their own staff ID and password on the counter terminal, sees
+ * the verification answers and decides (承認, or 差戻し with a reason). Valid for this request at
+ * this version only. A repeated unlock of the same customer must be acknowledged. */
+export const decideUnlockSchema = z
+  .strictObject({
+    requestId: z.number().int().positive(),
+    version: z.number().int().min(1),
+    supervisorLoginId: loginIdSchema,
+    supervisorPassword: z.string({ error: 'パスワードを入力してください' }).min(1, { error: 'パスワードを入力してください' }).max(128),
+    decision: z.enum(['approve', 'return'], { error: '承認か差戻しかを選択してください' }),
+    reason: z
+      .string()
+      .transform(normalizeText)
+      .pipe(z.string().max(200, { error: '理由は200文字以内で入力してください' }))
+      .optional(),
+    acknowledgeRepeat: z.boolean().optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.decision === 'return' && !v.reason)
+      ctx.addIssue({ code: 'custom', path: ['reason'], message: '差戻しの理由を入力してください' })
+  })
+
+/** Branch settings an administrator maintains. */
+export const branchSettingsSchema = z.strictObject({
+  /** A second 閉塞解除 of the same customer within this many days needs the supervisor's acknowledgement. */
+  unlockRepeatDays: z
+    .number({ error: '日数を入力してください' })
+    .int({ error: '日数は整数で入力してください' })
+    .min(1, { error: '日数は1日以上にしてください' })
+    .max(366, { error: '日数は366日以内にしてください' }),
+})
+export type BranchSettings = z.output<typeof branchSettingsSchema>

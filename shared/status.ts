@@ -47,13 +47,14 @@ export const REQUEST_KIND_LABELS: Record<RequestKind, string> = {
   restriction_release: '発行規制解除',
 }
 
-/** Request kinds whose forms exist in this version of the app (閉塞解除 follows with its own flow). */
+/** Request kinds whose forms exist in this version of the app. */
 export const IMPLEMENTED_REQUEST_KINDS: readonly RequestKind[] = [
   'new_application',
   'suspension',
   'resumption',
   'cancellation',
   'restriction_release',
+  'unlock',
 ]
 
 const REGISTERED: OtpStatus[] = [

@@ -118,6 +118,9 @@ export interface RequestDetail extends RequestSummary {
   resultStatus: OtpStatus
   form: RequestForm
   withdrawReason: string | null
+  /** For a 閉塞解除: earlier unlocks of this customer approved within the branch's period; a
+   * supervisor must acknowledge them to approve. */
+  repeatUnlock: { count: number; lastApprovedAt: string; days: number } | null
   identity: { documentType: IdDocumentType; secondDocumentType: SecondDocumentType | null; checkedByName: string }
   sealMatched: boolean
 }

@@ -1,6 +1,7 @@
 // The numbered migrations, in order. A migration's version is its position: 1, 2, 3 ...
 import * as m0001 from './0001_initial'
 import * as m0002 from './0002_request_lifecycle'
+import * as m0003 from './0003_unlock'
 
 export interface Migration {
   version: number
@@ -8,6 +9,6 @@ export interface Migration {
   sql: string
 }
 
-export const MIGRATIONS: readonly Migration[] = [m0001, m0002]
+export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length

@@ -14,8 +14,10 @@ import { isAudited, type Caller } from './services/caller'
 import { getCustomer, searchCustomers } from './services/customers'
 import { printCustomerReceipt } from './services/forms'
 import { recordEvent } from './services/events'
+import { getSettings, updateSettings } from './services/settings'
 import {
   approveRequest,
+  decideUnlock,
   getRequest,
   pendingReview,
   receiveRequest,
@@ -44,6 +46,8 @@ const handlers: { [K in OperationName]: Handler<K> } = {
   'staff.create': createStaff,
   'staff.unlock': unlockStaff,
   'staff.resetPassword': resetStaffPassword,
+  'settings.get': (ctx) => getSettings(ctx.db),
+  'settings.update': updateSettings,
   'customers.search': (ctx, input) => searchCustomers(ctx, input),
   'customers.get': (ctx, input) => getCustomer(ctx, input),
   'requests.receiveNewApplication': (ctx, input, caller) => receiveRequest(ctx, 'new_application', input, caller),
@@ -51,6 +55,8 @@ const handlers: { [K in OperationName]: Handler<K> } = {
   'requests.receiveResumption': (ctx, input, caller) => receiveRequest(ctx, 'resumption', input, caller),
   'requests.receiveCancellation': (ctx, input, caller) => receiveRequest(ctx, 'cancellation', input, caller),
   'requests.receiveRestrictionRelease': (ctx, input, caller) => receiveRequest(ctx, 'restriction_release', input, caller),
+  'requests.receiveUnlock': (ctx, input, caller) => receiveRequest(ctx, 'unlock', input, caller),
+  'requests.decideUnlock': decideUnlock,
   'requests.get': (ctx, input) => getRequest(ctx, input),
   'requests.pendingReview': (ctx) => pendingReview(ctx),
   'requests.returnedToMe': (ctx, _i, caller) => returnedToMe(ctx, caller),

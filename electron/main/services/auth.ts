@@ -21,7 +21,7 @@ export function authState(ctx: AppContext, caller: Caller): AuthState {
   return { needsSetup: staffCount(ctx) === 0, user: caller.user }
 }
 
-function sessionUserOf(ctx: AppContext, staffId: number): SessionUser {
+export function sessionUserOf(ctx: AppContext, staffId: number): SessionUser {
   const row = ctx.db
     .select({
       staffId: staff.id,
@@ -74,10 +74,19 @@ export async function setupFirstAdmin(
   return user
 }
 
-export async function login(ctx: AppContext, input: OpParsed<'auth.login'>, caller: Caller): Promise<SessionUser> {
+/**
+ * Checks a staff member's credentials, for a login or for a supervisor's 役席認証 at the counter:
+ * every attempt is audited under `action`, counts toward the five-in-a-row lockout and is reserved
+ * atomically before the hash is checked. Returns the staff member's id, or throws the refusal.
+ */
+export async function verifyStaffCredentials(
+  ctx: AppContext,
+  input: { loginId: string; password: string },
+  action: string,
+): Promise<number> {
   const at = () => ctx.clock().toISOString()
   const row = ctx.db.select().from(staff).where(eq(staff.loginId, input.loginId)).get()
-  const base = { actorId: row?.id ?? null, actorLoginId: input.loginId, action: 'auth.login' }
+  const base = { actorId: row?.id ?? null, actorLoginId: input.loginId, action }
   const refuse = (reason: string, err: AppError, detail: Record<string, unknown> = {}): never => {
     writeAudit(ctx.db, { ...base, at: at(), outcome: 'refused', target: row ? `staff:${row.id}` : null, detail: { reason, ...detail } })
     throw audited(err)
@@ -144,7 +153,12 @@ export async function login(ctx: AppContext, input: OpParsed<'auth.login'>, call
     }
   )
   if (!granted) return refuse('ACCOUNT_LOCKED', new AppError('ACCOUNT_LOCKED'))
-  const user = sessionUserOf(ctx, row.id)
+  return row.id
+}
+
+export async function login(ctx: AppContext, input: OpParsed<'auth.login'>, caller: Caller): Promise<SessionUser> {
+  const staffId = await verifyStaffCredentials(ctx, input, 'auth.login')
+  const user = sessionUserOf(ctx, staffId)
   ctx.sessions.set(caller.sessionKey, user)
   return user
 }

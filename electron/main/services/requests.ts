@@ -1,6 +1,6 @@
 // Paper requests: reception by a teller (受付), the supervisor's check (検印) and approval, which
 // alone changes the customer's OTP status. Each write and its audit row share one transaction.
-import { and, eq, inArray, sql } from 'drizzle-orm'
+import { and, desc, eq, gte, inArray, ne, sql } from 'drizzle-orm'
 import { branches, customers, otpHistory, otpRequests, receiptCounters, staff } from '../../../db/schema'
 import { AppError } from '../../../shared/errors'
 import type { OpParsed } from '../../../shared/contract'
@@ -16,6 +16,8 @@ import { writeAudit } from '../audit'
 import { writeTransaction, type Tx } from '../tx'
 import type { AppContext } from '../context'
 import { requestSummaries } from './customers'
+import { sessionUserOf, verifyStaffCredentials } from './auth'
+import { getSettings } from './settings'
 import { audited, requireUser, type Caller } from './caller'
 
 
@@ -66,6 +68,7 @@ const RECEIVE_OPERATION: Record<FormKind, OperationName> = {
   resumption: 'requests.receiveResumption',
   cancellation: 'requests.receiveCancellation',
   restriction_release: 'requests.receiveRestrictionRelease',
+  unlock: 'requests.receiveUnlock',
 }
 
 /** 受付: a teller registers a paper request. It waits for a supervisor's 検印; the status does not
@@ -81,6 +84,7 @@ export function receiveRequest<K extends FormKind>(
   const at = now.toISOString()
   const today = japanDate(now)
   checkApplicationDate(form, today)
+  if ('verification' in form && form.verification.fraudSuspected) throw new AppError('FRAUD_SUSPECTED')
 
   const requestId = writeTransaction(ctx.db, (tx) => {
     const c = tx.select().from(customers).where(eq(customers.id, form.customerId)).get()
@@ -215,6 +219,7 @@ export function getRequest(ctx: AppContext, input: { requestId: number }): Reque
     sealMatched: r.sealMatched,
     receivedByStaffId: r.receivedBy,
     withdrawReason: r.withdrawReason,
+    repeatUnlock: r.kind === 'unlock' && r.state === 'pending_review' ? repeatUnlocks(ctx.db, r.customerId, ctx.clock(), r.id) : null,
   }
 }
 
@@ -223,62 +228,158 @@ export function pendingReview(ctx: AppContext): RequestSummary[] {
   return requestSummaries(ctx, eq(otpRequests.state, 'pending_review'), 'oldest')
 }
 
-/** 検印・承認: a supervisor who did not receive the request approves it; only now the status changes. */
+type RequestRow = typeof otpRequests.$inferSelect
+type Actor = Pick<SessionUser, 'staffId' | 'loginId'>
+
+/** The approval itself: the request becomes 承認 and only now the customer's status changes. */
+function applyApproval(
+  tx: Tx,
+  req: RequestRow,
+  approver: Actor,
+  at: string,
+  today: string,
+  audit: { action: string; note: string; detail?: Record<string, unknown>; repeatAcknowledged?: boolean },
+): number {
+  const c = tx.select().from(customers).where(eq(customers.id, req.customerId)).get()!
+  // The status may have moved since reception (an event was recorded): check again.
+  const blocked = blockedError(req.kind, c.otpStatus, null, today)
+  if (blocked) throw blocked
+  updateRequest(tx, req, {
+    state: 'approved',
+    reviewedBy: approver.staffId,
+    reviewedAt: at,
+    ...(audit.repeatAcknowledged !== undefined ? { repeatUnlockAcknowledged: audit.repeatAcknowledged } : {}),
+  })
+  const to = req.resultStatus
+  tx.update(customers)
+    .set({
+      otpStatus: to,
+      statusChangedAt: at,
+      updatedAt: at,
+      version: c.version + 1,
+      // An unlock resets the wrong-code count; so does a new token.
+      ...(req.kind === 'unlock' || to === 'awaiting_issue' ? { wrongEntryCount: 0 } : {}),
+      ...(req.kind === 'cancellation' ? { cancelledOn: today } : {}),
+    })
+    .where(eq(customers.id, c.id))
+    .run()
+  history(tx, { customerId: c.id, at, kind: 'request_approved', requestId: req.id, fromStatus: c.otpStatus, toStatus: to, actorId: approver.staffId, note: audit.note })
+  writeAudit(tx, {
+    at,
+    actorId: approver.staffId,
+    actorLoginId: approver.loginId,
+    action: audit.action,
+    outcome: 'ok',
+    target: `request:${req.id}`,
+    detail: { receiptNo: req.receiptNo, kind: req.kind, from: c.otpStatus, to, ...audit.detail },
+  })
+  return c.id
+}
+
+function applyReturn(tx: Tx, req: RequestRow, reviewer: Actor, at: string, reason: string, audit: { action: string; detail?: Record<string, unknown> }): number {
+  updateRequest(tx, req, { state: 'returned', reviewedBy: reviewer.staffId, reviewedAt: at, returnReason: reason })
+  history(tx, { customerId: req.customerId, at, kind: 'request_returned', requestId: req.id, actorId: reviewer.staffId, note: reason })
+  writeAudit(tx, {
+    at,
+    actorId: reviewer.staffId,
+    actorLoginId: reviewer.loginId,
+    action: audit.action,
+    outcome: 'ok',
+    target: `request:${req.id}`,
+    detail: { receiptNo: req.receiptNo, reason, ...audit.detail },
+  })
+  return req.customerId
+}
+
+function refuseOwn(tx: Tx, requestId: number, reviewer: Actor, message?: string): void {
+  const r = tx.select({ receivedBy: otpRequests.receivedBy }).from(otpRequests).where(eq(otpRequests.id, requestId)).get()
+  if (r && r.receivedBy === reviewer.staffId) throw new AppError('SELF_APPROVAL', message)
+}
+
+/** 検印・承認: a supervisor who did not receive the request approves it. A 閉塞解除 is refused
+ * here: it needs 役席認証 (requests.decideUnlock). */
 export function approveRequest(ctx: AppContext, input: OpParsed<'requests.approve'>, caller: Caller): RequestDetail {
   return changeRequest(ctx, caller, 'requests.approve', input, 'request_approved', (tx, user, at, today) => {
-    const r = tx.select().from(otpRequests).where(eq(otpRequests.id, input.requestId)).get()
-    if (r && r.receivedBy === user.staffId) throw new AppError('SELF_APPROVAL')
+    refuseOwn(tx, input.requestId, user)
     const req = loadForChange(tx, input.requestId, input.version, ['pending_review'])
-    const c = tx.select().from(customers).where(eq(customers.id, req.customerId)).get()!
-    // The status may have moved since reception (an event was recorded): check again.
-    const blocked = blockedError(req.kind, c.otpStatus, null, today)
-    if (blocked) throw blocked
-    updateRequest(tx, req, { state: 'approved', reviewedBy: user.staffId, reviewedAt: at })
-    const to = req.resultStatus
-    tx.update(customers)
-      .set({
-        otpStatus: to,
-        statusChangedAt: at,
-        updatedAt: at,
-        version: c.version + 1,
-        // A new token starts with a clean count of wrong codes.
-        ...(req.kind === 'unlock' || to === 'awaiting_issue' ? { wrongEntryCount: 0 } : {}),
-        ...(req.kind === 'cancellation' ? { cancelledOn: today } : {}),
-      })
-      .where(eq(customers.id, c.id))
-      .run()
-    history(tx, { customerId: c.id, at, kind: 'request_approved', requestId: req.id, fromStatus: c.otpStatus, toStatus: to, actorId: user.staffId, note: '検印・承認' })
-    writeAudit(tx, {
-      at,
-      actorId: user.staffId,
-      actorLoginId: user.loginId,
-      action: 'requests.approve',
-      outcome: 'ok',
-      target: `request:${req.id}`,
-      detail: { receiptNo: req.receiptNo, kind: req.kind, from: c.otpStatus, to },
-    })
-    return c.id
+    if (req.kind === 'unlock') throw new AppError('SUPERVISOR_AUTH_REQUIRED')
+    return applyApproval(tx, req, user, at, today, { action: 'requests.approve', note: '検印・承認' })
   })
 }
 
 /** 差戻し: the supervisor sends the request back to its teller with what to correct. */
 export function returnRequest(ctx: AppContext, input: OpParsed<'requests.return'>, caller: Caller): RequestDetail {
   return changeRequest(ctx, caller, 'requests.return', input, 'request_returned', (tx, user, at) => {
-    const r = tx.select().from(otpRequests).where(eq(otpRequests.id, input.requestId)).get()
-    if (r && r.receivedBy === user.staffId) throw new AppError('SELF_APPROVAL', '自分が受け付けた依頼は差戻しできません。')
+    refuseOwn(tx, input.requestId, user, '自分が受け付けた依頼は差戻しできません。')
     const req = loadForChange(tx, input.requestId, input.version, ['pending_review'])
-    updateRequest(tx, req, { state: 'returned', reviewedBy: user.staffId, reviewedAt: at, returnReason: input.reason })
-    history(tx, { customerId: req.customerId, at, kind: 'request_returned', requestId: req.id, actorId: user.staffId, note: input.reason })
-    writeAudit(tx, {
-      at,
-      actorId: user.staffId,
-      actorLoginId: user.loginId,
-      action: 'requests.return',
-      outcome: 'ok',
-      target: `request:${req.id}`,
-      detail: { receiptNo: req.receiptNo, reason: input.reason },
+    if (req.kind === 'unlock') throw new AppError('SUPERVISOR_AUTH_REQUIRED')
+    return applyReturn(tx, req, user, at, input.reason, { action: 'requests.return' })
+  })
+}
+
+/** Unlocks of this customer approved within the branch's period before `now`. */
+function repeatUnlocks(db: Pick<AppContext['db'], 'select'> | Tx, customerId: number, now: Date, excludeRequestId: number): RequestDetail['repeatUnlock'] {
+  const days = getSettings(db).unlockRepeatDays
+  const since = new Date(now.getTime() - days * 24 * 60 * 60 * 1000).toISOString()
+  const rows = db
+    .select({ reviewedAt: otpRequests.reviewedAt })
+    .from(otpRequests)
+    .where(
+      and(
+        eq(otpRequests.customerId, customerId),
+        eq(otpRequests.kind, 'unlock'),
+        eq(otpRequests.state, 'approved'),
+        gte(otpRequests.reviewedAt, since),
+        ne(otpRequests.id, excludeRequestId),
+      ),
+    )
+    .orderBy(desc(otpRequests.reviewedAt))
+    .all()
+  return rows.length ? { count: rows.length, lastApprovedAt: rows[0]!.reviewedAt!, days } : null
+}
+
+/**
+ * 閉塞解除の承認／差戻し with 役席認証. The approver is whoever's credentials are typed on the
+ * terminal, checked now (a wrong password counts toward that supervisor's lockout and is audited),
+ * not the terminal's session: the counter terminal is usually logged in as the teller. Valid for
+ * this request at this version only, so a decision cannot be replayed.
+ */
+export async function decideUnlock(ctx: AppContext, input: OpParsed<'requests.decideUnlock'>, caller: Caller): Promise<RequestDetail> {
+  const operator = requireUser(caller)
+  const approverId = await verifyStaffCredentials(ctx, { loginId: input.supervisorLoginId, password: input.supervisorPassword }, 'auth.supervisorAuth')
+  const approver = sessionUserOf(ctx, approverId)
+  if (approver.role !== 'supervisor') {
+    writeAudit(ctx.db, {
+      at: ctx.clock().toISOString(),
+      actorId: approver.staffId,
+      actorLoginId: approver.loginId,
+      action: 'requests.decideUnlock',
+      outcome: 'refused',
+      target: `request:${input.requestId}`,
+      detail: { reason: 'NOT_A_SUPERVISOR', role: approver.role, terminalOperator: operator.loginId },
     })
-    return req.customerId
+    throw audited(new AppError('NOT_A_SUPERVISOR'))
+  }
+  const event = input.decision === 'approve' ? 'request_approved' : 'request_returned'
+  const via = { terminalOperator: operator.loginId, auth: 'supervisor_credentials' }
+  return changeRequest(ctx, { sessionKey: caller.sessionKey, user: approver }, 'requests.decideUnlock', input, event, (tx, user, at, today) => {
+    refuseOwn(tx, input.requestId, user, '自分が受け付けた閉塞解除は承認・差戻しできません。')
+    const req = loadForChange(tx, input.requestId, input.version, ['pending_review'])
+    if (req.kind !== 'unlock') throw new AppError('VALIDATION_FAILED', '閉塞解除以外の依頼は通常の検印で処理してください。')
+    if (input.decision === 'return')
+      return applyReturn(tx, req, user, at, input.reason!, { action: 'requests.decideUnlock', detail: { decision: 'return', ...via } })
+    const repeat = repeatUnlocks(tx, req.customerId, ctx.clock(), req.id)
+    if (repeat && !input.acknowledgeRepeat)
+      throw new AppError(
+        'REPEAT_UNLOCK_NOT_ACKNOWLEDGED',
+        `過去${repeat.days}日以内にこのお客さまの閉塞解除が${repeat.count}回あります。状況を確認し、確認欄にチェックしてから承認してください。`,
+      )
+    return applyApproval(tx, req, user, at, today, {
+      action: 'requests.decideUnlock',
+      note: `役席認証により承認（端末操作：${operator.name}）`,
+      detail: { decision: 'approve', repeat, ...via },
+      repeatAcknowledged: repeat ? true : undefined,
+    })
   })
 }
 
