@@ -50,3 +50,17 @@ export function newApplicationForm(c: CustomerRow, applicationDate?: string): Op
 export function suspensionForm(c: CustomerRow): OpInput<'requests.receiveSuspension'> {
   return { ...baseForm(c), reason: 'lost_or_stolen' }
 }
+
+export function unlockForm(c: CustomerRow, over: Partial<{ fraudSuspected: boolean; othersMayHaveTried: boolean }> = {}): OpInput<'requests.receiveUnlock'> {
+  return {
+    ...baseForm(c),
+    verification: {
+      idDocumentMatches: true,
+      contractHolderConfirmed: true,
+      blockAccount: '機種変更後に古いアプリのコードを何度も入力してしまった',
+      othersMayHaveTried: false,
+      fraudSuspected: false,
+      ...over,
+    },
+  }
+}

@@ -145,7 +145,7 @@ export async function verifyStaffCredentials(
       // A lockout that landed while the hash was being checked wins over the correct password.
       const changed = tx
         .update(staff)
-        .set({ failedAttempts: 0, lastLoginAt: at() })
+        .set({ failedAttempts: 0, ...(action === 'auth.login' ? { lastLoginAt: at() } : {}) })
         .where(and(eq(staff.id, row.id), isNull(staff.lockedAt), eq(staff.active, true)))
         .run().changes
       if (changed) writeAudit(tx, { ...base, at: at(), outcome: 'ok', target: `staff:${row.id}` })
