@@ -159,7 +159,7 @@ test('差戻し round trip: returned with a reason, corrected from 差戻し一�
 
   await login(page, 'teller2')
   await openDemoCustomer(page, c)
-  await expectOfferedKinds(page, ['suspension', 'cancellation'])
+  await expectOfferedKinds(page, ['suspension', 'cancellation', 'unlock'])
   const receiptNo = await receiveAtCounter(page, c, 'suspension', '利用停止', () => chooseSuspensionReason(page, '故障'))
   await logout(page)
 
@@ -325,7 +325,7 @@ test('events: 利用開始 on a トークン発行済 customer, then 閉塞 on a
   await expect(blocked.getByTestId('history-event')).toContainText('情報源：センターからの連絡')
   await expect(page.getByTestId('allowed-events')).toContainText('記録できる事象はありません')
   await expect(page.getByTestId('event-record')).toBeDisabled()
-  await expectOfferedKinds(page, ['suspension', 'cancellation'])
+  await expectOfferedKinds(page, ['suspension', 'cancellation', 'unlock'])
 })
 
 test('two staff at once: an event recorded on a customer another teller just changed is refused in Japanese', async ({ browser }) => {

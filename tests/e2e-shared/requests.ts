@@ -46,7 +46,7 @@ export function demoCustomer(i: number): DemoCustomer {
 }
 
 /** Every request kind with a form, as the customer screen's buttons name them. */
-export const FORM_KINDS = ['new_application', 'suspension', 'resumption', 'cancellation', 'restriction_release'] as const
+export const FORM_KINDS = ['new_application', 'suspension', 'resumption', 'cancellation', 'restriction_release', 'unlock'] as const
 export type FormKind = (typeof FORM_KINDS)[number]
 
 export async function openDemoCustomer(page: Page, c: DemoCustomer): Promise<void> {

@@ -1,9 +1,11 @@
 // The paper request (依頼書) being typed, of any kind: the draft as the paper shows it, checked
 // with the kind's shared schema (REQUEST_FORM_SCHEMAS). The fields every paper carries are shared;
-// 新規申込 adds the date of birth and the address, 利用停止 the reason ticked on the paper.
+// 新規申込 adds the date of birth and the address, 利用停止 the reason ticked on the paper, 閉塞解除
+// the teller's verification (本人確認, 契約者本人, 閉塞の経緯, 不正利用の疑い).
 // There is deliberately no field for any password or OTP code of the customer.
 import { computed, inject, provide, reactive, type InjectionKey } from 'vue'
 import { japanDate } from '../../../shared/datetime'
+import { ERROR_MESSAGES } from '../../../shared/errors'
 import {
   REQUEST_FORM_SCHEMAS,
   type AccountType,
@@ -36,6 +38,12 @@ export interface RequestDraft {
   // 利用停止
   reason: SuspensionReason | null
   reasonText: string
+  // 閉塞解除: the verification before the unlock (null: not answered yet)
+  idDocumentMatches: boolean
+  contractHolderConfirmed: boolean
+  blockAccount: string
+  othersMayHaveTried: boolean | null
+  fraudSuspected: boolean | null
 }
 
 export function emptyDraft(): RequestDraft {
@@ -55,6 +63,11 @@ export function emptyDraft(): RequestDraft {
     address: '',
     reason: null,
     reasonText: '',
+    idDocumentMatches: false,
+    contractHolderConfirmed: false,
+    blockAccount: '',
+    othersMayHaveTried: null,
+    fraudSuspected: null,
   }
 }
 
@@ -98,6 +111,12 @@ export function draftFromForm(f: RequestForm): RequestDraft {
   } else if (f.kind === 'suspension') {
     d.reason = f.reason
     d.reasonText = f.reasonText ?? ''
+  } else if (f.kind === 'unlock') {
+    d.idDocumentMatches = f.verification.idDocumentMatches
+    d.contractHolderConfirmed = f.verification.contractHolderConfirmed
+    d.blockAccount = f.verification.blockAccount
+    d.othersMayHaveTried = f.verification.othersMayHaveTried
+    d.fraudSuspected = f.verification.fraudSuspected
   }
   return d
 }
@@ -128,6 +147,17 @@ export function toCandidate(kind: FormKind, customerId: number, d: RequestDraft)
       reason: d.reason ?? undefined,
       ...(d.reason === 'other' && d.reasonText.trim() ? { reasonText: d.reasonText } : {}),
     }
+  if (kind === 'unlock')
+    return {
+      ...base,
+      verification: {
+        idDocumentMatches: d.idDocumentMatches,
+        contractHolderConfirmed: d.contractHolderConfirmed,
+        blockAccount: d.blockAccount,
+        othersMayHaveTried: d.othersMayHaveTried ?? undefined,
+        fraudSuspected: d.fraudSuspected ?? undefined,
+      },
+    }
   return base
 }
 
@@ -140,9 +170,12 @@ export function createRequestForm(kind: () => FormKind, customerId: () => number
       const e: Record<string, string> = {}
       const applied = warekiToYmd(draft.applicationDate)
       if (applied && applied > japanDate(new Date())) e.applicationDate = 'お申込日に未来の日付は入力できません'
+      if (kind() === 'unlock' && draft.fraudSuspected === true) e['verification.fraudSuspected'] = ERROR_MESSAGES.FRAUD_SUSPECTED
       return e
     },
   )
+  /** 閉塞解除 with 不正利用の疑い「あり」: no unlock; the branch takes a 利用停止 instead. */
+  const fraudSuspected = computed(() => kind() === 'unlock' && draft.fraudSuspected === true)
   /** The checked form with its kind, as the main side takes it (受付 and 再提出). */
   const form = computed<RequestForm | null>(() => {
     const p = validation.parsed.value
@@ -154,7 +187,7 @@ export function createRequestForm(kind: () => FormKind, customerId: () => number
     validation.reset()
   }
 
-  return { kind, draft, validation, form, fill }
+  return { kind, customerId, draft, validation, form, fill, fraudSuspected }
 }
 
 export type RequestFormState = ReturnType<typeof createRequestForm>

@@ -1,5 +1,5 @@
 // The paper requests this version registers with a form (依頼書), their titles and what they lead
-// to. 閉塞解除 has its own flow (役席認証) and is not one of them.
+// to. 閉塞解除 is one of them, with its verification checklist and its approval by 役席認証.
 import { REQUEST_FORM_SCHEMAS, type FormKind } from '../../../shared/schemas'
 import { REQUEST_TRANSITIONS, type RequestKind } from '../../../shared/status'
 
@@ -16,6 +16,7 @@ export const FORM_TITLES: Record<FormKind, string> = {
   resumption: '利用再開／トークン再発行（ワンタイムパスワード利用再開依頼書）',
   cancellation: 'ご利用解除（ワンタイムパスワードご利用解除依頼書）',
   restriction_release: '発行規制解除（トークン発行規制解除依頼書）',
+  unlock: '閉塞解除（ワンタイムパスワード閉塞解除依頼書）',
 }
 
 /** The status the request leads to once a supervisor approves it. */

@@ -6,8 +6,10 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import { call } from '../api/client'
+import type { OpInput } from '../../../shared/contract'
 import type { AppError } from '../../../shared/errors'
 import type { RequestForm } from '../../../shared/schemas'
+import { STATUS_LABELS } from '../../../shared/status'
 import type { PrintedForm, RequestDetail, RequestSummary } from '../../../shared/types'
 import { requestKindLabel } from '../lib/format'
 import type { Outcome } from '../lib/outcome'
@@ -41,6 +43,10 @@ function receiveCall(form: RequestForm): Promise<RequestDetail> {
       const { kind: _kind, ...input } = form
       return call('requests.receiveRestrictionRelease', input)
     }
+    case 'unlock': {
+      const { kind: _kind, ...input } = form
+      return call('requests.receiveUnlock', input)
+    }
   }
 }
 
@@ -64,7 +70,11 @@ export const useRequestsStore = defineStore('requests', () => {
   async function receive(form: RequestForm): Promise<Outcome<RequestDetail>> {
     const notify = useNotifyStore()
     const r = await notify.attempt(() => receiveCall(form))
-    if (r.ok) notify.success(`${requestKindLabel(r.value.kind)}を受け付けました（受付番号 ${r.value.receiptNo}）。役席の検印をお待ちください。`)
+    if (r.ok)
+      notify.success(
+        `${requestKindLabel(r.value.kind)}を受け付けました（受付番号 ${r.value.receiptNo}）。` +
+          (r.value.kind === 'unlock' ? '役席認証で役席の承認を受けてください。' : '役席の検印をお待ちください。'),
+      )
     return r
   }
 
@@ -130,6 +140,24 @@ export const useRequestsStore = defineStore('requests', () => {
     return r
   }
 
+  // 閉塞解除の承認／差戻し with 役席認証: the supervisor's ID and password typed at this moment, on
+  // the counter terminal or on the 検印 screen. Refusals (wrong password, not a supervisor, own
+  // request, repeat not acknowledged ...) are shown in the approval dialog itself, not here.
+  async function decideUnlock(input: OpInput<'requests.decideUnlock'>): Promise<Outcome<RequestDetail>> {
+    const notify = useNotifyStore()
+    const r = await notify.attempt(() => call('requests.decideUnlock', input), { silent: true })
+    if (r.ok) {
+      if (current.value?.id === r.value.id) current.value = r.value
+      queue.value = queue.value.filter((q) => q.id !== r.value.id)
+      if (r.value.state === 'approved')
+        notify.success(
+          `閉塞解除を承認しました（受付番号 ${r.value.receiptNo}・承認者 ${r.value.reviewedByName ?? ''}）。登録状況は「${STATUS_LABELS[r.value.resultStatus]}」です。`,
+        )
+      else notify.success(`閉塞解除を差戻ししました（受付番号 ${r.value.receiptNo}）。受付者の差戻し一覧に表示されます。`)
+    }
+    return r
+  }
+
   // 再提出 (the receiving teller): back to 検印待ち with the corrected form.
   async function resubmit(requestId: number, version: number, form: RequestForm): Promise<Outcome<RequestDetail>> {
     const notify = useNotifyStore()
@@ -188,6 +216,7 @@ export const useRequestsStore = defineStore('requests', () => {
     load,
     approve,
     returnRequest,
+    decideUnlock,
     resubmit,
     withdraw,
     printCustomerReceipt,

@@ -10,6 +10,7 @@ import type { Outcome } from '../lib/outcome'
 import { useCustomersStore } from './customers'
 import { useNotifyStore } from './notify'
 import { useRequestsStore } from './requests'
+import { useSettingsStore } from './settings'
 import { useStaffStore } from './staff'
 
 export const useSessionStore = defineStore('session', () => {
@@ -74,6 +75,7 @@ export const useSessionStore = defineStore('session', () => {
     useCustomersStore().reset()
     useRequestsStore().reset()
     useStaffStore().reset()
+    useSettingsStore().reset()
   }
 
   async function logout(): Promise<void> {
