@@ -4,7 +4,7 @@
 // other specs use: i = 0, 1, 2, 46).
 import fs from 'node:fs'
 import { expect, test, type Locator, type Page } from '@playwright/test'
-import { customerStatus, input, login as loginFromScreen } from '../e2e-shared/journey'
+import { choose, customerStatus, input, login as loginFromScreen } from '../e2e-shared/journey'
 import {
   approveOpenRequest,
   chooseSuspensionReason,
@@ -276,10 +276,8 @@ test('a supervisor cannot check a request they received, and withdraws it while 
 async function recordEvent(page: Page, kindLabel: string, source: string, note?: string): Promise<void> {
   await page.getByTestId('event-record').click()
   await expect(page.getByTestId('event-dialog')).toBeVisible()
-  await page.getByTestId('event-kind').click()
-  await page.getByRole('option', { name: kindLabel, exact: true }).click()
-  await page.getByTestId('event-source').click()
-  await page.getByRole('option', { name: source, exact: true }).click()
+  await choose(page, 'event-kind', kindLabel)
+  await choose(page, 'event-source', source)
   if (note) await page.getByTestId('event-note').locator('textarea').first().fill(note)
   await page.getByTestId('event-submit').click()
   await expect(page.getByTestId('event-dialog')).toHaveCount(0)
@@ -343,10 +341,8 @@ test('two staff at once: an event recorded on a customer another teller just cha
 
     // A opens the dialog on what she sees; meanwhile B records 閉塞.
     await a.getByTestId('event-record').click()
-    await a.getByTestId('event-kind').click()
-    await a.getByRole('option', { name: '閉塞（10回連続誤入力）', exact: true }).click()
-    await a.getByTestId('event-source').click()
-    await a.getByRole('option', { name: 'センターからの連絡', exact: true }).click()
+    await choose(a, 'event-kind', '閉塞（10回連続誤入力）')
+    await choose(a, 'event-source', 'センターからの連絡')
     await recordEvent(b, '閉塞（10回連続誤入力）', 'センターからの連絡')
     await expect(customerStatus(b)).toHaveText('閉塞')
 

@@ -37,9 +37,15 @@ export async function openCustomer(page: Page, kana: string, name: string): Prom
   await expect(page.getByTestId('customer-name')).toContainText(name)
 }
 
+/** Picks an option of a Vuetify select and waits until the field shows it. On a loaded machine
+ * the click on the option can land while the menu is still opening; then it is tried again. */
 export async function choose(page: Page, testid: string, option: string): Promise<void> {
-  await page.getByTestId(testid).click()
-  await page.getByRole('option', { name: option, exact: true }).click()
+  const field = page.getByTestId(testid)
+  await expect(async () => {
+    if (!(await page.getByRole('option', { name: option, exact: true }).isVisible())) await field.click()
+    await page.getByRole('option', { name: option, exact: true }).click({ timeout: 3000 })
+    await expect(field).toContainText(option, { timeout: 3000 })
+  }).toPass({ timeout: 20_000 })
 }
 
 export const customerStatus = (page: Page): Locator => page.getByTestId('customer-info').getByTestId('status-chip')

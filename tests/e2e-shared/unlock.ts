@@ -2,7 +2,7 @@
 // 役席認証 in the approval dialog (on the counter terminal or on the 検印 screen). Shared by the
 // browser-preview spec (and usable by the Electron one).
 import { expect, type Locator, type Page } from '@playwright/test'
-import { input, PASSWORD } from './journey'
+import { choose, input, PASSWORD } from './journey'
 import { fillFromPaper, type DemoCustomer } from './requests'
 
 export interface Verification {
@@ -67,10 +67,8 @@ export async function returnInDialog(page: Page, loginId: string | undefined, re
 export async function recordBlockEvent(page: Page): Promise<void> {
   await page.getByTestId('event-record').click()
   await expect(page.getByTestId('event-dialog')).toBeVisible()
-  await page.getByTestId('event-kind').click()
-  await page.getByRole('option', { name: '閉塞（10回連続誤入力）', exact: true }).click()
-  await page.getByTestId('event-source').click()
-  await page.getByRole('option', { name: 'センターからの連絡', exact: true }).click()
+  await choose(page, 'event-kind', '閉塞（10回連続誤入力）')
+  await choose(page, 'event-source', 'センターからの連絡')
   await page.getByTestId('event-submit').click()
   await expect(page.getByTestId('event-dialog')).toHaveCount(0)
   await expect(page.getByTestId('customer-info').getByTestId('status-chip')).toHaveText('閉塞')
