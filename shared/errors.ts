@@ -23,6 +23,8 @@ export const ERROR_MESSAGES = {
   NOT_A_SUPERVISOR: '役席の職員IDとパスワードを入力してください。',
   FRAUD_SUSPECTED: '不正利用の疑いがあるため閉塞解除はできません。利用停止の手続きをしてください。',
   REPEAT_UNLOCK_NOT_ACKNOWLEDGED: '短期間に繰り返された閉塞解除です。確認のうえ承認してください。',
+  NOT_AN_UNLOCK: '閉塞解除以外の依頼は通常の検印で処理してください。',
+  RESUBMIT_MISMATCH: '差し戻された依頼と種別またはお客さまが異なります。',
   NOT_RECEIVER: 'この依頼を受け付けた職員だけが再提出・取消できます。',
   STALE_VERSION: '他の職員が先に処理しました。画面を更新して確認してください。',
   REQUEST_NOT_PENDING: 'この依頼は検印待ちではありません。',

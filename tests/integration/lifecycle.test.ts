@@ -112,7 +112,7 @@ describe('差戻し, 再提出 and 取消', () => {
     expect((await app.err('requests.resubmit', { requestId: req.id, version: req.version, form: { kind: 'cancellation', ...baseForm(c) } }, 'teller')).code).toBe('STALE_VERSION')
     // Nor as another kind.
     const wrongKind = await app.err('requests.resubmit', { requestId: req.id, version: returned.version, form: { kind: 'resumption', ...baseForm(c) } }, 'teller')
-    expect(wrongKind.code).toBe('VALIDATION_FAILED')
+    expect(wrongKind).toMatchObject({ code: 'RESUBMIT_MISMATCH', message: '差し戻された依頼と種別またはお客さまが異なります。' })
 
     const corrected = { kind: 'cancellation' as const, ...baseForm(c), identity: { documentType: 'my_number_card' as const } }
     const again = await app.ok('requests.resubmit', { requestId: req.id, version: returned.version, form: corrected }, 'teller')

@@ -130,6 +130,41 @@ describe('閉塞解除', () => {
     expect(stop).toMatchObject({ kind: 'suspension', resultStatus: 'suspended' })
   })
 
+  it('fraud ticked on a corrected unlock is refused at 再提出, and a tampered form is refused at approval', async () => {
+    await setup()
+    const c = blocked()
+    const req = await app.ok('requests.receiveUnlock', unlockForm(c), 'counter')
+    const r = await app.ok('requests.decideUnlock', decide(req.id, req.version, { decision: 'return', reason: '経緯を再確認' }), 'counter')
+    const corrected = { kind: 'unlock' as const, ...unlockForm(c, { fraudSuspected: true }) }
+    const before = snapshotLedger(app.ctx)
+    expect((await app.err('requests.resubmit', { requestId: req.id, version: r.version, form: corrected }, 'counter')).code).toBe('FRAUD_SUSPECTED')
+    expect(snapshotLedger(app.ctx)).toBe(before)
+    const again = await app.ok('requests.resubmit', { requestId: req.id, version: r.version, form: { kind: 'unlock', ...unlockForm(c) } }, 'counter')
+    // Even if the stored form said otherwise (written around the services), approval refuses.
+    const stored = JSON.parse((app.ctx.sqlite.prepare('SELECT form_json FROM otp_requests WHERE id = ?').get(req.id) as { form_json: string }).form_json)
+    stored.verification.fraudSuspected = true
+    app.ctx.sqlite.prepare('UPDATE otp_requests SET form_json = ? WHERE id = ?').run(JSON.stringify(stored), req.id)
+    expect((await app.err('requests.decideUnlock', decide(req.id, again.version), 'counter')).code).toBe('FRAUD_SUSPECTED')
+    expect(customerRow(app.ctx, c.id).otp_status).toBe('blocked')
+  })
+
+  it('a failed 役席認証 is audited with the terminal operator and the request', async () => {
+    await setup()
+    const req = await app.ok('requests.receiveUnlock', unlockForm(blocked()), 'counter')
+    await app.err('requests.decideUnlock', decide(req.id, req.version, { supervisorPassword: 'wrong-one-1' }), 'counter')
+    const row = auditRows(app.ctx).filter((a) => a.action === 'auth.supervisorAuth').at(-1)!
+    expect(row).toMatchObject({ outcome: 'refused', actor_login_id: 'super1' })
+    expect(JSON.parse(row.detail_json!)).toMatchObject({ reason: 'LOGIN_FAILED', terminalOperator: 'teller1', requestId: req.id })
+  })
+
+  it('a damaged repeat-period setting falls back to the default instead of breaking approvals', async () => {
+    await setup()
+    app.ctx.sqlite.prepare("INSERT INTO settings(key, value) VALUES ('unlock_repeat_days', 'abc')").run()
+    expect(await app.ok('settings.get', {}, 'counter')).toEqual({ unlockRepeatDays: 30 })
+    const req = await app.ok('requests.receiveUnlock', unlockForm(blocked()), 'counter')
+    await app.ok('requests.decideUnlock', decide(req.id, req.version), 'counter')
+  })
+
   it('a returned unlock (差戻し through 役席認証) needs a reason and goes back to the teller', async () => {
     await setup()
     const req = await app.ok('requests.receiveUnlock', unlockForm(blocked()), 'counter')

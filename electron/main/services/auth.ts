@@ -83,12 +83,13 @@ export async function verifyStaffCredentials(
   ctx: AppContext,
   input: { loginId: string; password: string },
   action: string,
+  context: Record<string, unknown> = {},
 ): Promise<number> {
   const at = () => ctx.clock().toISOString()
   const row = ctx.db.select().from(staff).where(eq(staff.loginId, input.loginId)).get()
   const base = { actorId: row?.id ?? null, actorLoginId: input.loginId, action }
   const refuse = (reason: string, err: AppError, detail: Record<string, unknown> = {}): never => {
-    writeAudit(ctx.db, { ...base, at: at(), outcome: 'refused', target: row ? `staff:${row.id}` : null, detail: { reason, ...detail } })
+    writeAudit(ctx.db, { ...base, at: at(), outcome: 'refused', target: row ? `staff:${row.id}` : null, detail: { reason, ...context, ...detail } })
     throw audited(err)
   }
 
@@ -148,7 +149,7 @@ export async function verifyStaffCredentials(
         .set({ failedAttempts: 0, ...(action === 'auth.login' ? { lastLoginAt: at() } : {}) })
         .where(and(eq(staff.id, row.id), isNull(staff.lockedAt), eq(staff.active, true)))
         .run().changes
-      if (changed) writeAudit(tx, { ...base, at: at(), outcome: 'ok', target: `staff:${row.id}` })
+      if (changed) writeAudit(tx, { ...base, at: at(), outcome: 'ok', target: `staff:${row.id}`, detail: Object.keys(context).length ? context : null })
       return changed > 0
     }
   )

@@ -242,7 +242,7 @@ function applyApproval(
 ): number {
   const c = tx.select().from(customers).where(eq(customers.id, req.customerId)).get()!
   // The status may have moved since reception (an event was recorded): check again.
-  const blocked = blockedError(req.kind, c.otpStatus, null, today)
+  const blocked = blockedError(req.kind, c.otpStatus, c.cancelledOn, today)
   if (blocked) throw blocked
   updateRequest(tx, req, {
     state: 'approved',
@@ -346,7 +346,12 @@ function repeatUnlocks(db: Pick<AppContext['db'], 'select'> | Tx, customerId: nu
  */
 export async function decideUnlock(ctx: AppContext, input: OpParsed<'requests.decideUnlock'>, caller: Caller): Promise<RequestDetail> {
   const operator = requireUser(caller)
-  const approverId = await verifyStaffCredentials(ctx, { loginId: input.supervisorLoginId, password: input.supervisorPassword }, 'auth.supervisorAuth')
+  const approverId = await verifyStaffCredentials(
+    ctx,
+    { loginId: input.supervisorLoginId, password: input.supervisorPassword },
+    'auth.supervisorAuth',
+    { terminalOperator: operator.loginId, requestId: input.requestId },
+  )
   const approver = sessionUserOf(ctx, approverId)
   if (approver.role !== 'supervisor') {
     writeAudit(ctx.db, {
@@ -365,9 +370,12 @@ export async function decideUnlock(ctx: AppContext, input: OpParsed<'requests.de
   return changeRequest(ctx, { sessionKey: caller.sessionKey, user: approver }, 'requests.decideUnlock', input, event, (tx, user, at, today) => {
     refuseOwn(tx, input.requestId, user, '自分が受け付けた閉塞解除は承認・差戻しできません。')
     const req = loadForChange(tx, input.requestId, input.version, ['pending_review'])
-    if (req.kind !== 'unlock') throw new AppError('VALIDATION_FAILED', '閉塞解除以外の依頼は通常の検印で処理してください。')
+    if (req.kind !== 'unlock') throw new AppError('NOT_AN_UNLOCK')
     if (input.decision === 'return')
       return applyReturn(tx, req, user, at, input.reason!, { action: 'requests.decideUnlock', detail: { decision: 'return', ...via } })
+    // Second guard: whatever path the form took (受付, 再提出), suspected fraud is never unlocked.
+    const form = JSON.parse(req.formJson) as RequestForm
+    if (form.kind !== 'unlock' || form.verification.fraudSuspected) throw new AppError('FRAUD_SUSPECTED')
     const repeat = repeatUnlocks(tx, req.customerId, ctx.clock(), req.id)
     if (repeat && !input.acknowledgeRepeat)
       throw new AppError(
@@ -393,8 +401,8 @@ export function resubmitRequest(ctx: AppContext, input: OpParsed<'requests.resub
     const req = loadForChange(tx, input.requestId, input.version, ['returned'])
     requireReceiver(req, user)
     const form = input.form
-    if (form.kind !== req.kind || form.customerId !== req.customerId)
-      throw new AppError('VALIDATION_FAILED', '差し戻された依頼と種別またはお客さまが異なります。')
+    if (form.kind !== req.kind || form.customerId !== req.customerId) throw new AppError('RESUBMIT_MISMATCH')
+    if (form.kind === 'unlock' && form.verification.fraudSuspected) throw new AppError('FRAUD_SUSPECTED')
     checkApplicationDate(form, today)
     const c = tx.select().from(customers).where(eq(customers.id, req.customerId)).get()!
     checkPaperAgainstRecord(form, c)

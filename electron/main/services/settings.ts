@@ -2,7 +2,7 @@
 import { eq } from 'drizzle-orm'
 import { settings } from '../../../db/schema'
 import type { OpParsed } from '../../../shared/contract'
-import type { BranchSettings } from '../../../shared/schemas'
+import { branchSettingsSchema, type BranchSettings } from '../../../shared/schemas'
 import { writeAudit } from '../audit'
 import type { AppContext } from '../context'
 import { writeTransaction, type Tx } from '../tx'
@@ -12,7 +12,9 @@ export const DEFAULT_UNLOCK_REPEAT_DAYS = 30
 
 export function getSettings(db: Pick<AppContext['db'], 'select'> | Tx): BranchSettings {
   const raw = db.select().from(settings).where(eq(settings.key, 'unlock_repeat_days')).get()?.value
-  return { unlockRepeatDays: raw ? Number(raw) : DEFAULT_UNLOCK_REPEAT_DAYS }
+  // A value that is not what settings.update writes (edited by hand, damaged) falls back to the default.
+  const parsed = branchSettingsSchema.shape.unlockRepeatDays.safeParse(raw === undefined ? undefined : Number(raw))
+  return { unlockRepeatDays: parsed.success ? parsed.data : DEFAULT_UNLOCK_REPEAT_DAYS }
 }
 
 export function updateSettings(ctx: AppContext, input: OpParsed<'settings.update'>, caller: Caller): BranchSettings {
