@@ -3,7 +3,7 @@
 import { integer, primaryKey, sqliteTable, text, uniqueIndex, index } from 'drizzle-orm/sqlite-core'
 import type { EventKind, EventSource, OtpStatus, RequestKind, RequestState } from '../shared/status'
 import type { HistoryKind } from '../shared/types'
-import type { AccountType, StaffRole } from '../shared/schemas'
+import type { AccountType, FormName, StaffRole } from '../shared/schemas'
 
 export const branches = sqliteTable('branches', {
   id: integer('id').primaryKey({ autoIncrement: true }),
@@ -113,16 +113,25 @@ export const receiptCounters = sqliteTable(
   (t) => [primaryKey({ columns: [t.branchCode, t.businessDate] })],
 )
 
-export const printedForms = sqliteTable('printed_forms', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  requestId: integer('request_id').notNull().references(() => otpRequests.id),
-  formKind: text('form_kind').notNull(),
-  printedAt: text('printed_at').notNull(),
-  printedBy: integer('printed_by').notNull().references(() => staff.id),
-  reprint: integer('reprint', { mode: 'boolean' }).notNull(),
-  sha256: text('sha256').notNull(),
-  filePath: text('file_path').notNull(), // relative to the ledger's data folder
-})
+export const printedForms = sqliteTable(
+  'printed_forms',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    requestId: integer('request_id').references(() => otpRequests.id), // null for the daily journal
+    branchId: integer('branch_id').references(() => branches.id), // the daily journal's branch
+    businessDate: text('business_date'), // the daily journal's date
+    formKind: text('form_kind').$type<FormName>().notNull(),
+    printedAt: text('printed_at').notNull(),
+    printedBy: integer('printed_by').notNull().references(() => staff.id),
+    reprint: integer('reprint', { mode: 'boolean' }).notNull(),
+    sha256: text('sha256').notNull(),
+    filePath: text('file_path').notNull(), // relative to the ledger's data folder
+  },
+  (t) => [
+    index('printed_forms_request_idx').on(t.requestId, t.formKind),
+    index('printed_forms_journal_idx').on(t.branchId, t.businessDate, t.formKind),
+  ],
+)
 
 export const auditLog = sqliteTable(
   'audit_log',

@@ -99,6 +99,42 @@ describe('migrations', () => {
     expect(db.pragma('foreign_key_check')).toEqual([])
   })
 
+  it('0004 keeps the prints of a v3 ledger and accepts the daily journal, one print target per row', () => {
+    const { dir, db } = fresh()
+    migrate(db, { backupDir: path.join(dir, 'backups'), migrations: MIGRATIONS.slice(0, 3) })
+    db.exec(`
+      INSERT INTO branches(code, name) VALUES ('001', '本店');
+      INSERT INTO staff(login_id, name, role, branch_id, password_hash, created_at) VALUES ('t1', '窓口 一郎', 'teller', 1, 'x', 'x');
+      INSERT INTO customers(branch_id, name_kanji, name_kana, kana_key, birth_date, postal_code, address, phone,
+        account_branch_code, account_type, account_number, ib_contract_id, status_changed_at, created_at, updated_at)
+        VALUES (1, '田中 花子', 'タナカ　ハナコ', 'タナカハナコ', '1975-04-01', '010-0001', '秋田市', '018-800-1000',
+        '001', 'ordinary', '1000001', '2000000001', 'x', 'x', 'x');
+      INSERT INTO otp_requests(receipt_no, branch_id, customer_id, kind, state, status_at_receipt, result_status, form_json,
+        id_document_type, id_checked_by, seal_matched, business_date, received_by, received_at)
+        VALUES ('001-20261120-0001', 1, 1, 'suspension', 'pending_review', 'in_use', 'suspended', '{}', 'drivers_license', 1, 1,
+        '2026-11-20', 1, '2026-11-20T01:00:00Z');
+      INSERT INTO printed_forms(request_id, form_kind, printed_at, printed_by, reprint, sha256, file_path)
+        VALUES (1, 'customer_receipt', '2026-11-20T01:01:00Z', 1, 0, 'abc', 'forms/2026/11/a.pdf');
+    `)
+    const r = migrate(db, { backupDir: path.join(dir, 'backups'), migrations: MIGRATIONS.slice(0, 4) })
+    expect(r).toMatchObject({ from: 3, to: 4 })
+    expect(r.backupFile).not.toBeNull()
+    expect(db.prepare('SELECT request_id, branch_id, business_date, form_kind, sha256 FROM printed_forms').all()).toEqual([
+      { request_id: 1, branch_id: null, business_date: null, form_kind: 'customer_receipt', sha256: 'abc' },
+    ])
+    const insert = db.prepare(
+      "INSERT INTO printed_forms(request_id, branch_id, business_date, form_kind, printed_at, printed_by, reprint, sha256, file_path) VALUES (?, ?, ?, ?, 'x', 1, 0, 'h', 'f')",
+    )
+    insert.run(null, 1, '2026-11-20', 'daily_journal')
+    insert.run(1, null, null, 'handling_record')
+    // A journal without its date, a request form without its request, a form nobody knows: refused.
+    expect(() => insert.run(null, 1, null, 'daily_journal')).toThrow(/CHECK/)
+    expect(() => insert.run(null, null, null, 'completion_notice')).toThrow(/CHECK/)
+    expect(() => insert.run(1, 1, '2026-11-20', 'daily_journal')).toThrow(/CHECK/)
+    expect(() => insert.run(1, null, null, 'flyer')).toThrow(/CHECK/)
+    expect(db.pragma('foreign_key_check')).toEqual([])
+  })
+
   it('two backups in the same millisecond get two files', () => {
     const { dir, db } = fresh()
     migrate(db, { backupDir: path.join(dir, 'backups') })
