@@ -6,7 +6,7 @@ import type { Column, Content, TableCell, TDocumentDefinitions } from 'pdfmake/i
 import { formatJapanDateTime, toWarekiWithSeireki } from '../shared/datetime'
 import { maskAccountNumber } from '../shared/receipt'
 import { REQUEST_KIND_LABELS, type RequestKind } from '../shared/status'
-import { ASKED_FOR_PASSWORD, cautionSection, domainStep, ISSUE_AND_START, type Step, stepsSection } from './guidance'
+import { ASKED_FOR_PASSWORD, cautionSection, domainStep, ISSUE_AND_START, maskedAccountCell, type Step, stepsSection } from './guidance'
 import {
   contentWidth,
   formDocument,
@@ -16,8 +16,7 @@ import {
   nameLabelCell,
   nameValueCell,
   pageFooter,
-  receiptQr,
-  stampBoxes,
+  qrStampColumn,
   titleBlock,
 } from './layout'
 import type { CustomerReceiptData } from './types'
@@ -109,26 +108,10 @@ function detailsTable(data: CustomerReceiptData): Column {
     ],
     [labelCell('受付店'), { text: `${data.branch.name}（店番 ${data.branch.code}）` }],
     [nameLabelCell(), nameValueCell(c.nameKana, c.nameKanji, true)],
-    [
-      labelCell('代表口座'),
-      {
-        text: [
-          `店番 ${c.accountBranchCode}　　${c.accountTypeLabel}　　`,
-          { text: maskAccountNumber(c.accountNumber), style: 'strong' },
-        ],
-      },
-    ],
+    [labelCell('代表口座'), maskedAccountCell(c)],
     [labelCell('受付者'), { text: data.receivedByName }],
   ]
   return { width: '*', table: { widths: [84, '*'], body: rows }, layout: gridLayout }
-}
-
-/** QR code of the receipt number, and the box for the branch's reception stamp (受付印). */
-function sideBlock(receiptNo: string): Column {
-  return {
-    width: 100,
-    stack: [receiptQr(receiptNo), { stack: [stampBoxes([{ label: '受付印' }], { boxWidth: '*', height: 70 })], margin: [0, 8, 0, 0] }],
-  }
 }
 
 // ---- the form -----------------------------------------------------------------------------------
@@ -146,9 +129,9 @@ export function customerReceiptDefinition(data: CustomerReceiptData): TDocumentD
       ],
       margin: [0, 16, 0, 8],
     },
-    { columns: [detailsTable(data), sideBlock(data.receiptNo)], columnGap: 14 },
+    { columns: [detailsTable(data), qrStampColumn(data.receiptNo, '受付印')], columnGap: 14 },
     stepsSection('今後のお手続き', nextSteps(data.requestKind, data.centreMailDomains)),
-    cautionSection([
+    cautionSection(14, [
       ASKED_FOR_PASSWORD,
       'お手続きの完了までに数日かかる場合があります。お問い合わせの際は受付番号をお知らせください。',
       'この控えは大切に保管してください。',

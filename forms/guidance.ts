@@ -1,14 +1,16 @@
 // What the customer's copies (お客さま控, 処理完了のお知らせ) tell the customer: the wording they share
 // and the two sections that carry it, 「今後のお手続き」 and 「ご注意」.
 
-import type { Content } from 'pdfmake/interfaces'
+import type { Content, TableCell } from 'pdfmake/interfaces'
+import { maskAccountNumber } from '../shared/receipt'
 import { section } from './layout'
+import type { CustomerReceiptData } from './types'
 
 /** The caution every customer copy carries. */
 export const NO_PASSWORD_NOTICE = '当組合の職員がお客さまのパスワードやワンタイムパスワードをお尋ねすることはありません。'
 
-/** A run of text; bold runs are what the customer must not miss. */
-export type Inline = string | { text: string; bold?: boolean }
+/** A run of text; bold runs are what the customer must not miss; noWrap keeps a date on one line. */
+export type Inline = string | { text: string; bold?: boolean; noWrap?: boolean }
 /** One numbered step: its runs, printed as one paragraph. */
 export type Step = Inline[]
 
@@ -31,16 +33,16 @@ export const ISSUE_AND_START: Step = [
 ]
 
 /** Numbered steps in a boxed section. */
-export function stepsSection(heading: string, steps: Step[]): Content {
-  return section(heading, {
-    ol: steps.map((s) => ({ text: s, margin: [0, 0, 0, 3] })),
-    separator: ['(', ')'],
-    markerColor: '#000000',
-  })
+export function stepsSection(heading: string, steps: Step[], opts: { marginTop?: number } = {}): Content {
+  return section(
+    heading,
+    { ol: steps.map((s) => ({ text: s, margin: [0, 0, 0, 3] })), separator: ['(', ')'], markerColor: '#000000' },
+    opts,
+  )
 }
 
 /** 「ご注意」: the no-password caution in bold, then the form's own points in small print. */
-export function cautionSection(points: string[]): Content {
+export function cautionSection(marginTop: number, points: string[]): Content {
   return section(
     'ご注意',
     {
@@ -49,10 +51,17 @@ export function cautionSection(points: string[]): Content {
         { ul: points, margin: [0, 4, 0, 0], style: 'small' },
       ],
     },
-    { borderWidth: 1.2 },
+    { borderWidth: 1.2, marginTop },
   )
 }
 
 /** The first point of every 「ご注意」: what to do when someone asks for a password. */
 export const ASKED_FOR_PASSWORD =
   'パスワードやワンタイムパスワードを電話・メール等でお尋ねされた場合は、お答えにならず当組合までご連絡ください。'
+
+/** 代表口座 on a customer's copy: 店番, 種目 and the number masked to its last 4 digits. */
+export function maskedAccountCell(c: CustomerReceiptData['customer']): TableCell {
+  return {
+    text: [`店番 ${c.accountBranchCode}　　${c.accountTypeLabel}　　`, { text: maskAccountNumber(c.accountNumber), style: 'strong' }],
+  }
+}

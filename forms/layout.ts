@@ -7,6 +7,7 @@
 import type {
   Column,
   Content,
+  ContentStack,
   CustomTableLayout,
   DynamicContent,
   PageOrientation,
@@ -73,7 +74,7 @@ export function nameLabelCell(): TableCell {
 }
 
 /** Kana in small print over the name in large print, with an optional 「様」. */
-export function nameValueCell(kana: string, name: string, honorific = false): TableCell {
+export function nameValueCell(kana: string, name: string, honorific = false): ContentStack {
   return {
     stack: [
       { text: kana, style: 'kana' },
@@ -212,6 +213,15 @@ export function stampBoxes(boxes: StampBox[], opts: { boxWidth?: number | '*'; h
   }
   if (boxWidth === '*') return { ...table, unbreakable: true }
   return { columns: [{ width: '*', text: '' }, { width: 'auto', ...table }], unbreakable: true }
+}
+
+/** The side column of a form about one request: the QR code of the 受付番号 over one stamp box
+ * (受付印, 取扱店印). */
+export function qrStampColumn(receiptNo: string, stampLabel: string, width = 100): Column {
+  return {
+    width,
+    stack: [receiptQr(receiptNo), { stack: [stampBoxes([{ label: stampLabel }], { boxWidth: '*', height: 70 })], margin: [0, 8, 0, 0] }],
+  }
 }
 
 /** What a stamp box prints for someone who already acted: the name and the Japan date and time. */

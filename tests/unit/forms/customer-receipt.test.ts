@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces'
 import {
   customerReceiptDefinition,
   maskAccountNumber,
@@ -10,38 +9,7 @@ import {
 import { JP_FONT_FAMILY } from '../../../forms/fonts'
 import { REQUEST_KIND_LABELS, REQUEST_KINDS } from '../../../shared/status'
 import { FULL_ACCOUNT_NUMBER, sampleReceipt, worstCaseReceipt } from './customer-receipt.fixtures'
-
-/** The text a node prints: inline runs joined as they print, blocks separated by newlines. */
-function plainText(node: unknown): string {
-  if (typeof node === 'string') return node
-  if (typeof node === 'number') return String(node)
-  if (Array.isArray(node)) return node.map(plainText).join('\n')
-  if (node && typeof node === 'object') {
-    const o = node as Record<string, unknown>
-    if ('text' in o) return Array.isArray(o.text) ? o.text.map(plainText).join('') : plainText(o.text)
-    for (const key of ['stack', 'columns', 'ol', 'ul']) if (key in o) return plainText(o[key])
-    if ('table' in o) return plainText((o.table as { body: unknown }).body)
-    if ('qr' in o) return `[QR:${String(o.qr)}]`
-  }
-  return ''
-}
-
-/** Everything the page prints, body and footer. */
-function printed(def: TDocumentDefinitions): string {
-  return `${plainText(def.content)}\n${plainText(def.footer as Content)}`
-}
-
-/** Every `font` named anywhere in the definition (styles, default style, nodes). */
-function fontsUsed(node: unknown, out = new Set<string>()): Set<string> {
-  if (Array.isArray(node)) node.forEach((n) => fontsUsed(n, out))
-  else if (node && typeof node === 'object') {
-    for (const [k, v] of Object.entries(node)) {
-      if (k === 'font' && typeof v === 'string') out.add(v)
-      else fontsUsed(v, out)
-    }
-  }
-  return out
-}
+import { fontsUsed, printed } from './definition-text'
 
 describe('maskAccountNumber', () => {
   it('keeps only the last four digits of a 7-digit number', () => {
