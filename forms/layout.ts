@@ -63,6 +63,9 @@ export function gridWithPadding(x: number, y: number): CustomTableLayout {
   return { ...gridLayout, paddingLeft: () => x, paddingRight: () => x, paddingTop: () => y, paddingBottom: () => y }
 }
 
+/** The grid of the bank's dense copies. */
+export const DENSE_GRID: CustomTableLayout = gridWithPadding(5, 2.5)
+
 /** A shaded label cell of a grid table. */
 export function labelCell(text: string, extra: { colSpan?: number; rowSpan?: number } = {}): TableCell {
   return { text, style: 'label', fillColor: LABEL_FILL, verticalAlignment: 'middle', ...extra }
@@ -114,6 +117,41 @@ export function section(
     },
     margin: [0, marginTop, 0, 0],
   }
+}
+
+/**
+ * A grid table whose first row is a shaded heading across all columns: the bank copies' sections.
+ * `headerRows` counts the heading row too; those rows repeat when the table runs onto a new page;
+ * the heading never ends a page on its own.
+ */
+export function headedTable(
+  heading: string,
+  widths: (number | '*' | 'auto')[],
+  rows: TableCell[][],
+  opts: { headerRows?: number; marginTop?: number } = {},
+): Content {
+  const headingRow: TableCell[] = [
+    { text: heading, style: 'heading', fillColor: HEADING_FILL, colSpan: widths.length },
+    ...widths.slice(1).map(() => ({})),
+  ]
+  return {
+    table: {
+      widths,
+      headerRows: opts.headerRows ?? 1,
+      keepWithHeaderRows: 1,
+      dontBreakRows: true,
+      body: [headingRow, ...rows],
+    },
+    layout: DENSE_GRID,
+    margin: [0, opts.marginTop ?? 10, 0, 0],
+  }
+}
+
+/** A value cell spanning `span` columns (padded with the empty cells pdfmake expects). */
+export function spanCells(cell: TableCell | string, span: number): TableCell[] {
+  const first = (typeof cell === 'string' ? { text: cell } : cell) as TableCell & object
+  if (span <= 1) return [first]
+  return [{ ...first, colSpan: span } as TableCell, ...Array.from({ length: span - 1 }, () => ({}))]
 }
 
 // ---- header, title ------------------------------------------------------------------------------
@@ -313,8 +351,9 @@ export interface FormDocumentOptions {
   /** ISO-8601 instant from the data: the PDF's creation date. */
   createdAt: string
   orientation?: PageOrientation
-  /** Body font size; 10.5 for the customer's copies, smaller for dense bank copies. */
+  /** Body font size and line height; 10.5 / 1.25 for the customer's copies, less for dense bank copies. */
   fontSize?: number
+  lineHeight?: number
   styles?: StyleDictionary
   content: Content[]
   footer: Content | DynamicContent
@@ -336,7 +375,7 @@ export function formDocument(o: FormDocumentOptions): TDocumentDefinitions {
       modDate: created,
     },
     language: 'ja-JP',
-    defaultStyle: { font: JP_FONT_FAMILY, fontSize: o.fontSize ?? 10.5, lineHeight: 1.25, color: '#000000' },
+    defaultStyle: { font: JP_FONT_FAMILY, fontSize: o.fontSize ?? 10.5, lineHeight: o.lineHeight ?? 1.25, color: '#000000' },
     styles: { ...BASE_STYLES, ...o.styles },
     content: o.content,
     footer: o.footer,
