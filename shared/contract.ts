@@ -16,7 +16,9 @@ import {
   returnRequestSchema,
   suspensionSchema,
   withdrawRequestSchema,
+  dailyJournalRefSchema,
   idSchema,
+  requestFormRefSchema,
   loginSchema,
   newPasswordSchema,
   newApplicationSchema,
@@ -28,6 +30,7 @@ import type {
   AuthState,
   CustomerDetail,
   CustomerSummary,
+  FormDocument,
   PrintedForm,
   RequestDetail,
   RequestSummary,
@@ -105,7 +108,12 @@ export const contract = {
   'requests.resubmit': def<RequestDetail>()({ input: resubmitSchema, access: COUNTER, kind: 'command' }),
   'requests.withdraw': def<RequestDetail>()({ input: withdrawRequestSchema, access: COUNTER, kind: 'command' }),
   'events.record': def<CustomerDetail>()({ input: recordEventSchema, access: COUNTER, kind: 'command' }),
-  'forms.customerReceipt': def<PrintedForm>()({ input: byId('requestId'), access: COUNTER, kind: 'command' }),
+  /** A request's form, built for the preview: not archived, not recorded. */
+  'forms.preview': def<FormDocument>()({ input: requestFormRefSchema, access: COUNTER, kind: 'query' }),
+  /** Prints a request's form: built, archived with its SHA-256, recorded and audited; a reprint says 再発行. */
+  'forms.print': def<PrintedForm>()({ input: requestFormRefSchema, access: COUNTER, kind: 'command' }),
+  'forms.previewDailyJournal': def<FormDocument>()({ input: dailyJournalRefSchema, access: ['supervisor'], kind: 'query' }),
+  'forms.printDailyJournal': def<PrintedForm>()({ input: dailyJournalRefSchema, access: ['supervisor'], kind: 'command' }),
 } satisfies { [K in OperationName]: OperationDef<z.ZodType, unknown> }
 
 export type Contract = typeof contract

@@ -29,6 +29,8 @@ export const ERROR_MESSAGES = {
   STALE_VERSION: '他の職員が先に処理しました。画面を更新して確認してください。',
   REQUEST_NOT_PENDING: 'この依頼は検印待ちではありません。',
   ACCOUNT_MISMATCH: '申込書の代表口座がお客さまの口座と一致しません。',
+  FORM_NOT_AVAILABLE: 'この依頼の状態ではこの帳票は印刷できません。',
+  JOURNAL_DATE_IN_FUTURE: '日次取扱一覧は本日以前の日付を指定してください。',
   DATABASE_TOO_NEW: 'データベースがこのアプリより新しい版で作成されています。アプリを更新してください。',
   DEMO_ON_REAL_LEDGER: 'このデータベースは本番用です。デモデータは読み込めません。',
   INTERNAL: '処理中にエラーが発生しました。システム管理者に連絡してください。',

@@ -30,7 +30,10 @@ export const OPERATION_NAMES = [
   'requests.withdraw',
   'requests.decideUnlock',
   'events.record',
-  'forms.customerReceipt',
+  'forms.preview',
+  'forms.print',
+  'forms.previewDailyJournal',
+  'forms.printDailyJournal',
 ] as const
 
 export type OperationName = (typeof OPERATION_NAMES)[number]

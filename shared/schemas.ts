@@ -313,6 +313,27 @@ export const setupFirstAdminSchema = z.object({
 
 export const idSchema = z.number({ error: 'IDが不正です' }).int().positive()
 
+/** The forms printed for one request. The renderer names one of these and the request; the main
+ * process gathers the data, builds the PDF and archives it. */
+export const REQUEST_FORM_NAMES = ['customer_receipt', 'completion_notice', 'handling_record'] as const
+export type RequestFormName = (typeof REQUEST_FORM_NAMES)[number]
+/** Every form, including the branch's daily journal. */
+export type FormName = RequestFormName | 'daily_journal'
+export const FORM_LABELS: Record<FormName, string> = {
+  customer_receipt: 'お客さま控',
+  completion_notice: '処理完了のお知らせ',
+  handling_record: '取扱記録票',
+  daily_journal: '日次取扱一覧',
+}
+
+export const requestFormRefSchema = z.strictObject({
+  form: z.enum(REQUEST_FORM_NAMES, { error: '帳票の種類が不正です' }),
+  requestId: idSchema,
+})
+
+/** 日次取扱一覧 of one business date (today or earlier; checked against the clock in main). */
+export const dailyJournalRefSchema = z.strictObject({ businessDate: ymd('取扱日') })
+
 /** Map zod issues to field path -> first Japanese message ('account.number' style paths). */
 export function fieldErrors(error: z.ZodError): Record<string, string> {
   const out: Record<string, string> = {}

@@ -172,3 +172,16 @@ export const SUSPENSION_REASON_LABELS: Record<SuspensionReason, string> = {
   suspected_fraud: '不正利用の疑い',
   other: 'その他',
 }
+
+/** Which request forms can be printed in a request state: the お客さま控 for anything not withdrawn,
+ * the 処理完了のお知らせ only once approved, the bank's 取扱記録票 always. */
+export function formAvailable(form: 'customer_receipt' | 'completion_notice' | 'handling_record', state: RequestState): boolean {
+  switch (form) {
+    case 'customer_receipt':
+      return state !== 'withdrawn'
+    case 'completion_notice':
+      return state === 'approved'
+    case 'handling_record':
+      return true
+  }
+}

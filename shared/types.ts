@@ -1,6 +1,6 @@
 // Data that crosses the IPC boundary. Plain JSON: instants are ISO-8601 UTC strings, business
 // dates 'YYYY-MM-DD' (Japan time).
-import type { AccountType, IdDocumentType, RequestForm, SecondDocumentType, StaffRole } from './schemas'
+import type { AccountType, FormName, IdDocumentType, RequestFormName, RequestForm, SecondDocumentType, StaffRole } from './schemas'
 import type { EventKind, EventSource, OtpStatus, RequestKind, RequestState } from './status'
 
 export interface SessionUser {
@@ -123,12 +123,29 @@ export interface RequestDetail extends RequestSummary {
   repeatUnlock: { count: number; lastApprovedAt: string; days: number } | null
   identity: { documentType: IdDocumentType; secondDocumentType: SecondDocumentType | null; checkedByName: string }
   sealMatched: boolean
+  /** How often each of the request's forms was printed (0: not yet). */
+  printCounts: Record<RequestFormName, number>
 }
 
-export interface PrintedForm {
+/** A form built by the main process for preview: not archived, not recorded. */
+export interface FormDocument {
+  form: FormName
+  /** e.g. 「お客さま控（ご利用解除）001-20261121-0003」; the preview dialog's title. */
+  title: string
+  /** Suggested download name, e.g. '001-20261121-0003_お客さま控.pdf'. */
   fileName: string
-  /** The PDF, base64: the renderer shows or downloads it; it never chooses a path. */
+  /** The PDF, base64: the renderer shows, prints or downloads it; it never chooses a path. */
   pdfBase64: string
+  /** How often this form was printed before (0: the next print is the first; N: it is 再発行 N回目). */
+  printCount: number
+}
+
+/** A form printed: archived under the data folder and recorded in the ledger. */
+export interface PrintedForm extends FormDocument {
   sha256: string
   reprint: boolean
+  /** printCount of the printed document is the reprint number (0 for the first print). */
+  printedAt: string
+  /** Path of the archived copy, relative to the data folder (shown to the user, never chosen by them). */
+  archivedAs: string
 }

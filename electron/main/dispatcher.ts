@@ -12,7 +12,7 @@ import type { SessionUser } from '../../shared/types'
 import { authState, login, logout, setupFirstAdmin } from './services/auth'
 import { isAudited, type Caller } from './services/caller'
 import { getCustomer, searchCustomers } from './services/customers'
-import { printCustomerReceipt } from './services/forms'
+import { previewDailyJournal, previewForm, printDailyJournal, printForm } from './services/forms'
 import { recordEvent } from './services/events'
 import { getSettings, updateSettings } from './services/settings'
 import {
@@ -65,7 +65,10 @@ const handlers: { [K in OperationName]: Handler<K> } = {
   'requests.resubmit': resubmitRequest,
   'requests.withdraw': withdrawRequest,
   'events.record': recordEvent,
-  'forms.customerReceipt': printCustomerReceipt,
+  'forms.preview': previewForm,
+  'forms.print': printForm,
+  'forms.previewDailyJournal': previewDailyJournal,
+  'forms.printDailyJournal': printDailyJournal,
 }
 
 function fail(error: AppError): Result<never> {

@@ -50,7 +50,10 @@ const CASES: Record<OperationName, Case> = {
   'events.record': { allowed: ['teller', 'supervisor'], bad: { customerId: 1, customerVersion: 1, kind: 'exploded', occurredOn: '2026-13-01', source: 'x' }, wrong: 'admin' },
   'requests.pendingReview': { allowed: ['supervisor'], bad: { state: 'approved' }, wrong: 'teller' },
   'requests.approve': { allowed: ['supervisor'], bad: { requestId: 1 }, wrong: 'teller' },
-  'forms.customerReceipt': { allowed: ['teller', 'supervisor'], bad: { requestId: 1, path: '/etc/passwd' }, wrong: 'admin' },
+  'forms.preview': { allowed: ['teller', 'supervisor'], bad: { form: 'customer_receipt', requestId: 1, markup: '<h1>x</h1>' }, wrong: 'admin' },
+  'forms.print': { allowed: ['teller', 'supervisor'], bad: { form: 'customer_receipt', requestId: 1, path: '/etc/passwd' }, wrong: 'admin' },
+  'forms.previewDailyJournal': { allowed: ['supervisor'], bad: { businessDate: 'yesterday' }, wrong: 'teller' },
+  'forms.printDailyJournal': { allowed: ['supervisor'], bad: { businessDate: '2026-11-21', branchCode: '002' }, wrong: 'teller' },
 }
 
 const LOGIN: Record<Who, string> = { teller: 'teller1', supervisor: 'super1', admin: 'admin1' }

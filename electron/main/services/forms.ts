@@ -1,25 +1,378 @@
-// Printing: the main process gathers the data, builds the PDF from a pure form definition in
-// forms/, archives it under the data folder with its SHA-256, records it in the ledger and returns
-// the bytes. The renderer names the form and the request; it never chooses a path or sends markup.
+// Printing: the main process gathers the data from the ledger, builds the PDF from a pure form
+// definition in forms/, and for a print archives it under the data folder with its SHA-256, records
+// it in the ledger and audits it. A preview builds the same document without archiving or recording
+// it. The renderer names the form and the request (or the journal's date); it never chooses a path
+// or sends markup.
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { and, eq, sql } from 'drizzle-orm'
-import { branches, customers, otpRequests, printedForms, staff } from '../../../db/schema'
+import { and, asc, eq, gte, isNull, like, lt, sql } from 'drizzle-orm'
+import { alias } from 'drizzle-orm/sqlite-core'
+import type { TDocumentDefinitions } from 'pdfmake/interfaces'
+import { auditLog, branches, customers, otpHistory, otpRequests, printedForms, staff } from '../../../db/schema'
+import { completionNoticeDefinition } from '../../../forms/completionNotice'
 import { customerReceiptDefinition } from '../../../forms/customerReceipt'
+import { dailyJournalDefinition } from '../../../forms/dailyJournal'
+import { handlingRecordDefinition } from '../../../forms/handlingRecord'
 import { renderPdf } from '../../../forms/render'
-import type { CustomerReceiptData } from '../../../forms/types'
+import type { DailyJournalRow, FormIssuer, ReprintMark, TrailEntry, UnlockWarning } from '../../../forms/types'
 import { AppError } from '../../../shared/errors'
 import type { OpParsed } from '../../../shared/contract'
-import { ACCOUNT_TYPE_LABELS } from '../../../shared/schemas'
-import type { PrintedForm } from '../../../shared/types'
+import { addDays, japanDate, toWarekiWithSeireki } from '../../../shared/datetime'
+import {
+  ACCOUNT_TYPE_LABELS,
+  FORM_LABELS,
+  ID_DOCUMENT_LABELS,
+  SECOND_DOCUMENT_LABELS,
+  type FormName,
+  type RequestForm,
+  type RequestFormName,
+} from '../../../shared/schemas'
+import { REQUEST_KIND_LABELS, formAvailable } from '../../../shared/status'
+import type { FormDocument, HistoryKind, PrintedForm, SessionUser } from '../../../shared/types'
 import { writeAudit } from '../audit'
 import { writeTransaction } from '../tx'
 import type { AppContext } from '../context'
 import { requireUser, type Caller } from './caller'
+import { repeatUnlocks } from './requests'
 
 /** Domains the customer must allow for the centre's e-mail (seeds 000, 002, 004). */
 export const CENTRE_MAIL_DOMAINS = ['@otp-auth.net']
+
+type Db = Pick<AppContext['db'], 'select'>
+
+/** What one print is of: a request's form, or the branch's journal of a date. */
+interface PrintTarget {
+  form: FormName
+  requestId: number | null
+  branchId: number | null
+  businessDate: string
+  /** File name without the reprint suffix and extension, e.g. '001-20261121-0003_お客さま控'. */
+  baseName: string
+  title: string
+  auditTarget: string
+  auditDetail: Record<string, unknown>
+  /** The document for this print number (null: first print) at this instant. */
+  build: (reprint: ReprintMark, at: Date) => TDocumentDefinitions
+}
+
+// ---- gathering the data -------------------------------------------------------------------------
+
+const receiver = alias(staff, 'receiver')
+const reviewer = alias(staff, 'reviewer')
+const checker = alias(staff, 'checker')
+
+function loadRequest(db: Db, requestId: number) {
+  const r = db
+    .select({
+      id: otpRequests.id,
+      receiptNo: otpRequests.receiptNo,
+      kind: otpRequests.kind,
+      state: otpRequests.state,
+      businessDate: otpRequests.businessDate,
+      receivedAt: otpRequests.receivedAt,
+      reviewedAt: otpRequests.reviewedAt,
+      statusAtReceipt: otpRequests.statusAtReceipt,
+      resultStatus: otpRequests.resultStatus,
+      formJson: otpRequests.formJson,
+      sealMatched: otpRequests.sealMatched,
+      returnReason: otpRequests.returnReason,
+      withdrawReason: otpRequests.withdrawReason,
+      repeatUnlockAcknowledged: otpRequests.repeatUnlockAcknowledged,
+      branchId: branches.id,
+      branchCode: branches.code,
+      branchName: branches.name,
+      customerId: customers.id,
+      nameKanji: customers.nameKanji,
+      nameKana: customers.nameKana,
+      accountBranchCode: customers.accountBranchCode,
+      accountType: customers.accountType,
+      accountNumber: customers.accountNumber,
+      ibContractId: customers.ibContractId,
+      receivedByName: receiver.name,
+      reviewedByName: reviewer.name,
+      checkedByName: checker.name,
+    })
+    .from(otpRequests)
+    .innerJoin(branches, eq(branches.id, otpRequests.branchId))
+    .innerJoin(customers, eq(customers.id, otpRequests.customerId))
+    .innerJoin(receiver, eq(receiver.id, otpRequests.receivedBy))
+    .innerJoin(checker, eq(checker.id, otpRequests.idCheckedBy))
+    .leftJoin(reviewer, eq(reviewer.id, otpRequests.reviewedBy))
+    .where(eq(otpRequests.id, requestId))
+    .get()
+  if (!r) throw new AppError('REQUEST_NOT_FOUND')
+  return r
+}
+type RequestRow = ReturnType<typeof loadRequest>
+
+const TRAIL_LABELS: Record<Exclude<HistoryKind, 'event'>, string> = {
+  request_received: '受付',
+  request_returned: '差戻し',
+  request_resubmitted: '再提出',
+  request_approved: '検印・承認',
+  request_withdrawn: '取消',
+}
+
+function trailOf(db: Db, requestId: number): TrailEntry[] {
+  return db
+    .select({ at: otpHistory.at, kind: otpHistory.kind, actorName: staff.name, note: otpHistory.note })
+    .from(otpHistory)
+    .leftJoin(staff, eq(staff.id, otpHistory.actorId))
+    .where(eq(otpHistory.requestId, requestId))
+    .orderBy(asc(otpHistory.at), asc(otpHistory.id))
+    .all()
+    .filter((h) => h.kind !== 'event')
+    .map((h) => ({ at: h.at, label: TRAIL_LABELS[h.kind as Exclude<HistoryKind, 'event'>], actorName: h.actorName ?? '', note: h.note }))
+}
+
+function issuerOf(r: { branchCode: string; branchName: string }): FormIssuer {
+  return { branch: { code: r.branchCode, name: r.branchName } }
+}
+
+function customerCopyOf(r: RequestRow) {
+  return {
+    nameKanji: r.nameKanji,
+    nameKana: r.nameKana,
+    accountBranchCode: r.accountBranchCode,
+    accountTypeLabel: ACCOUNT_TYPE_LABELS[r.accountType],
+    accountNumber: r.accountNumber,
+  }
+}
+
+/** The print target of a request's form; refuses a form the request's state does not allow. */
+function requestTarget(ctx: AppContext, form: RequestFormName, requestId: number, user: SessionUser): PrintTarget {
+  const r = loadRequest(ctx.db, requestId)
+  if (!formAvailable(form, r.state)) {
+    const why =
+      form === 'completion_notice' ? '処理完了のお知らせは、承認された依頼だけ印刷できます。' : '取消された依頼のお客さま控は印刷できません。'
+    throw new AppError('FORM_NOT_AVAILABLE', why)
+  }
+  const kindLabel = REQUEST_KIND_LABELS[r.kind]
+  const base = {
+    form,
+    requestId: r.id,
+    branchId: null,
+    businessDate: r.businessDate,
+    baseName: `${r.receiptNo}_${FORM_LABELS[form]}`,
+    title: `${FORM_LABELS[form]}（${kindLabel}）${r.receiptNo}`,
+    auditTarget: `request:${r.id}`,
+    auditDetail: { receiptNo: r.receiptNo },
+  }
+  switch (form) {
+    case 'customer_receipt':
+      return {
+        ...base,
+        build: (reprint) =>
+          customerReceiptDefinition({
+            ...issuerOf(r),
+            receiptNo: r.receiptNo,
+            requestKind: r.kind,
+            businessDate: r.businessDate,
+            receivedAt: r.receivedAt,
+            customer: customerCopyOf(r),
+            receivedByName: r.receivedByName,
+            reprint,
+            centreMailDomains: CENTRE_MAIL_DOMAINS,
+          }),
+      }
+    case 'completion_notice': {
+      const completedAt = r.reviewedAt!
+      const completedOn = japanDate(new Date(completedAt))
+      return {
+        ...base,
+        build: (reprint) =>
+          completionNoticeDefinition({
+            ...issuerOf(r),
+            receiptNo: r.receiptNo,
+            requestKind: r.kind,
+            businessDate: r.businessDate,
+            completedOn,
+            completedAt,
+            customer: customerCopyOf(r),
+            resultStatus: r.resultStatus,
+            newApplicationFrom: r.kind === 'cancellation' ? addDays(completedOn, 1) : null,
+            centreMailDomains: CENTRE_MAIL_DOMAINS,
+            reprint,
+          }),
+      }
+    }
+    case 'handling_record': {
+      const form = JSON.parse(r.formJson) as RequestForm
+      const trail = trailOf(ctx.db, r.id)
+      // A repeated unlock as the approver saw it (up to the approval), or as it stands now while undecided.
+      const repeat =
+        r.kind === 'unlock' && (r.state === 'approved' || r.state === 'pending_review')
+          ? repeatUnlocks(ctx.db, r.customerId, r.state === 'approved' ? new Date(r.reviewedAt!) : ctx.clock(), r.id)
+          : null
+      const decided = r.state === 'approved' && r.reviewedAt && r.reviewedByName
+      return {
+        ...base,
+        build: (reprint, at) =>
+          handlingRecordDefinition({
+            ...issuerOf(r),
+            receiptNo: r.receiptNo,
+            requestKind: r.kind,
+            state: r.state,
+            businessDate: r.businessDate,
+            receivedAt: r.receivedAt,
+            customer: { ...customerCopyOf(r), ibContractId: r.ibContractId },
+            form,
+            statusAtReceipt: r.statusAtReceipt,
+            resultStatus: r.resultStatus,
+            identity: {
+              documentLabel: ID_DOCUMENT_LABELS[form.identity.documentType],
+              secondDocumentLabel: form.identity.secondDocumentType ? SECOND_DOCUMENT_LABELS[form.identity.secondDocumentType] : null,
+              checkedByName: r.checkedByName,
+            },
+            sealMatched: r.sealMatched,
+            repeatUnlock: repeat ? { ...repeat, acknowledged: r.repeatUnlockAcknowledged } : null,
+            receivedBy: { name: r.receivedByName, at: r.receivedAt },
+            reviewedBy: decided ? { name: r.reviewedByName!, at: r.reviewedAt! } : null,
+            returnReason: r.state === 'returned' ? r.returnReason : null,
+            withdrawReason: r.withdrawReason,
+            trail,
+            printedAt: at.toISOString(),
+            printedByName: user.name,
+            reprint,
+          }),
+      }
+    }
+  }
+}
+
+/** UTC instants bounding a Japan business date. */
+function japanDayBounds(ymd: string): { from: string; to: string } {
+  return {
+    from: new Date(`${ymd}T00:00:00+09:00`).toISOString(),
+    to: new Date(`${addDays(ymd, 1)}T00:00:00+09:00`).toISOString(),
+  }
+}
+
+/** The 日次取扱一覧 of the caller's branch for a business date (today or earlier). */
+function journalTarget(ctx: AppContext, businessDate: string, user: SessionUser): PrintTarget {
+  const today = japanDate(ctx.clock())
+  if (businessDate > today) {
+    throw new AppError('JOURNAL_DATE_IN_FUTURE', undefined, { businessDate: '本日以前の日付を指定してください' })
+  }
+  const branch = ctx.db.select().from(branches).where(eq(branches.code, user.branchCode)).get()
+  if (!branch) throw new AppError('NOT_FOUND')
+
+  const requests = ctx.db
+    .select({
+      id: otpRequests.id,
+      customerId: otpRequests.customerId,
+      receiptNo: otpRequests.receiptNo,
+      receivedAt: otpRequests.receivedAt,
+      requestKind: otpRequests.kind,
+      state: otpRequests.state,
+      customerName: customers.nameKanji,
+      customerKana: customers.nameKana,
+      accountBranchCode: customers.accountBranchCode,
+      accountType: customers.accountType,
+      accountNumber: customers.accountNumber,
+      receivedByName: receiver.name,
+      reviewedByName: reviewer.name,
+      reviewedAt: otpRequests.reviewedAt,
+      returnReason: otpRequests.returnReason,
+      withdrawReason: otpRequests.withdrawReason,
+      repeatUnlockAcknowledged: otpRequests.repeatUnlockAcknowledged,
+    })
+    .from(otpRequests)
+    .innerJoin(customers, eq(customers.id, otpRequests.customerId))
+    .innerJoin(receiver, eq(receiver.id, otpRequests.receivedBy))
+    .leftJoin(reviewer, eq(reviewer.id, otpRequests.reviewedBy))
+    .where(and(eq(otpRequests.branchId, branch.id), eq(otpRequests.businessDate, businessDate)))
+    .orderBy(asc(otpRequests.receivedAt), asc(otpRequests.id))
+    .all()
+
+  const rows: DailyJournalRow[] = requests.map((q) => ({
+    receiptNo: q.receiptNo,
+    receivedAt: q.receivedAt,
+    requestKind: q.requestKind,
+    state: q.state,
+    customerName: q.customerName,
+    customerKana: q.customerKana,
+    accountBranchCode: q.accountBranchCode,
+    accountTypeLabel: ACCOUNT_TYPE_LABELS[q.accountType],
+    accountNumber: q.accountNumber,
+    receivedByName: q.receivedByName,
+    // 検印者: the approver. A returned request names who returned it, in the note.
+    reviewedByName: q.state === 'approved' ? q.reviewedByName : null,
+    reviewedAt: q.state === 'approved' ? q.reviewedAt : null,
+    note: q.state === 'returned' ? `差戻し：${q.returnReason ?? ''}` : q.state === 'withdrawn' ? `取消：${q.withdrawReason ?? ''}` : null,
+  }))
+
+  const warnings: UnlockWarning[] = []
+  for (const q of requests.filter((x) => x.requestKind === 'unlock')) {
+    const who = { receiptNo: q.receiptNo, customerName: q.customerName }
+    if (q.state === 'pending_review') warnings.push({ kind: 'undecided', ...who })
+    else if (q.state === 'returned' || q.state === 'withdrawn')
+      warnings.push({ kind: 'not_approved', ...who, state: q.state, reason: q.state === 'returned' ? q.returnReason : q.withdrawReason })
+    else {
+      const repeat = repeatUnlocks(ctx.db, q.customerId, new Date(q.reviewedAt!), q.id)
+      if (repeat) warnings.push({ kind: 'repeat', ...who, count: repeat.count + 1, days: repeat.days, acknowledged: q.repeatUnlockAcknowledged })
+    }
+  }
+  // 閉塞解除 refused at the counter because fraud was suspected: no request exists, the audit has it.
+  const { from, to } = japanDayBounds(businessDate)
+  const refusals = ctx.db
+    .select({ at: auditLog.at, target: auditLog.target, actorName: staff.name })
+    .from(auditLog)
+    .innerJoin(staff, eq(staff.id, auditLog.actorId))
+    .where(
+      and(
+        eq(auditLog.action, 'requests.receiveUnlock'),
+        eq(auditLog.outcome, 'refused'),
+        like(auditLog.detailJson, '%"FRAUD_SUSPECTED"%'),
+        like(auditLog.target, 'customer:%'),
+        eq(staff.branchId, branch.id),
+        gte(auditLog.at, from),
+        lt(auditLog.at, to),
+      ),
+    )
+    .orderBy(asc(auditLog.at), asc(auditLog.id))
+    .all()
+  for (const f of refusals) {
+    const customerId = Number(f.target!.slice('customer:'.length))
+    const c = ctx.db.select({ name: customers.nameKanji }).from(customers).where(eq(customers.id, customerId)).get()
+    warnings.push({ kind: 'fraud_refused', at: f.at, customerName: c?.name ?? `（顧客ID ${customerId}）`, actorName: f.actorName })
+  }
+
+  return {
+    form: 'daily_journal',
+    requestId: null,
+    branchId: branch.id,
+    businessDate,
+    baseName: `日次取扱一覧_${branch.code}_${businessDate}`,
+    title: `日次取扱一覧 ${toWarekiWithSeireki(businessDate)} ${branch.name}`,
+    auditTarget: `journal:${branch.code}:${businessDate}`,
+    auditDetail: { businessDate, rows: rows.length, unlockWarnings: warnings.length },
+    build: (reprint, at) =>
+      dailyJournalDefinition({
+        branch: { code: branch.code, name: branch.name },
+        businessDate,
+        rows,
+        unlockWarnings: warnings,
+        generatedAt: at.toISOString(),
+        generatedByName: user.name,
+        reprint,
+      }),
+  }
+}
+
+// ---- printing -----------------------------------------------------------------------------------
+
+function printCount(db: Db, t: PrintTarget): number {
+  const where =
+    t.requestId !== null
+      ? and(eq(printedForms.requestId, t.requestId), eq(printedForms.formKind, t.form))
+      : and(isNull(printedForms.requestId), eq(printedForms.branchId, t.branchId!), eq(printedForms.businessDate, t.businessDate), eq(printedForms.formKind, t.form))
+  return db.select({ n: sql<number>`count(*)` }).from(printedForms).where(where).get()?.n ?? 0
+}
+
+const reprintMark = (count: number): ReprintMark => (count > 0 ? { count } : null)
+const fileNameOf = (t: PrintTarget, count: number) => `${t.baseName}${count > 0 ? `_再発行${count}` : ''}.pdf`
 
 /** Writes the PDF under the data folder: to a temporary name first, synced, then renamed, so a
  * half-written file never stands under the final name. */
@@ -37,98 +390,87 @@ function archive(ctx: AppContext, rel: string, pdf: Buffer): void {
   fs.renameSync(tmp, abs)
 }
 
-function printCount(db: Pick<AppContext['db'], 'select'>, requestId: number, formKind: string): number {
-  return (
-    db
-      .select({ n: sql<number>`count(*)` })
-      .from(printedForms)
-      .where(and(eq(printedForms.requestId, requestId), eq(printedForms.formKind, formKind)))
-      .get()?.n ?? 0
-  )
+async function previewTarget(ctx: AppContext, t: PrintTarget): Promise<FormDocument> {
+  const count = printCount(ctx.db, t)
+  const pdf = await renderPdf(t.build(reprintMark(count), ctx.clock()))
+  return { form: t.form, title: t.title, fileName: fileNameOf(t, count), pdfBase64: pdf.toString('base64'), printCount: count }
 }
 
-export async function printCustomerReceipt(
-  ctx: AppContext,
-  input: OpParsed<'forms.customerReceipt'>,
-  caller: Caller,
-): Promise<PrintedForm> {
-  const user = requireUser(caller)
-  const formKind = 'customer_receipt'
-  const r = ctx.db
-    .select({
-      id: otpRequests.id,
-      receiptNo: otpRequests.receiptNo,
-      kind: otpRequests.kind,
-      businessDate: otpRequests.businessDate,
-      receivedAt: otpRequests.receivedAt,
-      branchCode: branches.code,
-      branchName: branches.name,
-      nameKanji: customers.nameKanji,
-      nameKana: customers.nameKana,
-      accountBranchCode: customers.accountBranchCode,
-      accountType: customers.accountType,
-      accountNumber: customers.accountNumber,
-      receivedByName: staff.name,
-    })
-    .from(otpRequests)
-    .innerJoin(branches, eq(branches.id, otpRequests.branchId))
-    .innerJoin(customers, eq(customers.id, otpRequests.customerId))
-    .innerJoin(staff, eq(staff.id, otpRequests.receivedBy))
-    .where(eq(otpRequests.id, input.requestId))
-    .get()
-  if (!r) throw new AppError('REQUEST_NOT_FOUND')
-
-  const data: CustomerReceiptData = {
-    receiptNo: r.receiptNo,
-    requestKind: r.kind,
-    businessDate: r.businessDate,
-    receivedAt: r.receivedAt,
-    branch: { code: r.branchCode, name: r.branchName },
-    customer: {
-      nameKanji: r.nameKanji,
-      nameKana: r.nameKana,
-      accountBranchCode: r.accountBranchCode,
-      accountTypeLabel: ACCOUNT_TYPE_LABELS[r.accountType],
-      accountNumber: r.accountNumber,
-    },
-    receivedByName: r.receivedByName,
-    reprint: null,
-    centreMailDomains: CENTRE_MAIL_DOMAINS,
-  }
+async function printTarget(ctx: AppContext, t: PrintTarget, user: SessionUser): Promise<PrintedForm> {
   // The print number is settled in the transaction that records it. Rendering is asynchronous, so
-  // it happens before; if another print of the same request was recorded meanwhile, the PDF (which
+  // it happens before; if another print of the same form was recorded meanwhile, the PDF (which
   // carries the reprint count) is rendered again. The archive name holds the hash, so a file left
   // by an interrupted print never blocks the next one.
   for (let attempt = 0; attempt < 5; attempt++) {
-    const previous = printCount(ctx.db, r.id, formKind)
-    const pdf = await renderPdf(customerReceiptDefinition({ ...data, reprint: previous > 0 ? { count: previous } : null }))
+    const previous = printCount(ctx.db, t)
+    const now = ctx.clock()
+    const pdf = await renderPdf(t.build(reprintMark(previous), now))
     const sha256 = createHash('sha256').update(pdf).digest('hex')
-    const at = ctx.clock().toISOString()
-    const fileName = `${r.receiptNo}_お客さま控${previous > 0 ? `_再発行${previous}` : ''}.pdf`
-    const rel = path.join('forms', r.businessDate.slice(0, 4), r.businessDate.slice(5, 7), fileName.replace(/\.pdf$/, `_${sha256.slice(0, 12)}.pdf`))
+    const at = now.toISOString()
+    const fileName = fileNameOf(t, previous)
+    const rel = path.join('forms', t.businessDate.slice(0, 4), t.businessDate.slice(5, 7), fileName.replace(/\.pdf$/, `_${sha256.slice(0, 12)}.pdf`))
     archive(ctx, rel, pdf)
-    const recorded = writeTransaction(ctx.db, 
-      (tx) => {
-        if (printCount(tx, r.id, formKind) !== previous) return false
-        tx.insert(printedForms)
-          .values({ requestId: r.id, formKind, printedAt: at, printedBy: user.staffId, reprint: previous > 0, sha256, filePath: rel })
-          .run()
-        writeAudit(tx, {
-          at,
-          actorId: user.staffId,
-          actorLoginId: user.loginId,
-          action: previous > 0 ? 'forms.reprint' : 'forms.print',
-          outcome: 'ok',
-          target: `request:${r.id}`,
-          detail: { formKind, receiptNo: r.receiptNo, sha256, reprintCount: previous },
+    const recorded = writeTransaction(ctx.db, (tx) => {
+      if (printCount(tx, t) !== previous) return false
+      tx.insert(printedForms)
+        .values({
+          requestId: t.requestId,
+          branchId: t.branchId,
+          businessDate: t.requestId === null ? t.businessDate : null,
+          formKind: t.form,
+          printedAt: at,
+          printedBy: user.staffId,
+          reprint: previous > 0,
+          sha256,
+          filePath: rel,
         })
-        return true
+        .run()
+      writeAudit(tx, {
+        at,
+        actorId: user.staffId,
+        actorLoginId: user.loginId,
+        action: previous > 0 ? 'forms.reprint' : 'forms.print',
+        outcome: 'ok',
+        target: t.auditTarget,
+        detail: { formKind: t.form, ...t.auditDetail, sha256, reprintCount: previous, file: rel },
+      })
+      return true
+    })
+    if (recorded)
+      return {
+        form: t.form,
+        title: t.title,
+        fileName,
+        pdfBase64: pdf.toString('base64'),
+        printCount: previous,
+        sha256,
+        reprint: previous > 0,
+        printedAt: at,
+        archivedAs: rel,
       }
-    )
-    if (recorded) return { fileName, pdfBase64: pdf.toString('base64'), sha256, reprint: previous > 0 }
     // Lost the race: drop this file unless the winner recorded the very same bytes under it.
     if (!ctx.db.select({ id: printedForms.id }).from(printedForms).where(eq(printedForms.filePath, rel)).get())
       fs.rmSync(path.join(ctx.dataDir, rel), { force: true })
   }
   throw new AppError('STALE_VERSION', '同時に印刷が行われたため印刷できませんでした。もう一度印刷してください。')
+}
+
+export function previewForm(ctx: AppContext, input: OpParsed<'forms.preview'>, caller: Caller): Promise<FormDocument> {
+  const user = requireUser(caller)
+  return previewTarget(ctx, requestTarget(ctx, input.form, input.requestId, user))
+}
+
+export function printForm(ctx: AppContext, input: OpParsed<'forms.print'>, caller: Caller): Promise<PrintedForm> {
+  const user = requireUser(caller)
+  return printTarget(ctx, requestTarget(ctx, input.form, input.requestId, user), user)
+}
+
+export function previewDailyJournal(ctx: AppContext, input: OpParsed<'forms.previewDailyJournal'>, caller: Caller): Promise<FormDocument> {
+  const user = requireUser(caller)
+  return previewTarget(ctx, journalTarget(ctx, input.businessDate, user))
+}
+
+export function printDailyJournal(ctx: AppContext, input: OpParsed<'forms.printDailyJournal'>, caller: Caller): Promise<PrintedForm> {
+  const user = requireUser(caller)
+  return printTarget(ctx, journalTarget(ctx, input.businessDate, user), user)
 }

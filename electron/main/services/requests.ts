@@ -1,13 +1,13 @@
 // Paper requests: reception by a teller (受付), the supervisor's check (検印) and approval, which
 // alone changes the customer's OTP status. Each write and its audit row share one transaction.
-import { and, desc, eq, gte, inArray, ne, sql } from 'drizzle-orm'
-import { branches, customers, otpHistory, otpRequests, receiptCounters, staff } from '../../../db/schema'
+import { and, desc, eq, gte, inArray, lte, ne, sql } from 'drizzle-orm'
+import { branches, customers, otpHistory, otpRequests, printedForms, receiptCounters, staff } from '../../../db/schema'
 import { AppError } from '../../../shared/errors'
 import type { OpParsed } from '../../../shared/contract'
 import { japanDate } from '../../../shared/datetime'
 import { formatReceiptNo } from '../../../shared/receipt'
 import type { z } from 'zod'
-import type { FormKind, REQUEST_FORM_SCHEMAS, RequestForm } from '../../../shared/schemas'
+import type { FormKind, REQUEST_FORM_SCHEMAS, RequestForm, RequestFormName } from '../../../shared/schemas'
 import type { paperRequestBaseSchema } from '../../../shared/schemas'
 import type { LedgerChangedEvent, OperationName } from '../../../shared/operations'
 import { REQUEST_STATE_LABELS, REQUEST_TRANSITIONS, requestBlock, type OtpStatus, type RequestKind, type RequestState } from '../../../shared/status'
@@ -84,7 +84,20 @@ export function receiveRequest<K extends FormKind>(
   const at = now.toISOString()
   const today = japanDate(now)
   checkApplicationDate(form, today)
-  if ('verification' in form && form.verification.fraudSuspected) throw new AppError('FRAUD_SUSPECTED')
+  if ('verification' in form && form.verification.fraudSuspected) {
+    // Audited here with the customer as target: the day's journal lists these refusals for the
+    // supervisor, and no request exists to name.
+    writeAudit(ctx.db, {
+      at,
+      actorId: user.staffId,
+      actorLoginId: user.loginId,
+      action: RECEIVE_OPERATION[kind],
+      outcome: 'refused',
+      target: `customer:${form.customerId}`,
+      detail: { reason: 'FRAUD_SUSPECTED' },
+    })
+    throw audited(new AppError('FRAUD_SUSPECTED'))
+  }
 
   const requestId = writeTransaction(ctx.db, (tx) => {
     const c = tx.select().from(customers).where(eq(customers.id, form.customerId)).get()
@@ -220,7 +233,21 @@ export function getRequest(ctx: AppContext, input: { requestId: number }): Reque
     receivedByStaffId: r.receivedBy,
     withdrawReason: r.withdrawReason,
     repeatUnlock: r.kind === 'unlock' && r.state === 'pending_review' ? repeatUnlocks(ctx.db, r.customerId, ctx.clock(), r.id) : null,
+    printCounts: printCounts(ctx.db, r.id),
   }
+}
+
+/** How often each form of a request was printed (shown beside the print buttons). */
+function printCounts(db: Pick<AppContext['db'], 'select'>, requestId: number): Record<RequestFormName, number> {
+  const out: Record<RequestFormName, number> = { customer_receipt: 0, completion_notice: 0, handling_record: 0 }
+  const rows = db
+    .select({ form: printedForms.formKind, n: sql<number>`count(*)` })
+    .from(printedForms)
+    .where(eq(printedForms.requestId, requestId))
+    .groupBy(printedForms.formKind)
+    .all()
+  for (const r of rows) if (r.form !== 'daily_journal') out[r.form] = r.n
+  return out
 }
 
 /** The 検印 queue: requests waiting for a supervisor, oldest first. */
@@ -317,8 +344,8 @@ export function returnRequest(ctx: AppContext, input: OpParsed<'requests.return'
   })
 }
 
-/** Unlocks of this customer approved within the branch's period before `now`. */
-function repeatUnlocks(db: Pick<AppContext['db'], 'select'> | Tx, customerId: number, now: Date, excludeRequestId: number): RequestDetail['repeatUnlock'] {
+/** Unlocks of this customer approved within the branch's period up to `now`. */
+export function repeatUnlocks(db: Pick<AppContext['db'], 'select'> | Tx, customerId: number, now: Date, excludeRequestId: number): RequestDetail['repeatUnlock'] {
   const days = getSettings(db).unlockRepeatDays
   const since = new Date(now.getTime() - days * 24 * 60 * 60 * 1000).toISOString()
   const rows = db
@@ -330,6 +357,7 @@ function repeatUnlocks(db: Pick<AppContext['db'], 'select'> | Tx, customerId: nu
         eq(otpRequests.kind, 'unlock'),
         eq(otpRequests.state, 'approved'),
         gte(otpRequests.reviewedAt, since),
+        lte(otpRequests.reviewedAt, now.toISOString()),
         ne(otpRequests.id, excludeRequestId),
       ),
     )
