@@ -10,6 +10,7 @@ import { ACCOUNT_TYPE_LABELS, type RequestForm, type UnlockVerification } from '
 import { REQUEST_KIND_LABELS, REQUEST_STATE_LABELS, STATUS_LABELS, SUSPENSION_REASON_LABELS } from '../shared/status'
 import {
   ALERT_FILL,
+  BANK_COPY_TAG,
   contentWidth,
   DENSE_GRID,
   formDocument,
@@ -28,8 +29,7 @@ import type { HandlingRecordData } from './types'
 
 export const HANDLING_RECORD_TITLE = 'ワンタイムパスワード　取扱記録票'
 
-/** The copy tag of the bank's copies. */
-export const BANK_COPY_TAG = '当組合控'
+export { BANK_COPY_TAG }
 
 const yesNo = (b: boolean): string => (b ? 'はい' : 'いいえ')
 

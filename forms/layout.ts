@@ -156,46 +156,46 @@ export function spanCells(cell: TableCell | string, span: number): TableCell[] {
 
 // ---- header, title ------------------------------------------------------------------------------
 
+/** The copy tag of the bank's own forms. */
+export const BANK_COPY_TAG = '当組合控'
+
 /** 「（再発行 N回目）」 for titles and metadata; '' for a first print. */
 export function reprintSuffix(reprint: ReprintMark): string {
   return reprint ? `（再発行 ${reprint.count}回目）` : ''
 }
 
+const BAND_SIDE = 150
+
 /** The band at the top: the copy tag (「お客さま控」「当組合控」) boxed on the left, and on a reprint
- * a heavy box 「再発行（N回目）」 on the right. */
-export function headerBand(tag: string, reprint: ReprintMark): Content {
+ * a heavy box 「再発行（N回目）」 on the right. With `title` (for landscape pages, where height is
+ * short) the title sits in the band between them. */
+export function headerBand(tag: string, reprint: ReprintMark, title?: { text: string; bandWidth: number }): Content {
   const right: Column = reprint
     ? {
-        width: 150,
+        width: BAND_SIDE,
         table: {
           widths: ['*'],
           body: [[{ text: `再発行（${reprint.count}回目）`, style: 'reprint', alignment: 'center' }]],
         },
         layout: { hLineWidth: () => 1.6, vLineWidth: () => 1.6, paddingTop: () => 2, paddingBottom: () => 2 },
       }
-    : { width: 150, text: '' }
-  return {
-    columns: [
-      {
-        width: '*',
-        table: { body: [[{ text: tag, style: 'tag' }]] },
-        layout: gridWithPadding(8, 2),
-      },
-      right,
-    ],
-  }
+    : { width: BAND_SIDE, text: '' }
+  const left: Column = { width: title ? BAND_SIDE : '*', table: { body: [[{ text: tag, style: 'tag' }]] }, layout: gridWithPadding(8, 2) }
+  if (!title) return { columns: [left, right] }
+  const middleWidth = title.bandWidth - 2 * BAND_SIDE
+  return { columns: [left, { width: middleWidth, stack: titleBlock(title.text, middleWidth, 0) }, right] }
 }
 
 const TITLE_SIZE = 19
 
 /** The form's title, centred over a double rule. */
-export function titleBlock(title: string, width: number): Content[] {
+export function titleBlock(title: string, width: number, marginTop = 10): Content[] {
   // Full-width glyphs are one em wide; the rule is a little shorter than the title.
   const rule = Math.min(width, Math.round(title.length * TITLE_SIZE * 0.84))
   const x1 = (width - rule) / 2
   const x2 = x1 + rule
   return [
-    { text: title, style: 'title', margin: [0, 10, 0, 2] },
+    { text: title, style: 'title', margin: [0, marginTop, 0, 2] },
     {
       canvas: [
         { type: 'line', x1, y1: 0, x2, y2: 0, lineWidth: 1.2 },
@@ -303,7 +303,8 @@ function footerContent(issuer: FormIssuer, width: number, marginX: number, note:
       ],
       columnGap: 12,
     })
-  return { margin: [marginX, 0, marginX, 0], stack: rows }
+  // A little air between the body, which may run to the bottom margin, and the footer's rule.
+  return { margin: [marginX, 8, marginX, 0], stack: rows }
 }
 
 /**
