@@ -7,10 +7,8 @@ import { renderPdf } from '../../../forms/render'
 import { REQUEST_KINDS } from '../../../shared/status'
 import { FULL_ACCOUNT_NUMBER, sampleNotice, worstCaseNotice } from '../../unit/forms/completion-notice.fixtures'
 import {
-  A4_PORTRAIT,
+  expectOneA4PageUnder100KB,
   expectOnlyEmbeddedJapaneseFont,
-  pageCount,
-  pageSizeLine,
   pdfText,
   pdfWorkspace,
   poppler,
@@ -63,9 +61,7 @@ describe('処理完了のお知らせ PDF', () => {
 
   it.each(REQUEST_KINDS)('%s fits on one A4 page under 100 KB even with the longest content', async (kind) => {
     const { file, bytes } = await renderToFile(`worst-${kind}`, worstCaseNotice(kind))
-    expect(pageCount(file)).toBe(1)
-    expect(pageSizeLine(file)).toMatch(A4_PORTRAIT)
-    expect(bytes.length).toBeLessThan(100 * 1024)
+    expectOneA4PageUnder100KB(file, bytes)
     const squeezed = squeeze(pdfText(file))
     expect(squeezed).toContain('勅使河原右京之介左衛門三郎兵衛様')
     expect(squeezed).toContain('***0001')

@@ -7,10 +7,9 @@ import { renderPdf } from '../../../forms/render'
 import { REQUEST_KINDS } from '../../../shared/status'
 import { FULL_ACCOUNT_NUMBER, IB_CONTRACT_ID, sampleRecord, worstCaseRecord } from '../../unit/forms/handling-record.fixtures'
 import {
-  A4_PORTRAIT,
+  expectOneA4PageUnder100KB,
   expectOnlyEmbeddedJapaneseFont,
   pageCount,
-  pageSizeLine,
   pdfText,
   pdfWorkspace,
   poppler,
@@ -65,9 +64,7 @@ describe('取扱記録票 PDF', () => {
 
   it.each(REQUEST_KINDS)('%s: one A4 page for a typical request', async (kind) => {
     const { file, bytes } = await renderToFile(`sample-${kind}`, sampleRecord(kind))
-    expect(pageCount(file)).toBe(1)
-    expect(pageSizeLine(file)).toMatch(A4_PORTRAIT)
-    expect(bytes.length).toBeLessThan(100 * 1024)
+    expectOneA4PageUnder100KB(file, bytes)
   })
 
   it.each(['unlock', 'new_application', 'suspension'] as const)(

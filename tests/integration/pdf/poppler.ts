@@ -61,6 +61,13 @@ export function pageSizeLine(file: string): string {
 export const A4_PORTRAIT = /^Page size:\s+595\.28 x 841\.89 pts \(A4\)/
 export const A4_LANDSCAPE = /^Page size:\s+841\.89 x 595\.28 pts \(A4\)/
 
+/** The budget of a one-page form: exactly one A4 portrait page, under 100 KB. */
+export function expectOneA4PageUnder100KB(file: string, bytes: Buffer): void {
+  expect(pageCount(file)).toBe(1)
+  expect(pageSizeLine(file)).toMatch(A4_PORTRAIT)
+  expect(bytes.length).toBeLessThan(100 * 1024)
+}
+
 /** pdftotext -layout of the whole file, or of pages from..to. */
 export function pdfText(file: string, from?: number, to = from): string {
   const range = from === undefined ? [] : ['-f', String(from), '-l', String(to)]

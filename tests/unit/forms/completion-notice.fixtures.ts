@@ -2,7 +2,7 @@
 
 import type { CompletionNoticeData } from '../../../forms/types'
 import { REQUEST_TRANSITIONS, type RequestKind } from '../../../shared/status'
-import { FULL_ACCOUNT_NUMBER, worstCaseReceipt } from './customer-receipt.fixtures'
+import { FULL_ACCOUNT_NUMBER, sampleReceipt, worstCaseReceipt } from './customer-receipt.fixtures'
 
 export { FULL_ACCOUNT_NUMBER }
 
@@ -15,13 +15,7 @@ export function sampleNotice(requestKind: RequestKind = 'new_application', overr
     completedOn: '2026-11-21',
     completedAt: '2026-11-21T05:42:10.000Z',
     branch: { code: '001', name: '本店営業部' },
-    customer: {
-      nameKanji: '山田 太郎',
-      nameKana: 'ヤマダ タロウ',
-      accountBranchCode: '001',
-      accountTypeLabel: '普通',
-      accountNumber: FULL_ACCOUNT_NUMBER,
-    },
+    customer: sampleReceipt().customer,
     resultStatus: REQUEST_TRANSITIONS[requestKind].to,
     newApplicationFrom: requestKind === 'cancellation' ? '2026-11-22' : null,
     centreMailDomains: ['@otp-auth.net'],

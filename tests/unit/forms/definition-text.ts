@@ -2,6 +2,7 @@
 // prints (body and footer), every string anywhere in it, and the fonts it names.
 
 import type { Content, DynamicContent, TDocumentDefinitions } from 'pdfmake/interfaces'
+import { expect, vi } from 'vitest'
 
 /** The text a node prints: inline runs joined as they print, blocks separated by newlines. */
 export function plainText(node: unknown): string {
@@ -48,4 +49,20 @@ export function fontsUsed(node: unknown, out = new Set<string>()): Set<string> {
     }
   }
   return out
+}
+
+/** Builds the definition at two far-apart system times (fake clock) and checks it is the same and
+ * names neither time: the form reads no clock. */
+export function expectNoClock(build: () => TDocumentDefinitions): void {
+  vi.useFakeTimers()
+  try {
+    vi.setSystemTime(new Date('2030-01-01T00:00:00Z'))
+    const a = allStrings(build())
+    vi.setSystemTime(new Date('1999-06-15T12:00:00Z'))
+    expect(allStrings(build())).toBe(a)
+    expect(a).not.toContain('2030')
+    expect(a).not.toContain('1999')
+  } finally {
+    vi.useRealTimers()
+  }
 }

@@ -3,7 +3,7 @@
 import type { HandlingRecordData } from '../../../forms/types'
 import type { RequestForm } from '../../../shared/schemas'
 import { REQUEST_TRANSITIONS, type RequestKind } from '../../../shared/status'
-import { FULL_ACCOUNT_NUMBER } from './customer-receipt.fixtures'
+import { FULL_ACCOUNT_NUMBER, sampleReceipt } from './customer-receipt.fixtures'
 
 export { FULL_ACCOUNT_NUMBER }
 export const IB_CONTRACT_ID = '1234509876'
@@ -58,14 +58,7 @@ export function sampleRecord(kind: RequestKind = 'unlock', overrides: Partial<Ha
     businessDate: '2026-11-21',
     receivedAt: '2026-11-21T01:15:03.000Z',
     branch: { code: '001', name: '本店営業部' },
-    customer: {
-      nameKanji: '山田 太郎',
-      nameKana: 'ヤマダ タロウ',
-      accountBranchCode: '001',
-      accountTypeLabel: '普通',
-      accountNumber: FULL_ACCOUNT_NUMBER,
-      ibContractId: IB_CONTRACT_ID,
-    },
+    customer: { ...sampleReceipt().customer, ibContractId: IB_CONTRACT_ID },
     form: sampleForm(kind),
     statusAtReceipt: REQUEST_TRANSITIONS[kind].from[0]!,
     resultStatus: REQUEST_TRANSITIONS[kind].to,
