@@ -366,7 +366,24 @@ export const decideUnlockSchema = z
       ctx.addIssue({ code: 'custom', path: ['reason'], message: '差戻しの理由を入力してください' })
   })
 
-/** Branch settings an administrator maintains. */
+/** A mail domain the customer must allow for the centre's e-mail, written as on the seeds: '@otp-auth.net'. */
+const mailDomainSchema = z
+  .string({ error: '受信許可ドメインを入力してください' })
+  .transform((s) => {
+    const t = s.normalize('NFKC').trim().toLowerCase()
+    return t.startsWith('@') ? t : `@${t}`
+  })
+  .pipe(
+    z
+      .string()
+      .regex(/^@(?=.{4,200}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/, {
+        error: '受信許可ドメインは「@example.co.jp」の形で入力してください',
+      }),
+  )
+
+/** Branch settings an administrator maintains: the repeat-unlock period, and what the forms print
+ * about the institution (name, the branch's telephone) and the centre's mail domains. The printed
+ * ones may be left out of an update (they keep their value). */
 export const branchSettingsSchema = z.strictObject({
   /** A second 閉塞解除 of the same customer within this many days needs the supervisor's acknowledgement. */
   unlockRepeatDays: z
@@ -374,5 +391,27 @@ export const branchSettingsSchema = z.strictObject({
     .int({ error: '日数は整数で入力してください' })
     .min(1, { error: '日数は1日以上にしてください' })
     .max(366, { error: '日数は366日以内にしてください' }),
+  /** 金融機関名 printed on every form, e.g. 〇〇信用組合; may be empty. */
+  institutionName: z
+    .string()
+    .transform(normalizeText)
+    .pipe(z.string().max(40, { error: '金融機関名は40文字以内で入力してください' }))
+    .optional(),
+  /** The branch's telephone for enquiries printed on the customer's copies; may be empty. */
+  branchPhone: z
+    .string()
+    .transform(normalizeHyphenated)
+    .pipe(
+      z.string().refine((s) => s === '' || phoneSchema.safeParse(s).success, {
+        error: '電話番号は0から始まる10桁または11桁の数字（ハイフン可）で入力してください',
+      }),
+    )
+    .optional(),
+  /** Domains the customer must allow for the centre's e-mail, printed on the customer's copies. */
+  centreMailDomains: z
+    .array(mailDomainSchema)
+    .min(1, { error: '受信許可ドメインを1つ以上入力してください' })
+    .max(5, { error: '受信許可ドメインは5つまでです' })
+    .optional(),
 })
-export type BranchSettings = z.output<typeof branchSettingsSchema>
+export type BranchSettings = Required<z.output<typeof branchSettingsSchema>>

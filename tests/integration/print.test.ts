@@ -66,7 +66,7 @@ describe('printing a request’s forms', () => {
     }
     expect(printed()[1]!.file_path).toBe(second.archivedAs)
     expect(pdfText(second.pdfBase64)).toContain('再発行')
-    expect(pdfText(first.pdfBase64)).not.toContain('再発行')
+    expect(pdfText(first.pdfBase64)).not.toContain('再発行（')
     expect(formAudit().map((a) => a.action)).toEqual(['forms.print', 'forms.reprint'])
     expect(JSON.parse(formAudit()[1]!.detail_json!)).toMatchObject({ formKind: 'customer_receipt', receiptNo: req.receiptNo, reprintCount: 1, sha256: second.sha256 })
     expect((await app.ok('requests.get', { requestId: req.id })).printCounts).toEqual({ customer_receipt: 2, completion_notice: 0, handling_record: 0 })
@@ -168,6 +168,44 @@ describe('printing a request’s forms', () => {
     expect((await app.err('forms.print', { form: 'customer_receipt', requestId: req.id, path: '/tmp/x.pdf' })).code).toBe('VALIDATION_FAILED')
     expect((await app.err('forms.print', { form: 'customer_receipt', requestId: req.id, html: '<b>x</b>' })).code).toBe('VALIDATION_FAILED')
     expect(printed()).toHaveLength(0)
+  })
+})
+
+describe('what the administrator sets for the forms (支店設定)', () => {
+  it('the institution’s name, the branch telephone and the centre’s mail domains are printed; bad values are refused field by field', async () => {
+    app = await createTestApp()
+    await app.loginAs('admin1', 'adm')
+    await app.loginAs('teller1')
+    expect(await app.ok('settings.get', {})).toEqual({ unlockRepeatDays: 30, institutionName: '', branchPhone: '', centreMailDomains: ['@otp-auth.net'] })
+
+    const before = snapshotLedger(app.ctx)
+    const bad = await app.err(
+      'settings.update',
+      { unlockRepeatDays: 30, institutionName: 'あ'.repeat(41), branchPhone: '12345', centreMailDomains: ['not a domain'] },
+      'adm',
+    )
+    expect(bad.fields).toEqual({
+      institutionName: '金融機関名は40文字以内で入力してください',
+      branchPhone: '電話番号は0から始まる10桁または11桁の数字（ハイフン可）で入力してください',
+      'centreMailDomains.0': '受信許可ドメインは「@example.co.jp」の形で入力してください',
+    })
+    expect(snapshotLedger(app.ctx)).toBe(before)
+    expect((await app.err('settings.update', { unlockRepeatDays: 30, institutionName: '〇〇信用組合' })).code).toBe('FORBIDDEN_ROLE')
+
+    const saved = await app.ok(
+      'settings.update',
+      { unlockRepeatDays: 30, institutionName: ' みなと信用組合 ', branchPhone: '０３-１２３４-５６７８', centreMailDomains: ['otp-auth.net', '@Minato-Shinkumi.CO.JP'] },
+      'adm',
+    )
+    expect(saved).toEqual({ unlockRepeatDays: 30, institutionName: 'みなと信用組合', branchPhone: '03-1234-5678', centreMailDomains: ['@otp-auth.net', '@minato-shinkumi.co.jp'] })
+    // Left out of an update: kept.
+    expect(await app.ok('settings.update', { unlockRepeatDays: 10 }, 'adm')).toMatchObject({ unlockRepeatDays: 10, institutionName: 'みなと信用組合' })
+
+    const req = await receiveOne()
+    const text = pdfText((await app.ok('forms.preview', { form: 'customer_receipt', requestId: req.id })).pdfBase64)
+    expect(text).toContain('みなと信用組合')
+    expect(text).toContain('03-1234-5678')
+    expect(text).toContain('@minato-shinkumi.co.jp')
   })
 })
 

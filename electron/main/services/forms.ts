@@ -35,9 +35,7 @@ import { writeTransaction } from '../tx'
 import type { AppContext } from '../context'
 import { requireUser, type Caller } from './caller'
 import { repeatUnlocks } from './requests'
-
-/** Domains the customer must allow for the centre's e-mail (seeds 000, 002, 004). */
-export const CENTRE_MAIL_DOMAINS = ['@otp-auth.net']
+import { getSettings } from './settings'
 
 type Db = Pick<AppContext['db'], 'select'>
 
@@ -126,8 +124,15 @@ function trailOf(db: Db, requestId: number): TrailEntry[] {
     .map((h) => ({ at: h.at, label: TRAIL_LABELS[h.kind as Exclude<HistoryKind, 'event'>], actorName: h.actorName ?? '', note: h.note }))
 }
 
-function issuerOf(r: { branchCode: string; branchName: string }): FormIssuer {
-  return { branch: { code: r.branchCode, name: r.branchName } }
+/** The branch, and what the administrator set for the forms (支店設定). */
+function issuerOf(db: Db, r: { branchCode: string; branchName: string }): FormIssuer & { centreMailDomains: string[] } {
+  const s = getSettings(db)
+  return {
+    branch: { code: r.branchCode, name: r.branchName },
+    ...(s.institutionName ? { institutionName: s.institutionName } : {}),
+    ...(s.branchPhone ? { branchPhone: s.branchPhone } : {}),
+    centreMailDomains: s.centreMailDomains,
+  }
 }
 
 function customerCopyOf(r: RequestRow) {
@@ -165,7 +170,7 @@ function requestTarget(ctx: AppContext, form: RequestFormName, requestId: number
         ...base,
         build: (reprint) =>
           customerReceiptDefinition({
-            ...issuerOf(r),
+            ...issuerOf(ctx.db, r),
             receiptNo: r.receiptNo,
             requestKind: r.kind,
             businessDate: r.businessDate,
@@ -173,7 +178,6 @@ function requestTarget(ctx: AppContext, form: RequestFormName, requestId: number
             customer: customerCopyOf(r),
             receivedByName: r.receivedByName,
             reprint,
-            centreMailDomains: CENTRE_MAIL_DOMAINS,
           }),
       }
     case 'completion_notice': {
@@ -183,7 +187,7 @@ function requestTarget(ctx: AppContext, form: RequestFormName, requestId: number
         ...base,
         build: (reprint) =>
           completionNoticeDefinition({
-            ...issuerOf(r),
+            ...issuerOf(ctx.db, r),
             receiptNo: r.receiptNo,
             requestKind: r.kind,
             businessDate: r.businessDate,
@@ -192,7 +196,6 @@ function requestTarget(ctx: AppContext, form: RequestFormName, requestId: number
             customer: customerCopyOf(r),
             resultStatus: r.resultStatus,
             newApplicationFrom: r.kind === 'cancellation' ? addDays(completedOn, 1) : null,
-            centreMailDomains: CENTRE_MAIL_DOMAINS,
             reprint,
           }),
       }
@@ -210,7 +213,7 @@ function requestTarget(ctx: AppContext, form: RequestFormName, requestId: number
         ...base,
         build: (reprint, at) =>
           handlingRecordDefinition({
-            ...issuerOf(r),
+            ...issuerOf(ctx.db, r),
             receiptNo: r.receiptNo,
             requestKind: r.kind,
             state: r.state,
@@ -350,7 +353,7 @@ function journalTarget(ctx: AppContext, businessDate: string, user: SessionUser)
     auditDetail: { businessDate, rows: rows.length, unlockWarnings: warnings.length },
     build: (reprint, at) =>
       dailyJournalDefinition({
-        branch: { code: branch.code, name: branch.name },
+        ...issuerOf(ctx.db, { branchCode: branch.code, branchName: branch.name }),
         businessDate,
         rows,
         unlockWarnings: warnings,

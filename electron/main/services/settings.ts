@@ -1,5 +1,6 @@
-// Branch settings kept in the ledger (settings table), maintained by administrators.
-import { eq } from 'drizzle-orm'
+// Branch settings kept in the ledger (settings table, one row per key), maintained by
+// administrators: the repeat-unlock period, and what the forms print about the institution.
+import { inArray } from 'drizzle-orm'
 import { settings } from '../../../db/schema'
 import type { OpParsed } from '../../../shared/contract'
 import { branchSettingsSchema, type BranchSettings } from '../../../shared/schemas'
@@ -9,29 +10,74 @@ import { writeTransaction, type Tx } from '../tx'
 import { requireUser, type Caller } from './caller'
 
 export const DEFAULT_UNLOCK_REPEAT_DAYS = 30
+/** Domains the customer must allow for the centre's e-mail (seeds 000, 002, 004), until an
+ * administrator sets the institution's own. */
+export const DEFAULT_CENTRE_MAIL_DOMAINS = ['@otp-auth.net']
+
+const KEYS = {
+  unlockRepeatDays: 'unlock_repeat_days',
+  institutionName: 'institution_name',
+  branchPhone: 'branch_phone',
+  centreMailDomains: 'centre_mail_domains',
+} as const satisfies Record<keyof BranchSettings, string>
+
+const DEFAULTS: BranchSettings = {
+  unlockRepeatDays: DEFAULT_UNLOCK_REPEAT_DAYS,
+  institutionName: '',
+  branchPhone: '',
+  centreMailDomains: DEFAULT_CENTRE_MAIL_DOMAINS,
+}
+
+/** Stored as text: numbers as digits, lists as JSON. */
+function decode(key: keyof BranchSettings, raw: string): unknown {
+  if (key === 'unlockRepeatDays') return Number(raw)
+  if (key === 'centreMailDomains') {
+    try {
+      return JSON.parse(raw) as unknown
+    } catch {
+      return undefined
+    }
+  }
+  return raw
+}
+const encode = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : JSON.stringify(v))
 
 export function getSettings(db: Pick<AppContext['db'], 'select'> | Tx): BranchSettings {
-  const raw = db.select().from(settings).where(eq(settings.key, 'unlock_repeat_days')).get()?.value
-  // A value that is not what settings.update writes (edited by hand, damaged) falls back to the default.
-  const parsed = branchSettingsSchema.shape.unlockRepeatDays.safeParse(raw === undefined ? undefined : Number(raw))
-  return { unlockRepeatDays: parsed.success ? parsed.data : DEFAULT_UNLOCK_REPEAT_DAYS }
+  const rows = db
+    .select()
+    .from(settings)
+    .where(inArray(settings.key, Object.values(KEYS)))
+    .all()
+  const out: BranchSettings = { ...DEFAULTS }
+  for (const key of Object.keys(KEYS) as (keyof BranchSettings)[]) {
+    const raw = rows.find((r) => r.key === KEYS[key])?.value
+    if (raw === undefined) continue
+    // A value that is not what settings.update writes (edited by hand, damaged) falls back to the default.
+    const parsed = branchSettingsSchema.shape[key].safeParse(decode(key, raw))
+    if (parsed.success && parsed.data !== undefined) (out as Record<string, unknown>)[key] = parsed.data
+  }
+  return out
 }
 
 export function updateSettings(ctx: AppContext, input: OpParsed<'settings.update'>, caller: Caller): BranchSettings {
   const admin = requireUser(caller)
   writeTransaction(ctx.db, (tx) => {
     const before = getSettings(tx)
-    tx.insert(settings)
-      .values({ key: 'unlock_repeat_days', value: String(input.unlockRepeatDays) })
-      .onConflictDoUpdate({ target: settings.key, set: { value: String(input.unlockRepeatDays) } })
-      .run()
+    for (const key of Object.keys(KEYS) as (keyof BranchSettings)[]) {
+      const value = input[key]
+      if (value === undefined) continue
+      tx.insert(settings)
+        .values({ key: KEYS[key], value: encode(value) })
+        .onConflictDoUpdate({ target: settings.key, set: { value: encode(value) } })
+        .run()
+    }
     writeAudit(tx, {
       at: ctx.clock().toISOString(),
       actorId: admin.staffId,
       actorLoginId: admin.loginId,
       action: 'settings.update',
       outcome: 'ok',
-      detail: { before, after: input },
+      detail: { before, after: getSettings(tx) },
     })
   })
   return getSettings(ctx.db)

@@ -1,8 +1,9 @@
-// Branch settings (支店設定): read by any logged-in user, changed by administrators. Today: the
-// period within which a repeated 閉塞解除 of the same customer needs the supervisor's acknowledgement.
+// Branch settings (支店設定): read by any logged-in user, changed by administrators: the period
+// within which a repeated 閉塞解除 needs the supervisor's acknowledgement, and what the forms print.
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import { call } from '../api/client'
+import type { OpInput } from '../../../shared/contract'
 import type { BranchSettings } from '../../../shared/schemas'
 import type { Outcome } from '../lib/outcome'
 import { useNotifyStore } from './notify'
@@ -22,12 +23,12 @@ export const useSettingsStore = defineStore('settings', () => {
     }
   }
 
-  async function update(input: BranchSettings): Promise<Outcome<BranchSettings>> {
+  async function update(input: OpInput<'settings.update'>): Promise<Outcome<BranchSettings>> {
     const notify = useNotifyStore()
     const r = await notify.attempt(() => call('settings.update', input))
     if (r.ok) {
       current.value = r.value
-      notify.success(`支店設定を保存しました（閉塞解除の繰り返し確認期間：${r.value.unlockRepeatDays}日）。`)
+      notify.success(`支店設定を保存しました（閉塞解除の繰り返し確認期間：${r.value.unlockRepeatDays}日${r.value.institutionName ? `、金融機関名：${r.value.institutionName}` : ''}）。`)
     }
     return r
   }
