@@ -3,8 +3,8 @@
 // fraud-suspected path to 利用停止, the repeated-unlock warning and who may approve. Through the
 // real renderer and services (HTTP bridge, one fresh demo ledger per run). Demo customers used
 // here and nowhere else: 30, 31, 32 (サービス利用中, made 閉塞 by an event) and 38, 39, 40 (閉塞).
-import fs from 'node:fs'
 import { expect, test, type Locator, type Page } from '@playwright/test'
+import { downloadShell, openPreview, saveFromPreview } from '../e2e-shared/forms'
 import { customerStatus, input, login as loginFromScreen } from '../e2e-shared/journey'
 import {
   demoCustomer,
@@ -35,10 +35,10 @@ async function login(page: Page, loginId: string): Promise<void> {
   await loginFromScreen(page, loginId)
 }
 
+/** The お客さま控: the button opens its preview, 「PDFを保存」 records it and downloads the PDF. */
 async function verifyReceiptPdf(page: Page, button: Locator, receiptNo: string): Promise<void> {
-  const [download] = await Promise.all([page.waitForEvent('download'), button.click()])
-  expect(download.suggestedFilename()).toContain(receiptNo)
-  expect(fs.readFileSync((await download.path())!).subarray(0, 5).toString('latin1')).toBe('%PDF-')
+  await openPreview(page, button, receiptNo)
+  await saveFromPreview(page, downloadShell, receiptNo)
 }
 
 const received = (page: Page): Locator => page.getByTestId('application-received')
@@ -289,6 +289,18 @@ test('a repeated unlock within the branch\'s period: the dialog warns and refuse
   await page.getByTestId('settings-save').click()
   await expect(page.getByTestId('notify-message')).toContainText('支店設定を保存しました')
   await page.reload()
+  await expect(days).toHaveValue('45')
+  // What the forms print about the institution, checked field by field too.
+  const domains = page.getByTestId('settings-mail-domains')
+  await domains.locator('input').fill('@otp-auth.net, メール')
+  await page.getByTestId('settings-institution-name').locator('input').fill('みなと信用組合')
+  await page.getByTestId('settings-save').click()
+  await expect(domains).toContainText('受信許可ドメインは「@example.co.jp」の形で入力してください')
+  await domains.locator('input').fill('@otp-auth.net, minato-shinkumi.co.jp')
+  await page.getByTestId('settings-save').click()
+  await expect(page.getByTestId('notify-message')).toContainText('金融機関名：みなと信用組合')
+  await page.reload()
+  await expect(domains.locator('input')).toHaveValue('@otp-auth.net, @minato-shinkumi.co.jp')
   await expect(days).toHaveValue('45')
   await logout(page)
 

@@ -65,7 +65,8 @@ export async function typeNumbersFromPaper(page: Page, name: keyof typeof PAPER)
 }
 
 export interface JourneyHooks {
-  /** Clicks the print button and checks that a PDF named after the 受付番号 arrived. */
+  /** Opens the お客さま控's preview with the print button, saves the PDF and checks that a PDF
+   * named after the 受付番号 arrived (tests/e2e-shared/forms.ts has the steps). */
   verifyReceipt(page: Page, printButton: Locator, receiptNo: string): Promise<void>
 }
 
@@ -136,7 +137,7 @@ export async function newApplicationJourney(page: Page, hooks: JourneyHooks): Pr
   await expect(received.getByTestId('status-chip')).toHaveText('未登録')
   await expect(received.getByTestId('request-state')).toHaveText('検印待ち')
 
-  // --- お客さま控: a PDF named after the 受付番号 (how it arrives depends on the shell).
+  // --- お客さま控: preview, then a PDF named after the 受付番号 (how it arrives depends on the shell).
   await hooks.verifyReceipt(page, received.getByTestId('print-receipt'), receiptNo)
 
   // The customer: still 未登録, one request (the refused attempt registered nothing), 検印待ち.

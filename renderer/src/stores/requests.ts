@@ -1,8 +1,8 @@
 // Paper requests: a teller receives them (受付), a supervisor checks them (検印) and approves
 // (承認) or returns them (差戻し); the teller corrects and resubmits (再提出) or withdraws (取消) a
-// returned one. The customer's receipt (お客さま控) is printed from here. Every write sends the
-// version the screen showed; a refusal because someone else acted first comes back as
-// STALE_VERSION / REQUEST_NOT_PENDING with its Japanese message (isConcurrencyError).
+// returned one. Every write sends the version the screen showed; a refusal because someone else
+// acted first comes back as STALE_VERSION / REQUEST_NOT_PENDING with its Japanese message
+// (isConcurrencyError). The forms printed for a request are in stores/forms.ts.
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import { call } from '../api/client'
@@ -10,7 +10,7 @@ import type { OpInput } from '../../../shared/contract'
 import type { AppError } from '../../../shared/errors'
 import type { RequestForm } from '../../../shared/schemas'
 import { STATUS_LABELS } from '../../../shared/status'
-import type { PrintedForm, RequestDetail, RequestSummary } from '../../../shared/types'
+import type { RequestDetail, RequestSummary } from '../../../shared/types'
 import { requestKindLabel } from '../lib/format'
 import type { Outcome } from '../lib/outcome'
 import { useNotifyStore } from './notify'
@@ -62,6 +62,10 @@ export const useRequestsStore = defineStore('requests', () => {
   const returned = ref<RequestSummary[]>([])
   const returnedLoaded = ref(false)
   const returnedLoading = ref(false)
+
+  /** The request this supervisor approved last (検印・承認 or 役席認証), so that the queue can offer
+   * its 処理完了のお知らせ and 取扱記録票 right after the approval. */
+  const lastApproved = ref<RequestDetail | null>(null)
 
   const queueCount = computed(() => queue.value.length)
   const returnedCount = computed(() => returned.value.length)
@@ -123,6 +127,7 @@ export const useRequestsStore = defineStore('requests', () => {
     if (r.ok) {
       current.value = r.value
       queue.value = queue.value.filter((q) => q.id !== requestId)
+      lastApproved.value = r.value
       notify.success(`検印・承認しました（受付番号 ${r.value.receiptNo}）。`)
     }
     return r
@@ -149,11 +154,12 @@ export const useRequestsStore = defineStore('requests', () => {
     if (r.ok) {
       if (current.value?.id === r.value.id) current.value = r.value
       queue.value = queue.value.filter((q) => q.id !== r.value.id)
-      if (r.value.state === 'approved')
+      if (r.value.state === 'approved') {
+        lastApproved.value = r.value
         notify.success(
           `閉塞解除を承認しました（受付番号 ${r.value.receiptNo}・承認者 ${r.value.reviewedByName ?? ''}）。登録状況は「${STATUS_LABELS[r.value.resultStatus]}」です。`,
         )
-      else notify.success(`閉塞解除を差戻ししました（受付番号 ${r.value.receiptNo}）。受付者の差戻し一覧に表示されます。`)
+      } else notify.success(`閉塞解除を差戻ししました（受付番号 ${r.value.receiptNo}）。受付者の差戻し一覧に表示されます。`)
     }
     return r
   }
@@ -183,20 +189,13 @@ export const useRequestsStore = defineStore('requests', () => {
     return r
   }
 
-  // お客さま控
-  async function printCustomerReceipt(requestId: number): Promise<Outcome<PrintedForm>> {
-    const notify = useNotifyStore()
-    const r = await notify.attempt(() => call('forms.customerReceipt', { requestId }))
-    if (r.ok) notify.success(r.value.reprint ? `お客さま控（再発行）を出力しました：${r.value.fileName}` : `お客さま控を出力しました：${r.value.fileName}`)
-    return r
-  }
-
   function reset(): void {
     queue.value = []
     queueLoaded.value = false
     returned.value = []
     returnedLoaded.value = false
     current.value = null
+    lastApproved.value = null
   }
 
   return {
@@ -219,7 +218,7 @@ export const useRequestsStore = defineStore('requests', () => {
     decideUnlock,
     resubmit,
     withdraw,
-    printCustomerReceipt,
+    lastApproved,
     reset,
   }
 })

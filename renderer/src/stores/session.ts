@@ -8,6 +8,7 @@ import { ROLE_LABELS, type StaffRole } from '../../../shared/schemas'
 import type { SessionUser, SystemInfo } from '../../../shared/types'
 import type { Outcome } from '../lib/outcome'
 import { useCustomersStore } from './customers'
+import { useFormsStore } from './forms'
 import { useNotifyStore } from './notify'
 import { useRequestsStore } from './requests'
 import { useSettingsStore } from './settings'
@@ -74,6 +75,7 @@ export const useSessionStore = defineStore('session', () => {
   function clearData(): void {
     useCustomersStore().reset()
     useRequestsStore().reset()
+    useFormsStore().reset()
     useStaffStore().reset()
     useSettingsStore().reset()
   }
