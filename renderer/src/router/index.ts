@@ -7,6 +7,7 @@ import type { SessionUser } from '../../../shared/types'
 import { useSessionStore } from '../stores/session'
 import CustomerDetailView from '../views/CustomerDetailView.vue'
 import CustomerSearchView from '../views/CustomerSearchView.vue'
+import DailyJournalView from '../views/DailyJournalView.vue'
 import LoginView from '../views/LoginView.vue'
 import { isFormKind } from '../lib/requestKinds'
 import RequestCorrectionView from '../views/RequestCorrectionView.vue'
@@ -75,6 +76,7 @@ export const router = createRouter({
       props: (r) => ({ requestId: Number(r.params.requestId) }),
       meta: { roles: ['supervisor'], title: '検印' },
     },
+    { path: '/journal', name: 'daily-journal', component: DailyJournalView, meta: { roles: ['supervisor'], title: '日次取扱一覧' } },
     { path: '/staff', name: 'staff-admin', component: StaffAdminView, meta: { roles: ['admin'], title: '職員管理' } },
     { path: '/:pathMatch(.*)*', redirect: { name: 'home' } },
   ],
