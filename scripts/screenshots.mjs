@@ -1,6 +1,6 @@
 // `npm run screenshots`: the README's screenshots, from the real renderer in Debian's Chromium
 // (browser preview on a fresh demo ledger) and the お客さま控 PDF through pdftoppm.
-// Writes docs/screenshots/0N-*.png.
+// Writes docs/screenshots/NN-*.png.
 import { execFileSync, spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -32,6 +32,24 @@ try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 860 }, locale: 'ja-JP', timezoneId: 'Asia/Tokyo', acceptDownloads: true })
   const field = (id) => page.getByTestId(id).locator('input').first()
   const shot = (name) => page.screenshot({ path: path.join(out, name) })
+  /** Closes the success message, so that it does not cover the dialog's title. */
+  const dismissNotice = async () => {
+    const close = page.getByTestId('notify-close')
+    if (await close.isVisible()) {
+      await close.click()
+      await page.getByTestId('notify-message').waitFor({ state: 'hidden' })
+    }
+  }
+  /** The preview dialog is open and pdf.js has drawn every page. */
+  const previewDrawn = async () => {
+    const dialog = page.getByTestId('form-preview-dialog')
+    await dialog.waitFor()
+    await dismissNotice()
+    await dialog.locator('[data-testid="form-preview-page"][data-rendered="true"]').first().waitFor()
+    const pages = dialog.getByTestId('form-preview-page')
+    for (let i = 0; i < (await pages.count()); i++) await pages.nth(i).and(page.locator('[data-rendered="true"]')).waitFor()
+    await page.waitForTimeout(300)
+  }
   const login = async (id) => {
     await field('login-id').fill(id)
     await field('login-password').fill('demo-pass-2026')
@@ -62,10 +80,18 @@ try {
   await page.getByTestId('na-confirm').click()
   await page.getByTestId('na-register-ok').click()
   await page.getByTestId('na-receipt-no').waitFor()
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByTestId('application-received').getByTestId('print-receipt').click(),
-  ])
+  // The お客さま控's preview (pdf.js draws the PDF the main process built), at the window's size
+  // and at the narrowest the app allows (1024 px).
+  await page.getByTestId('application-received').getByTestId('print-receipt').click()
+  await previewDrawn()
+  await shot('08-receipt-preview.png')
+  await page.setViewportSize({ width: 1024, height: 768 })
+  await page.waitForTimeout(400) // the fit-to-width zoom follows the dialog's new size
+  await previewDrawn()
+  await shot('09-receipt-preview-1024.png')
+  await page.setViewportSize({ width: 1280, height: 860 })
+  await page.waitForTimeout(400)
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('form-preview-save').click()])
   const pdf = path.join(dataDir, 'receipt.pdf')
   await download.saveAs(pdf)
   execFileSync('pdftoppm', ['-png', '-r', '80', '-singlefile', pdf, path.join(out, '06-receipt')])
@@ -78,6 +104,19 @@ try {
   await page.getByTestId('nav-review').click()
   await page.getByTestId('queue-row').first().waitFor()
   await shot('05-review-queue.png')
+
+  // 日次取扱一覧: the supervisor's screen, and today's journal in the preview.
+  await page.getByTestId('nav-journal').click()
+  await page.getByTestId('journal-preview').waitFor()
+  await page.mouse.move(640, 600)
+  await page.evaluate(() => globalThis.document.activeElement?.blur())
+  await page.waitForTimeout(700) // the menu button's ripple and hover fade out
+  await shot('10-daily-journal.png')
+  await page.getByTestId('journal-preview').click()
+  await previewDrawn()
+  await shot('11-daily-journal-preview.png')
+  await page.getByTestId('form-preview-close').click()
+  await page.getByTestId('form-preview-dialog').waitFor({ state: 'detached' })
   await page.getByTestId('logout').click()
 
   // 閉塞解除 at the counter: teller1 verifies, super1 types ID and password on her terminal.
