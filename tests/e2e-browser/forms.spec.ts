@@ -1,7 +1,8 @@
 // Print forms through the real renderer and services (HTTP bridge, one fresh demo ledger per run):
 // the preview drawn by pdf.js, 「PDFを保存」 read back with Poppler's pdftotext, 「印刷」 through
-// window.print() (a counting wrapper that still calls the original; headless Chromium shows no
-// dialog) with the print container checked in print media and printed to PDF by Chromium itself,
+// window.print() (a counting stand-in: the real one opens a dialog that waits for a person, in
+// headless Chromium too) with the print container checked in print media and printed to PDF by
+// Chromium itself,
 // reprints that say 再発行, forms a request's state does not allow, and the supervisor's 日次取扱一覧.
 // Demo customers used here and nowhere else: 3, 4 (未登録) and 33 (サービス利用中).
 import { expect, test, type Page } from '@playwright/test'

@@ -19,7 +19,7 @@ test.beforeEach(async () => {
   launched = await launchApp()
   env = { shell: folderShell(process.env.OTP_DOWNLOAD_DIR!), dataDir: launched.dataDir }
   // The spy goes in before the app's scripts run: install it, then load the page again.
-  await installPrintSpy(launched.page, false)
+  await installPrintSpy(launched.page)
   await launched.page.reload()
   await expect(launched.page.getByTestId('login-submit')).toBeVisible()
 })

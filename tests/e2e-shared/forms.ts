@@ -1,8 +1,10 @@
 // Steps for the print forms (preview, 印刷, PDFを保存), shared by the browser-preview spec and the
 // Electron spec. What differs between the two shells is passed in: how a saved PDF arrives (a
-// Playwright download in the browser, a file in OTP_DOWNLOAD_DIR in Electron) and whether the
-// original window.print() may run (headless Chromium returns at once; Electron would open the
-// system's print dialog and wait for a person).
+// Playwright download in the browser, a file in OTP_DOWNLOAD_DIR in Electron). In neither shell does
+// the original window.print() run: Electron opens the system's print dialog and waits for a person,
+// and so does headless Chromium (since 156.0.8078.114 its print job never ends on its own, and the
+// page cannot be printed to PDF while it waits). What the dialog would print is checked instead:
+// the page in print media, and the browser spec prints exactly that to PDF with Chromium itself.
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -59,12 +61,11 @@ export interface PrintCall {
   sheets: { width: number; height: number; page: string }[]
 }
 
-/** Wraps window.print before the app loads: every call is counted and what the print container
- * holds at that moment is recorded; then the original runs, unless `callThrough` is false (in
- * Electron it would open the system's print dialog and block the test). Call before page.goto. */
-export async function installPrintSpy(page: Page, callThrough = true): Promise<void> {
-  await page.addInitScript((through: boolean) => {
-    const original = window.print.bind(window)
+/** Replaces window.print before the app loads: every call is counted and what the print container
+ * holds at that moment is recorded. The original is not called: it would open a print dialog that
+ * waits for a person (see the top of this file). Call before page.goto. */
+export async function installPrintSpy(page: Page): Promise<void> {
+  await page.addInitScript(() => {
     const calls: unknown[] = []
     Object.defineProperty(window, '__printCalls', { value: calls })
     window.print = () => {
@@ -81,9 +82,8 @@ export async function installPrintSpy(page: Page, callThrough = true): Promise<v
           page: s.style.getPropertyValue('page'),
         })),
       })
-      if (through) original()
     }
-  }, callThrough)
+  })
 }
 
 export const printCalls = (page: Page): Promise<PrintCall[]> =>
