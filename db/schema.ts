@@ -80,6 +80,10 @@ export const otpRequests = sqliteTable(
     version: integer('version').notNull().default(1),
     withdrawReason: text('withdraw_reason'),
     repeatUnlockAcknowledged: integer('repeat_unlock_acknowledged', { mode: 'boolean' }),
+    // A repeated 閉塞解除 as its approver saw it (0005): earlier unlocks within the period, all three or none.
+    repeatUnlockCount: integer('repeat_unlock_count'),
+    repeatUnlockDays: integer('repeat_unlock_days'),
+    repeatUnlockLastAt: text('repeat_unlock_last_at'),
   },
   (t) => [index('otp_requests_state_idx').on(t.state, t.receivedAt), index('otp_requests_customer_idx').on(t.customerId)],
 )

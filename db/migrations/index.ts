@@ -3,6 +3,7 @@ import * as m0001 from './0001_initial'
 import * as m0002 from './0002_request_lifecycle'
 import * as m0003 from './0003_unlock'
 import * as m0004 from './0004_forms'
+import * as m0005 from './0005_repeat_unlock_facts'
 
 export interface Migration {
   version: number
@@ -10,6 +11,6 @@ export interface Migration {
   sql: string
 }
 
-export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004]
+export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length

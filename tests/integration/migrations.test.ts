@@ -135,6 +135,40 @@ describe('migrations', () => {
     expect(db.pragma('foreign_key_check')).toEqual([])
   })
 
+  it('0005 keeps the repeat an unlock was approved with; unlocks approved without one get no facts', () => {
+    const { dir, db } = fresh()
+    migrate(db, { backupDir: path.join(dir, 'backups'), migrations: MIGRATIONS.slice(0, 4) })
+    db.exec(`
+      INSERT INTO branches(code, name) VALUES ('001', '本店');
+      INSERT INTO staff(login_id, name, role, branch_id, password_hash, created_at) VALUES ('t1', '窓口 一郎', 'teller', 1, 'x', 'x');
+      INSERT INTO staff(login_id, name, role, branch_id, password_hash, created_at) VALUES ('s1', '役席 次郎', 'supervisor', 1, 'x', 'x');
+      INSERT INTO customers(branch_id, name_kanji, name_kana, kana_key, birth_date, postal_code, address, phone,
+        account_branch_code, account_type, account_number, ib_contract_id, status_changed_at, created_at, updated_at)
+        VALUES (1, '田中 花子', 'タナカ　ハナコ', 'タナカハナコ', '1975-04-01', '010-0001', '秋田市', '018-800-1000',
+        '001', 'ordinary', '1000001', '2000000001', 'x', 'x', 'x');
+      INSERT INTO settings(key, value) VALUES ('unlock_repeat_days', '20');
+    `)
+    const unlock = db.prepare(`INSERT INTO otp_requests(receipt_no, branch_id, customer_id, kind, state, status_at_receipt, result_status,
+      form_json, id_document_type, id_checked_by, seal_matched, business_date, received_by, received_at, reviewed_by, reviewed_at,
+      repeat_unlock_acknowledged) VALUES (?, 1, 1, 'unlock', ?, 'blocked', 'in_use', '{}', 'drivers_license', 1, 1, ?, 1, ?, 2, ?, ?)`)
+    const at = (day: number) => new Date(Date.UTC(2026, 9, 1 + day, 1)).toISOString()
+    // Day 0: no repeat. Day 10: a repeat within 20 days, acknowledged. Day 50: acknowledged when the
+    // period was longer than today's 20 days (day 10 is 40 days before). Day 55: returned, not approved.
+    unlock.run('001-20261001-0001', 'approved', '2026-10-01', at(0), at(0), null)
+    unlock.run('001-20261011-0001', 'approved', '2026-10-11', at(10), at(10), 1)
+    unlock.run('001-20261120-0001', 'approved', '2026-11-20', at(50), at(50), 1)
+    unlock.run('001-20261125-0001', 'returned', '2026-11-25', at(55), at(55), null)
+    migrate(db, { backupDir: path.join(dir, 'backups'), migrations: MIGRATIONS.slice(0, 5) })
+    expect(
+      db.prepare('SELECT repeat_unlock_acknowledged AS ack, repeat_unlock_count AS n, repeat_unlock_days AS d, repeat_unlock_last_at AS last FROM otp_requests ORDER BY id').all(),
+    ).toEqual([
+      { ack: null, n: null, d: null, last: null },
+      { ack: 1, n: 1, d: 20, last: at(0) },
+      { ack: 1, n: 1, d: 40, last: at(10) },
+      { ack: null, n: null, d: null, last: null },
+    ])
+  })
+
   it('two backups in the same millisecond get two files', () => {
     const { dir, db } = fresh()
     migrate(db, { backupDir: path.join(dir, 'backups') })

@@ -278,6 +278,57 @@ describe('日次取扱一覧', () => {
     expect(JSON.parse(audits[0]!.detail_json!)).toMatchObject({ formKind: 'daily_journal', businessDate: '2026-11-21', rows: 4, unlockWarnings: 3 })
   })
 
+  it('a repeated unlock prints as its approver saw it, whatever the period is set to later', async () => {
+    // Day 0 and day 10: two unlocks of one customer; the second, within the 30-day period, acknowledged.
+    app = await createTestApp()
+    await app.loginAs('teller1', 'counter')
+    await app.loginAs('super1', 'sup')
+    await app.loginAs('admin1', 'adm')
+    const c = customersIn(app.ctx, 'blocked')[0]!
+    const block = async (on: string) =>
+      app.ok('events.record', { customerId: c.id, customerVersion: customerRow(app.ctx, c.id).version, kind: 'blocked', occurredOn: on, source: 'centre' }, 'counter')
+    const later = async (days: number) => {
+      app.clock.now = new Date(app.clock.now.getTime() + days * 86400_000)
+      for (const [id, key] of [['teller1', 'counter'], ['super1', 'sup'], ['admin1', 'adm']] as const) await app.loginAs(id, key)
+    }
+    const first = await app.ok('requests.receiveUnlock', unlockForm(c), 'counter')
+    await app.ok('requests.decideUnlock', decide(first.id, first.version), 'counter')
+    await later(10)
+    await block('2026-12-01')
+    const second = await app.ok('requests.receiveUnlock', { ...unlockForm(c), applicationDate: '2026-12-01' }, 'counter')
+    await app.ok('requests.decideUnlock', decide(second.id, second.version, { acknowledgeRepeat: true }), 'counter')
+    const recordOf = async (requestId: number) => pdfText((await app.ok('forms.preview', { form: 'handling_record', requestId }, 'sup')).pdfBase64)
+    const journalOf = async (businessDate: string) => pdfText((await app.ok('forms.previewDailyJournal', { businessDate }, 'sup')).pdfBase64)
+    const acknowledged = '過去30日以内にこのお客さまの閉塞解除が1回あります'
+    expect(await recordOf(second.id)).toContain(acknowledged)
+    expect(await recordOf(second.id)).toContain('【役席確認済】')
+
+    // The period shortened to 5 days: the second unlock's acknowledgement is still on its forms.
+    await app.ok('settings.update', { unlockRepeatDays: 5 }, 'adm')
+    expect(await recordOf(second.id)).toContain(acknowledged)
+    expect(await journalOf('2026-12-01')).toContain('30日以内に2回目の閉塞解除（役席確認済）')
+
+    // Day 16: a third unlock, no repeat under the 5-day period. Then the period is widened to 30
+    // days again: the third's forms do not now claim a repeat that no supervisor was asked about.
+    await later(6)
+    await block('2026-12-07')
+    const third = await app.ok('requests.receiveUnlock', { ...unlockForm(c), applicationDate: '2026-12-07' }, 'counter')
+    expect(third.repeatUnlock).toBeNull()
+    await app.ok('requests.decideUnlock', decide(third.id, third.version), 'counter')
+    await app.ok('settings.update', { unlockRepeatDays: 30 }, 'adm')
+    const record = await recordOf(third.id)
+    expect(record).toContain('繰り返しの閉塞解除：なし')
+    expect(record).not.toContain('役席未確認')
+    const journal = await journalOf('2026-12-07')
+    expect(journal).toContain(third.receiptNo)
+    expect(journal).not.toContain('回目の閉塞解除')
+    expect(app.ctx.sqlite.prepare('SELECT id, repeat_unlock_acknowledged AS ack, repeat_unlock_count AS n, repeat_unlock_days AS d FROM otp_requests WHERE id IN (?, ?, ?) ORDER BY id').all(first.id, second.id, third.id)).toEqual([
+      { id: first.id, ack: null, n: null, d: null },
+      { id: second.id, ack: 1, n: 1, d: 30 },
+      { id: third.id, ack: null, n: null, d: null },
+    ])
+  })
+
   it('a day without requests prints an empty journal, not an error', async () => {
     app = await createTestApp()
     await app.loginAs('super1', 'sup')

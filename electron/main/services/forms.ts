@@ -77,6 +77,9 @@ function loadRequest(db: Db, requestId: number) {
       returnReason: otpRequests.returnReason,
       withdrawReason: otpRequests.withdrawReason,
       repeatUnlockAcknowledged: otpRequests.repeatUnlockAcknowledged,
+      repeatUnlockCount: otpRequests.repeatUnlockCount,
+      repeatUnlockDays: otpRequests.repeatUnlockDays,
+      repeatUnlockLastAt: otpRequests.repeatUnlockLastAt,
       branchId: branches.id,
       branchCode: branches.code,
       branchName: branches.name,
@@ -122,6 +125,18 @@ function trailOf(db: Db, requestId: number): TrailEntry[] {
     .all()
     .filter((h) => h.kind !== 'event')
     .map((h) => ({ at: h.at, label: TRAIL_LABELS[h.kind as Exclude<HistoryKind, 'event'>], actorName: h.actorName ?? '', note: h.note }))
+}
+
+/** A repeated 閉塞解除 as its approver saw and acknowledged it, kept with the approval (never
+ * worked out again: the period may have changed since). */
+function approvedRepeat(r: {
+  repeatUnlockCount: number | null
+  repeatUnlockDays: number | null
+  repeatUnlockLastAt: string | null
+}): { count: number; days: number; lastApprovedAt: string } | null {
+  return r.repeatUnlockCount !== null && r.repeatUnlockDays !== null && r.repeatUnlockLastAt !== null
+    ? { count: r.repeatUnlockCount, days: r.repeatUnlockDays, lastApprovedAt: r.repeatUnlockLastAt }
+    : null
 }
 
 /** The branch, and what the administrator set for the forms (支店設定). */
@@ -203,11 +218,15 @@ function requestTarget(ctx: AppContext, form: RequestFormName, requestId: number
     case 'handling_record': {
       const form = JSON.parse(r.formJson) as RequestForm
       const trail = trailOf(ctx.db, r.id)
-      // A repeated unlock as the approver saw it (up to the approval), or as it stands now while undecided.
+      // A repeated unlock as the approver saw it, or as it stands now while undecided.
       const repeat =
-        r.kind === 'unlock' && (r.state === 'approved' || r.state === 'pending_review')
-          ? repeatUnlocks(ctx.db, r.customerId, r.state === 'approved' ? new Date(r.reviewedAt!) : ctx.clock(), r.id)
-          : null
+        r.kind !== 'unlock'
+          ? null
+          : r.state === 'approved'
+            ? approvedRepeat(r)
+            : r.state === 'pending_review'
+              ? repeatUnlocks(ctx.db, r.customerId, ctx.clock(), r.id)
+              : null
       const decided = r.state === 'approved' && r.reviewedAt && r.reviewedByName
       return {
         ...base,
@@ -280,6 +299,9 @@ function journalTarget(ctx: AppContext, businessDate: string, user: SessionUser)
       returnReason: otpRequests.returnReason,
       withdrawReason: otpRequests.withdrawReason,
       repeatUnlockAcknowledged: otpRequests.repeatUnlockAcknowledged,
+      repeatUnlockCount: otpRequests.repeatUnlockCount,
+      repeatUnlockDays: otpRequests.repeatUnlockDays,
+      repeatUnlockLastAt: otpRequests.repeatUnlockLastAt,
     })
     .from(otpRequests)
     .innerJoin(customers, eq(customers.id, otpRequests.customerId))
@@ -313,7 +335,7 @@ function journalTarget(ctx: AppContext, businessDate: string, user: SessionUser)
     else if (q.state === 'returned' || q.state === 'withdrawn')
       warnings.push({ kind: 'not_approved', ...who, state: q.state, reason: q.state === 'returned' ? q.returnReason : q.withdrawReason })
     else {
-      const repeat = repeatUnlocks(ctx.db, q.customerId, new Date(q.reviewedAt!), q.id)
+      const repeat = approvedRepeat(q)
       if (repeat) warnings.push({ kind: 'repeat', ...who, count: repeat.count + 1, days: repeat.days, acknowledged: q.repeatUnlockAcknowledged })
     }
   }

@@ -265,7 +265,7 @@ function applyApproval(
   approver: Actor,
   at: string,
   today: string,
-  audit: { action: string; note: string; detail?: Record<string, unknown>; repeatAcknowledged?: boolean },
+  audit: { action: string; note: string; detail?: Record<string, unknown>; repeat?: NonNullable<RequestDetail['repeatUnlock']> },
 ): number {
   const c = tx.select().from(customers).where(eq(customers.id, req.customerId)).get()!
   // The status may have moved since reception (an event was recorded): check again.
@@ -275,7 +275,15 @@ function applyApproval(
     state: 'approved',
     reviewedBy: approver.staffId,
     reviewedAt: at,
-    ...(audit.repeatAcknowledged !== undefined ? { repeatUnlockAcknowledged: audit.repeatAcknowledged } : {}),
+    // What the approver acknowledged is kept as it was: the forms print it, whatever the period later becomes.
+    ...(audit.repeat
+      ? {
+          repeatUnlockAcknowledged: true,
+          repeatUnlockCount: audit.repeat.count,
+          repeatUnlockDays: audit.repeat.days,
+          repeatUnlockLastAt: audit.repeat.lastApprovedAt,
+        }
+      : {}),
   })
   const to = req.resultStatus
   tx.update(customers)
@@ -414,7 +422,7 @@ export async function decideUnlock(ctx: AppContext, input: OpParsed<'requests.de
       action: 'requests.decideUnlock',
       note: `役席認証により承認（端末操作：${operator.name}）`,
       detail: { decision: 'approve', repeat, ...via },
-      repeatAcknowledged: repeat ? true : undefined,
+      ...(repeat ? { repeat } : {}),
     })
   })
 }
