@@ -105,8 +105,11 @@ export function unlockWarningText(w: UnlockWarning): string {
       return `受付番号 ${w.receiptNo}　${w.customerName}：閉塞解除が検印待ちのままです`
     case 'not_approved':
       return `受付番号 ${w.receiptNo}　${w.customerName}：閉塞解除を${REQUEST_STATE_LABELS[w.state]}（理由：${w.reason ?? '記載なし'}）`
-    case 'fraud_refused':
-      return `${hhmm(w.at)}　${w.customerName}：不正利用の疑いにより受付拒否（対応職員：${w.actorName}）`
+    case 'fraud_refused': {
+      const what = { reception: '受付拒否', resubmission: '再提出を拒否', approval: '承認を拒否' }[w.stage ?? 'reception']
+      const no = w.receiptNo ? `受付番号 ${w.receiptNo}　` : ''
+      return `${hhmm(w.at)}　${no}${w.customerName}：不正利用の疑いにより${what}（対応職員：${w.actorName}）`
+    }
   }
 }
 

@@ -135,8 +135,10 @@ export type UnlockWarning =
   | { kind: 'undecided'; receiptNo: string; customerName: string }
   /** The unlock was returned (差戻し) or withdrawn; `reason` is the supervisor's or teller's reason. */
   | { kind: 'not_approved'; receiptNo: string; customerName: string; state: RequestState; reason: string | null }
-  /** An unlock refused at the counter because fraud was suspected (from the audit; no request exists). */
-  | { kind: 'fraud_refused'; at: string; customerName: string; actorName: string }
+  /** An unlock refused because fraud was suspected (from the audit): at reception, where no
+   * request exists, or when a returned unlock was resubmitted or decided with 不正利用の疑い, where
+   * `receiptNo` names the request. */
+  | { kind: 'fraud_refused'; at: string; customerName: string; actorName: string; stage?: 'reception' | 'resubmission' | 'approval'; receiptNo?: string }
 
 export interface DailyJournalRow {
   receiptNo: string

@@ -229,7 +229,7 @@ describe('日次取扱一覧', () => {
     app = await createTestApp({ now: new Date('2026-11-20T02:00:00Z') })
     await app.loginAs('teller1', 'counter')
     await app.loginAs('super1', 'sup')
-    const [b0, b1, b2] = customersIn(app.ctx, 'blocked')
+    const [b0, b1, b2, b3] = customersIn(app.ctx, 'blocked')
     const y = await app.ok('requests.receiveUnlock', { ...unlockForm(b0!), applicationDate: '2026-11-20' }, 'counter')
     await app.ok('requests.decideUnlock', decide(y.id, y.version), 'counter')
     await app.ok('events.record', { customerId: b0!.id, customerVersion: customerRow(app.ctx, b0!.id).version, kind: 'blocked', occurredOn: '2026-11-20', source: 'centre' }, 'counter')
@@ -246,17 +246,23 @@ describe('日次取扱一覧', () => {
     await app.ok('requests.return', { requestId: susp.id, version: susp.version, reason: '届出印相違' }, 'sup')
     const newApp = await receiveOne('counter')
     await app.ok('requests.approve', { requestId: newApp.id, version: newApp.version }, 'sup')
+    // A returned unlock corrected to 不正利用の疑い「あり」: its 再提出 is refused.
+    const corrected = await app.ok('requests.receiveUnlock', unlockForm(b3!), 'counter')
+    const back = await app.ok('requests.decideUnlock', decide(corrected.id, corrected.version, { decision: 'return', reason: '経緯を再確認' }), 'counter')
+    const fraudForm = { kind: 'unlock' as const, ...unlockForm(b3!, { fraudSuspected: true }) }
+    expect((await app.err('requests.resubmit', { requestId: corrected.id, version: back.version, form: fraudForm }, 'counter')).code).toBe('FRAUD_SUSPECTED')
 
     const preview = await app.ok('forms.previewDailyJournal', { businessDate: '2026-11-21' }, 'sup')
     expect(preview).toMatchObject({ form: 'daily_journal', printCount: 0, fileName: '日次取扱一覧_001_2026-11-21.pdf' })
     const text = pdfText(preview.pdfBase64)
-    for (const r of [repeat, undecided, susp, newApp]) expect(text).toContain(r.receiptNo)
+    for (const r of [repeat, undecided, susp, newApp, corrected]) expect(text).toContain(r.receiptNo)
     expect(text).not.toContain(y.receiptNo)
     expect(text).toContain('日次取扱一覧')
     expect(text).toContain('令和8年11月21日')
     expect(text).toContain('届出印相違')
     expect(text).toContain(b2!.name_kanji.replace(/\s+/g, '')) // the fraud refusal, from the audit
     expect(text).toContain(b1!.name_kanji.replace(/\s+/g, '')) // undecided
+    expect(text).toContain(`${b3!.name_kanji.replace(/\s+/g, '')}：不正利用の疑いにより再提出を拒否（対応職員：佐藤美咲）`)
     expect(printed()).toHaveLength(0)
 
     // Printed, then printed again: recorded per branch and date, the second as 再発行.
@@ -275,7 +281,7 @@ describe('日次取扱一覧', () => {
     ])
     const audits = formAudit().filter((a) => a.outcome === 'ok')
     expect(audits.map((a) => a.action)).toEqual(['forms.print', 'forms.reprint', 'forms.print'])
-    expect(JSON.parse(audits[0]!.detail_json!)).toMatchObject({ formKind: 'daily_journal', businessDate: '2026-11-21', rows: 4, unlockWarnings: 3 })
+    expect(JSON.parse(audits[0]!.detail_json!)).toMatchObject({ formKind: 'daily_journal', businessDate: '2026-11-21', rows: 5, unlockWarnings: 5 })
   })
 
   it('a repeated unlock prints as its approver saw it, whatever the period is set to later', async () => {

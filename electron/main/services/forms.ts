@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { and, asc, eq, gte, isNull, like, lt, sql } from 'drizzle-orm'
+import { and, asc, eq, gte, inArray, isNull, like, lt, or, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
 import type { TDocumentDefinitions } from 'pdfmake/interfaces'
 import { auditLog, branches, customers, otpHistory, otpRequests, printedForms, staff } from '../../../db/schema'
@@ -339,18 +339,20 @@ function journalTarget(ctx: AppContext, businessDate: string, user: SessionUser)
       if (repeat) warnings.push({ kind: 'repeat', ...who, count: repeat.count + 1, days: repeat.days, acknowledged: q.repeatUnlockAcknowledged })
     }
   }
-  // 閉塞解除 refused at the counter because fraud was suspected: no request exists, the audit has it.
+  // 閉塞解除 refused because fraud was suspected, from the audit: at reception (no request exists;
+  // the target is the customer), or at 再提出 or at the decision (the target is the request).
   const { from, to } = japanDayBounds(businessDate)
+  const FRAUD_STAGES = { 'requests.receiveUnlock': 'reception', 'requests.resubmit': 'resubmission', 'requests.decideUnlock': 'approval' } as const
   const refusals = ctx.db
-    .select({ at: auditLog.at, target: auditLog.target, actorName: staff.name })
+    .select({ at: auditLog.at, action: auditLog.action, target: auditLog.target, actorName: staff.name })
     .from(auditLog)
     .innerJoin(staff, eq(staff.id, auditLog.actorId))
     .where(
       and(
-        eq(auditLog.action, 'requests.receiveUnlock'),
+        inArray(auditLog.action, Object.keys(FRAUD_STAGES)),
         eq(auditLog.outcome, 'refused'),
         like(auditLog.detailJson, '%"FRAUD_SUSPECTED"%'),
-        like(auditLog.target, 'customer:%'),
+        or(like(auditLog.target, 'customer:%'), like(auditLog.target, 'request:%')),
         eq(staff.branchId, branch.id),
         gte(auditLog.at, from),
         lt(auditLog.at, to),
@@ -359,9 +361,21 @@ function journalTarget(ctx: AppContext, businessDate: string, user: SessionUser)
     .orderBy(asc(auditLog.at), asc(auditLog.id))
     .all()
   for (const f of refusals) {
-    const customerId = Number(f.target!.slice('customer:'.length))
-    const c = ctx.db.select({ name: customers.nameKanji }).from(customers).where(eq(customers.id, customerId)).get()
-    warnings.push({ kind: 'fraud_refused', at: f.at, customerName: c?.name ?? `（顧客ID ${customerId}）`, actorName: f.actorName })
+    const stage = FRAUD_STAGES[f.action as keyof typeof FRAUD_STAGES]
+    const [kind, idText] = f.target!.split(':') as [string, string]
+    const id = Number(idText)
+    if (kind === 'customer') {
+      const c = ctx.db.select({ name: customers.nameKanji }).from(customers).where(eq(customers.id, id)).get()
+      warnings.push({ kind: 'fraud_refused', stage, at: f.at, customerName: c?.name ?? `（顧客ID ${id}）`, actorName: f.actorName })
+    } else {
+      const q = ctx.db
+        .select({ receiptNo: otpRequests.receiptNo, name: customers.nameKanji })
+        .from(otpRequests)
+        .innerJoin(customers, eq(customers.id, otpRequests.customerId))
+        .where(eq(otpRequests.id, id))
+        .get()
+      if (q) warnings.push({ kind: 'fraud_refused', stage, at: f.at, receiptNo: q.receiptNo, customerName: q.name, actorName: f.actorName })
+    }
   }
 
   return {

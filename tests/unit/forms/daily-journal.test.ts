@@ -63,6 +63,9 @@ describe('unlockWarningText', () => {
     expect(unlockWarningText({ kind: 'fraud_refused', at: '2026-11-21T04:20:00.000Z', customerName: '鈴木 一郎', actorName: '窓口 花子' })).toBe(
       '13:20　鈴木 一郎：不正利用の疑いにより受付拒否（対応職員：窓口 花子）',
     )
+    const resubmitted = { kind: 'fraud_refused', at: '2026-11-21T04:20:00.000Z', customerName: 'A', actorName: 'B', receiptNo: 'X' } as const
+    expect(unlockWarningText({ ...resubmitted, stage: 'resubmission' })).toBe('13:20　受付番号 X　A：不正利用の疑いにより再提出を拒否（対応職員：B）')
+    expect(unlockWarningText({ ...resubmitted, stage: 'approval' })).toBe('13:20　受付番号 X　A：不正利用の疑いにより承認を拒否（対応職員：B）')
   })
 })
 
