@@ -21,6 +21,12 @@ export interface ArchiveCheck {
   mismatched: string[]
 }
 
+/** Where a recorded print is under `root`. The ledger stores the path with '/' (prints recorded
+ * on Windows before that rule may have '\\'), so a backup read on another system finds it too. */
+export function archivedFile(root: string, filePath: string): string {
+  return path.join(root, ...filePath.split(/[\\/]/))
+}
+
 const sha256Of = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex')
 
 /** The prints recorded in a ledger (or in a backup of one). */
@@ -32,7 +38,7 @@ export function recordedPrints(sqlite: Sqlite): ArchiveEntry[] {
 export function checkArchive(entries: readonly ArchiveEntry[], root: string): ArchiveCheck {
   const out: ArchiveCheck = { ok: 0, missing: [], mismatched: [] }
   for (const e of entries) {
-    const file = path.join(root, e.filePath)
+    const file = archivedFile(root, e.filePath)
     if (!fs.existsSync(file)) out.missing.push(e.filePath)
     else if (sha256Of(file) !== e.sha256) out.mismatched.push(e.filePath)
     else out.ok++
@@ -52,11 +58,11 @@ export function copyArchive(entries: readonly ArchiveEntry[], dataDir: string, o
   let copied = 0
   for (const e of entries) {
     if (bad.has(e.filePath)) continue
-    const dest = path.join(outRoot, e.filePath)
+    const dest = archivedFile(outRoot, e.filePath)
     if (fs.existsSync(dest) && sha256Of(dest) === e.sha256) continue
     fs.mkdirSync(path.dirname(dest), { recursive: true })
     const tmp = `${dest}.${process.pid}.tmp`
-    fs.copyFileSync(path.join(dataDir, e.filePath), tmp)
+    fs.copyFileSync(archivedFile(dataDir, e.filePath), tmp)
     if (sha256Of(tmp) !== e.sha256) {
       fs.rmSync(tmp, { force: true })
       source.mismatched.push(e.filePath)

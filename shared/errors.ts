@@ -30,6 +30,7 @@ export const ERROR_MESSAGES = {
   REQUEST_NOT_PENDING: 'この依頼は検印待ちではありません。',
   ACCOUNT_MISMATCH: '申込書の代表口座がお客さまの口座と一致しません。',
   FORM_NOT_AVAILABLE: 'この依頼の状態ではこの帳票は印刷できません。',
+  OTHER_BRANCH_REQUEST: '他の店で受け付けた依頼の帳票は表示・印刷できません。',
   JOURNAL_DATE_IN_FUTURE: '日次取扱一覧は本日以前の日付を指定してください。',
   DATABASE_TOO_NEW: 'データベースがこのアプリより新しい版で作成されています。アプリを更新してください。',
   DEMO_ON_REAL_LEDGER: 'このデータベースは本番用です。デモデータは読み込めません。',

@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { checkArchive, recordedPrints } from '../../db/formArchive'
+import { archivedFile, checkArchive, recordedPrints } from '../../db/formArchive'
 import { DEMO_PASSWORD } from '../../db/seed'
 import { auditRows, createTestApp, snapshotLedger, type TestApp } from '../helpers/app'
 import { baseForm, customerRow, customersIn, newApplicationForm, suspensionForm, unlockForm } from '../helpers/forms'
@@ -335,6 +335,21 @@ describe('日次取扱一覧', () => {
     ])
   })
 
+  it('a request of another branch has no forms for this branch’s staff, and nothing is recorded', async () => {
+    app = await createTestApp()
+    await app.loginAs('teller1')
+    const req = await receiveOne()
+    app.ctx.sqlite.prepare("INSERT INTO branches(code, name) VALUES ('002', '駅前支店')").run()
+    app.ctx.sqlite.prepare("UPDATE staff SET branch_id = (SELECT id FROM branches WHERE code = '002') WHERE login_id = 'teller2'").run()
+    await app.loginAs('teller2', 'other')
+    for (const op of ['forms.preview', 'forms.print']) {
+      const e = await app.err(op, { form: 'customer_receipt', requestId: req.id }, 'other')
+      expect(e).toMatchObject({ code: 'OTHER_BRANCH_REQUEST', message: '他の店で受け付けた依頼の帳票は表示・印刷できません。' })
+    }
+    expect(printed()).toHaveLength(0)
+    expect(formAudit().filter((a) => a.outcome === 'refused').map((a) => [a.action, a.actor_login_id])).toEqual([['forms.print', 'teller2']])
+  })
+
   it('a day without requests prints an empty journal, not an error', async () => {
     app = await createTestApp()
     await app.loginAs('super1', 'sup')
@@ -356,6 +371,12 @@ describe('printing under pressure', () => {
     ])
     expect([x.reprint, y.reprint].sort()).toEqual([false, true])
     expect(printed().map((p) => p.reprint).sort()).toEqual([0, 1])
+    // The loser rendered again: what it returned (and archived) says 再発行, the winner's does not.
+    const [winner, loser] = x.reprint ? [y, x] : [x, y]
+    expect(pdfText(loser.pdfBase64)).toContain('再発行（1回目）')
+    expect(pdfText(winner.pdfBase64)).not.toContain('再発行')
+    for (const p of [winner, loser])
+      expect(createHash('sha256').update(fs.readFileSync(archivedFile(app.dir, p.archivedAs))).digest('hex')).toBe(p.sha256)
     for (const row of printed()) expect(fs.existsSync(path.join(app.dir, row.file_path))).toBe(true)
   })
 
@@ -372,9 +393,33 @@ describe('printing under pressure', () => {
     expect(again.sha256).toBe(first.sha256)
     expect(printed()).toHaveLength(1)
   })
+
+  it('a print whose recording fails leaves no file in the archive and reports an error', async () => {
+    app = await createTestApp()
+    await app.loginAs('teller1')
+    const req = await receiveOne()
+    // The ledger refuses the print row (as a full disk or a damaged file would).
+    app.ctx.sqlite.exec("CREATE TEMP TRIGGER no_prints BEFORE INSERT ON printed_forms BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+    const e = await app.err('forms.print', { form: 'customer_receipt', requestId: req.id })
+    expect(e.code).toBe('INTERNAL')
+    expect(printed()).toHaveLength(0)
+    const formsDir = path.join(app.dir, 'forms')
+    const files = fs.existsSync(formsDir) ? fs.readdirSync(formsDir, { recursive: true, withFileTypes: true }).filter((f) => f.isFile()) : []
+    expect(files).toEqual([])
+    app.ctx.sqlite.exec('DROP TRIGGER no_prints')
+    const ok = await app.ok('forms.print', { form: 'customer_receipt', requestId: req.id })
+    expect(ok.reprint).toBe(false)
+    // Stored with '/' whatever the system, so a backup read elsewhere finds the file.
+    expect(ok.archivedAs).toMatch(new RegExp(`^forms/\\d{4}/\\d{2}/${req.receiptNo}_お客さま控_[0-9a-f]{12}\\.pdf$`))
+  })
 })
 
 describe('the archive of printed PDFs', () => {
+  it('finds a recorded print whether its path was stored with / or with \\', () => {
+    expect(archivedFile('/data', 'forms/2026/11/a.pdf')).toBe(path.join('/data', 'forms', '2026', '11', 'a.pdf'))
+    expect(archivedFile('/data', 'forms\\2026\\11\\a.pdf')).toBe(path.join('/data', 'forms', '2026', '11', 'a.pdf'))
+  })
+
   it('a backup with --out copies the recorded PDFs, only the new ones, and reports an altered one', async () => {
     app = await createTestApp()
     await app.loginAs('teller1')

@@ -9,6 +9,7 @@ import path from 'node:path'
 import { and, asc, eq, gte, inArray, isNull, like, lt, or, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
 import type { TDocumentDefinitions } from 'pdfmake/interfaces'
+import { archivedFile } from '../../../db/formArchive'
 import { auditLog, branches, customers, otpHistory, otpRequests, printedForms, staff } from '../../../db/schema'
 import { completionNoticeDefinition } from '../../../forms/completionNotice'
 import { customerReceiptDefinition } from '../../../forms/customerReceipt'
@@ -163,6 +164,8 @@ function customerCopyOf(r: RequestRow) {
 /** The print target of a request's form; refuses a form the request's state does not allow. */
 function requestTarget(ctx: AppContext, form: RequestFormName, requestId: number, user: SessionUser): PrintTarget {
   const r = loadRequest(ctx.db, requestId)
+  // A branch prints the forms of its own requests only (the journal is scoped the same way).
+  if (r.branchCode !== user.branchCode) throw new AppError('OTHER_BRANCH_REQUEST')
   if (!formAvailable(form, r.state)) {
     const why =
       form === 'completion_notice' ? '処理完了のお知らせは、承認された依頼だけ印刷できます。' : '取消された依頼のお客さま控は印刷できません。'
@@ -413,10 +416,24 @@ function printCount(db: Db, t: PrintTarget): number {
 const reprintMark = (count: number): ReprintMark => (count > 0 ? { count } : null)
 const fileNameOf = (t: PrintTarget, count: number) => `${t.baseName}${count > 0 ? `_再発行${count}` : ''}.pdf`
 
-/** Writes the PDF under the data folder: to a temporary name first, synced, then renamed, so a
- * half-written file never stands under the final name. */
+/** Makes a rename in `dir` durable. Windows cannot open a folder for this; NTFS journals the
+ * rename itself, so there it is skipped. */
+function syncDir(dir: string): void {
+  if (process.platform === 'win32') return
+  const fd = fs.openSync(dir, 'r')
+  try {
+    fs.fsyncSync(fd)
+  } finally {
+    fs.closeSync(fd)
+  }
+}
+
+/** Writes the PDF under the data folder: to a temporary name first, synced, then renamed and the
+ * folder synced, so a half-written file never stands under the final name and a print recorded
+ * in the ledger never points at a file a power cut took away. `rel` uses '/' on every system (it
+ * is stored in the ledger and read back by backups, possibly on another one). */
 function archive(ctx: AppContext, rel: string, pdf: Buffer): void {
-  const abs = path.join(ctx.dataDir, rel)
+  const abs = archivedFile(ctx.dataDir, rel)
   fs.mkdirSync(path.dirname(abs), { recursive: true })
   const tmp = `${abs}.${process.pid}.tmp`
   const fd = fs.openSync(tmp, 'w')
@@ -427,6 +444,13 @@ function archive(ctx: AppContext, rel: string, pdf: Buffer): void {
     fs.closeSync(fd)
   }
   fs.renameSync(tmp, abs)
+  syncDir(path.dirname(abs))
+}
+
+/** Removes an archived file that no print row names (a lost race, a failed recording). */
+function dropUnrecorded(ctx: AppContext, rel: string): void {
+  if (!ctx.db.select({ id: printedForms.id }).from(printedForms).where(eq(printedForms.filePath, rel)).get())
+    fs.rmSync(archivedFile(ctx.dataDir, rel), { force: true })
 }
 
 async function previewTarget(ctx: AppContext, t: PrintTarget): Promise<FormDocument> {
@@ -447,34 +471,40 @@ async function printTarget(ctx: AppContext, t: PrintTarget, user: SessionUser): 
     const sha256 = createHash('sha256').update(pdf).digest('hex')
     const at = now.toISOString()
     const fileName = fileNameOf(t, previous)
-    const rel = path.join('forms', t.businessDate.slice(0, 4), t.businessDate.slice(5, 7), fileName.replace(/\.pdf$/, `_${sha256.slice(0, 12)}.pdf`))
+    const rel = path.posix.join('forms', t.businessDate.slice(0, 4), t.businessDate.slice(5, 7), fileName.replace(/\.pdf$/, `_${sha256.slice(0, 12)}.pdf`))
     archive(ctx, rel, pdf)
-    const recorded = writeTransaction(ctx.db, (tx) => {
-      if (printCount(tx, t) !== previous) return false
-      tx.insert(printedForms)
-        .values({
-          requestId: t.requestId,
-          branchId: t.branchId,
-          businessDate: t.requestId === null ? t.businessDate : null,
-          formKind: t.form,
-          printedAt: at,
-          printedBy: user.staffId,
-          reprint: previous > 0,
-          sha256,
-          filePath: rel,
+    let recorded: boolean
+    try {
+      recorded = writeTransaction(ctx.db, (tx) => {
+        if (printCount(tx, t) !== previous) return false
+        tx.insert(printedForms)
+          .values({
+            requestId: t.requestId,
+            branchId: t.branchId,
+            businessDate: t.requestId === null ? t.businessDate : null,
+            formKind: t.form,
+            printedAt: at,
+            printedBy: user.staffId,
+            reprint: previous > 0,
+            sha256,
+            filePath: rel,
+          })
+          .run()
+        writeAudit(tx, {
+          at,
+          actorId: user.staffId,
+          actorLoginId: user.loginId,
+          action: previous > 0 ? 'forms.reprint' : 'forms.print',
+          outcome: 'ok',
+          target: t.auditTarget,
+          detail: { formKind: t.form, ...t.auditDetail, sha256, reprintCount: previous, file: rel },
         })
-        .run()
-      writeAudit(tx, {
-        at,
-        actorId: user.staffId,
-        actorLoginId: user.loginId,
-        action: previous > 0 ? 'forms.reprint' : 'forms.print',
-        outcome: 'ok',
-        target: t.auditTarget,
-        detail: { formKind: t.form, ...t.auditDetail, sha256, reprintCount: previous, file: rel },
+        return true
       })
-      return true
-    })
+    } catch (err) {
+      dropUnrecorded(ctx, rel)
+      throw err
+    }
     if (recorded)
       return {
         form: t.form,
@@ -488,8 +518,7 @@ async function printTarget(ctx: AppContext, t: PrintTarget, user: SessionUser): 
         archivedAs: rel,
       }
     // Lost the race: drop this file unless the winner recorded the very same bytes under it.
-    if (!ctx.db.select({ id: printedForms.id }).from(printedForms).where(eq(printedForms.filePath, rel)).get())
-      fs.rmSync(path.join(ctx.dataDir, rel), { force: true })
+    dropUnrecorded(ctx, rel)
   }
   throw new AppError('STALE_VERSION', '同時に印刷が行われたため印刷できませんでした。もう一度印刷してください。')
 }
