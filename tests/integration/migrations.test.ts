@@ -21,6 +21,20 @@ afterEach(() => {
   for (const db of open.splice(0)) if (db.open) db.close()
 })
 
+/** One branch, one teller (id 1), one supervisor (id 2) and one customer (id 1), in raw SQL, for
+ * migration tests on ledgers of an older version. */
+function seedOldLedger(db: Sqlite): void {
+  db.exec(`
+    INSERT INTO branches(code, name) VALUES ('001', '本店');
+    INSERT INTO staff(login_id, name, role, branch_id, password_hash, created_at) VALUES ('t1', '窓口 一郎', 'teller', 1, 'x', 'x');
+    INSERT INTO staff(login_id, name, role, branch_id, password_hash, created_at) VALUES ('s1', '役席 次郎', 'supervisor', 1, 'x', 'x');
+    INSERT INTO customers(branch_id, name_kanji, name_kana, kana_key, birth_date, postal_code, address, phone,
+      account_branch_code, account_type, account_number, ib_contract_id, status_changed_at, created_at, updated_at)
+      VALUES (1, '田中 花子', 'タナカ　ハナコ', 'タナカハナコ', '1975-04-01', '010-0001', '秋田市', '018-800-1000',
+      '001', 'ordinary', '1000001', '2000000001', 'x', 'x', 'x');
+  `)
+}
+
 describe('migrations', () => {
   it('0001 creates the ledger from nothing, without a backup of an empty file', () => {
     const { dir, db } = fresh()
@@ -102,13 +116,8 @@ describe('migrations', () => {
   it('0004 keeps the prints of a v3 ledger and accepts the daily journal, one print target per row', () => {
     const { dir, db } = fresh()
     migrate(db, { backupDir: path.join(dir, 'backups'), migrations: MIGRATIONS.slice(0, 3) })
+    seedOldLedger(db)
     db.exec(`
-      INSERT INTO branches(code, name) VALUES ('001', '本店');
-      INSERT INTO staff(login_id, name, role, branch_id, password_hash, created_at) VALUES ('t1', '窓口 一郎', 'teller', 1, 'x', 'x');
-      INSERT INTO customers(branch_id, name_kanji, name_kana, kana_key, birth_date, postal_code, address, phone,
-        account_branch_code, account_type, account_number, ib_contract_id, status_changed_at, created_at, updated_at)
-        VALUES (1, '田中 花子', 'タナカ　ハナコ', 'タナカハナコ', '1975-04-01', '010-0001', '秋田市', '018-800-1000',
-        '001', 'ordinary', '1000001', '2000000001', 'x', 'x', 'x');
       INSERT INTO otp_requests(receipt_no, branch_id, customer_id, kind, state, status_at_receipt, result_status, form_json,
         id_document_type, id_checked_by, seal_matched, business_date, received_by, received_at)
         VALUES ('001-20261120-0001', 1, 1, 'suspension', 'pending_review', 'in_use', 'suspended', '{}', 'drivers_license', 1, 1,
@@ -138,16 +147,8 @@ describe('migrations', () => {
   it('0005 keeps the repeat an unlock was approved with; unlocks approved without one get no facts', () => {
     const { dir, db } = fresh()
     migrate(db, { backupDir: path.join(dir, 'backups'), migrations: MIGRATIONS.slice(0, 4) })
-    db.exec(`
-      INSERT INTO branches(code, name) VALUES ('001', '本店');
-      INSERT INTO staff(login_id, name, role, branch_id, password_hash, created_at) VALUES ('t1', '窓口 一郎', 'teller', 1, 'x', 'x');
-      INSERT INTO staff(login_id, name, role, branch_id, password_hash, created_at) VALUES ('s1', '役席 次郎', 'supervisor', 1, 'x', 'x');
-      INSERT INTO customers(branch_id, name_kanji, name_kana, kana_key, birth_date, postal_code, address, phone,
-        account_branch_code, account_type, account_number, ib_contract_id, status_changed_at, created_at, updated_at)
-        VALUES (1, '田中 花子', 'タナカ　ハナコ', 'タナカハナコ', '1975-04-01', '010-0001', '秋田市', '018-800-1000',
-        '001', 'ordinary', '1000001', '2000000001', 'x', 'x', 'x');
-      INSERT INTO settings(key, value) VALUES ('unlock_repeat_days', '20');
-    `)
+    seedOldLedger(db)
+    db.prepare("INSERT INTO settings(key, value) VALUES ('unlock_repeat_days', '20')").run()
     const unlock = db.prepare(`INSERT INTO otp_requests(receipt_no, branch_id, customer_id, kind, state, status_at_receipt, result_status,
       form_json, id_document_type, id_checked_by, seal_matched, business_date, received_by, received_at, reviewed_by, reviewed_at,
       repeat_unlock_acknowledged) VALUES (?, 1, 1, 'unlock', ?, 'blocked', 'in_use', '{}', 'drivers_license', 1, 1, ?, 1, ?, 2, ?, ?)`)
