@@ -1,13 +1,14 @@
 // `npm run setup`: everything a fresh Debian machine needs for the app and its tests.
 // 1. npm ci (dependencies; better-sqlite3 is compiled for Node if no prebuilt binary can be fetched).
 // 2. Debian packages the tests use: chromium (browser e2e), poppler-utils (pdftotext/pdffonts/pdftoppm),
-//    fonts-noto-cjk (Japanese in screenshots of system UI), xvfb (Electron e2e where Electron runs).
+//    zbar-tools (zbarimg reads the forms' QR codes back), fonts-noto-cjk (Japanese in screenshots of
+//    system UI), xvfb (Electron e2e where Electron runs).
 //    Installed with apt-get when running as root; otherwise the command to run is printed.
 import { execSync, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import { root } from './lib.mjs'
 
-const PACKAGES = ['chromium', 'poppler-utils', 'fonts-noto-cjk', 'xvfb']
+const PACKAGES = ['chromium', 'poppler-utils', 'zbar-tools', 'fonts-noto-cjk', 'xvfb']
 const missing = PACKAGES.filter((p) => {
   try {
     return !execSync(`dpkg-query -W -f='\${Status}' ${p} 2>/dev/null`).toString().includes('install ok installed')

@@ -12,6 +12,7 @@ import {
   pdfText,
   pdfWorkspace,
   poppler,
+  qrCodes,
   snapshotPngs,
   squeeze,
 } from './poppler'
@@ -35,6 +36,11 @@ describe('処理完了のお知らせ PDF', () => {
     expect(text).not.toContain(FULL_ACCOUNT_NUMBER)
     expect(text).not.toContain('再発行')
     snapshotPngs(file, 'completion-notice-cancellation')
+  })
+
+  it('has a QR code that a scanner reads as the 受付番号', async () => {
+    const { file } = await renderToFile('qr')
+    expect(qrCodes(file)).toEqual(['001-20261121-0003'])
   })
 
   it('embeds the Japanese font as a subset, and no other font', async () => {

@@ -12,6 +12,7 @@ import {
   pdfText,
   pdfWorkspace,
   poppler,
+  qrCodes,
   snapshotPngs,
   squeeze,
 } from './poppler'
@@ -34,6 +35,11 @@ describe('お客さま控 PDF', () => {
     expect(text).not.toContain(FULL_ACCOUNT_NUMBER)
     expect(text).not.toContain('再発行')
     snapshotPngs(file, 'customer-receipt-new_application')
+  })
+
+  it('has a QR code that a scanner reads as the 受付番号', async () => {
+    const { file } = await renderToFile('qr')
+    expect(qrCodes(file)).toEqual(['001-20261121-0003'])
   })
 
   it('embeds the Japanese font as a subset, and no other font', async () => {

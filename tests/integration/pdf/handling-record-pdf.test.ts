@@ -13,6 +13,7 @@ import {
   pdfText,
   pdfWorkspace,
   poppler,
+  qrCodes,
   snapshotPngs,
   squeeze,
 } from './poppler'
@@ -41,6 +42,11 @@ describe('取扱記録票 PDF', () => {
     expect(pageCount(file)).toBe(1)
     expect(bytes.length).toBeLessThan(100 * 1024)
     snapshotPngs(file, 'handling-record-unlock')
+  })
+
+  it('has a QR code that a scanner reads as the 受付番号', async () => {
+    const { file } = await renderToFile('qr')
+    expect(qrCodes(file)).toEqual(['001-20261121-0003'])
   })
 
   it('embeds the Japanese font as a subset, and no other font', async () => {

@@ -1,5 +1,5 @@
 // Reading rendered forms back with the real Poppler tools (pdftotext, pdffonts, pdfinfo, pdftoppm),
-// shared by the forms' PDF tests. PDFs go to a temporary folder; PNGs for a human to look at go to
+// and their QR codes with ZBar's zbarimg, shared by the forms' PDF tests. PDFs go to a temporary folder; PNGs for a human to look at go to
 // artifacts/forms/ (gitignored), never into the repository.
 
 import { execFileSync } from 'node:child_process'
@@ -82,6 +82,21 @@ export function snapshotPngs(file: string, name: string): void {
   const base = path.join(ARTIFACTS, name)
   const single = pageCount(file) === 1 ? ['-singlefile'] : []
   poppler('pdftoppm', ['-png', '-r', '60', ...single, file, base])
+}
+
+/** The QR codes on page 1 as a scanner reads them: the page drawn at 150 dpi by pdftoppm, then
+ * decoded by zbarimg (Debian's zbar-tools). One decoded text per code. */
+export function qrCodes(file: string): string[] {
+  const dir = mkdtempSync(path.join(tmpdir(), 'qr-'))
+  try {
+    const png = path.join(dir, 'page')
+    poppler('pdftoppm', ['-png', '-r', '150', '-f', '1', '-l', '1', '-singlefile', file, png])
+    // --raw: the data alone; stderr (zbar's D-Bus chatter in a container) is not the answer.
+    const out = execFileSync('zbarimg', ['--quiet', '--raw', '-Sdisable', '-Sqrcode.enable', `${png}.png`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+    return out.split('\n').filter((l) => l !== '')
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 }
 
 /** A temporary folder for this test file's PDFs, removed afterwards; also creates artifacts/forms/. */
