@@ -502,7 +502,12 @@ async function printTarget(ctx: AppContext, t: PrintTarget, user: SessionUser): 
         return true
       })
     } catch (err) {
-      dropUnrecorded(ctx, rel)
+      // The recording failed: its file goes too, and a failure to clean up never hides why.
+      try {
+        dropUnrecorded(ctx, rel)
+      } catch (cleanup) {
+        ctx.logger.warn({ code: 'ARCHIVE_CLEANUP_FAILED', file: rel, err: cleanup }, 'could not remove an unrecorded print')
+      }
       throw err
     }
     if (recorded)
