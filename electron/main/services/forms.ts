@@ -274,6 +274,9 @@ function japanDayBounds(ymd: string): { from: string; to: string } {
   }
 }
 
+/** The refusals for suspected fraud the journal lists, by the operation that was refused. */
+const FRAUD_STAGES = { 'requests.receiveUnlock': 'reception', 'requests.resubmit': 'resubmission', 'requests.decideUnlock': 'approval' } as const
+
 /** The 日次取扱一覧 of the caller's branch for a business date (today or earlier). */
 function journalTarget(ctx: AppContext, businessDate: string, user: SessionUser): PrintTarget {
   const today = japanDate(ctx.clock())
@@ -345,7 +348,6 @@ function journalTarget(ctx: AppContext, businessDate: string, user: SessionUser)
   // 閉塞解除 refused because fraud was suspected, from the audit: at reception (no request exists;
   // the target is the customer), or at 再提出 or at the decision (the target is the request).
   const { from, to } = japanDayBounds(businessDate)
-  const FRAUD_STAGES = { 'requests.receiveUnlock': 'reception', 'requests.resubmit': 'resubmission', 'requests.decideUnlock': 'approval' } as const
   const refusals = ctx.db
     .select({ at: auditLog.at, action: auditLog.action, target: auditLog.target, actorName: staff.name })
     .from(auditLog)
