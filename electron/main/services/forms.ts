@@ -30,7 +30,7 @@ import {
   type RequestFormName,
 } from '../../../shared/schemas'
 import { REQUEST_KIND_LABELS, formAvailable } from '../../../shared/status'
-import type { FormDocument, HistoryKind, PrintedForm, SessionUser } from '../../../shared/types'
+import type { FormDocument, HistoryKind, PrintedForm, RequestDetail, SessionUser } from '../../../shared/types'
 import { writeAudit } from '../audit'
 import { writeTransaction } from '../tx'
 import type { AppContext } from '../context'
@@ -134,7 +134,7 @@ function approvedRepeat(r: {
   repeatUnlockCount: number | null
   repeatUnlockDays: number | null
   repeatUnlockLastAt: string | null
-}): { count: number; days: number; lastApprovedAt: string } | null {
+}): RequestDetail['repeatUnlock'] {
   return r.repeatUnlockCount !== null && r.repeatUnlockDays !== null && r.repeatUnlockLastAt !== null
     ? { count: r.repeatUnlockCount, days: r.repeatUnlockDays, lastApprovedAt: r.repeatUnlockLastAt }
     : null

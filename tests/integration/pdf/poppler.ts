@@ -1,6 +1,6 @@
 // Reading rendered forms back with the real Poppler tools (pdftotext, pdffonts, pdfinfo, pdftoppm),
-// and their QR codes with ZBar's zbarimg, shared by the forms' PDF tests. PDFs go to a temporary folder; PNGs for a human to look at go to
-// artifacts/forms/ (gitignored), never into the repository.
+// and their QR codes with ZBar's zbarimg, shared by the forms' PDF tests. PDFs go to a temporary
+// folder; PNGs for a human to look at go to artifacts/forms/ (gitignored), never into the repository.
 
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
