@@ -2,6 +2,21 @@ import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import vue from '@vitejs/plugin-vue'
 import vuetify from 'vite-plugin-vuetify'
+import type { Plugin } from 'vite'
+
+/** The app font's CSS (@fontsource/noto-sans-jp) offers every subset as woff2 and as woff; Electron
+ * and every browser the preview supports read woff2, so only woff2 is referenced, and only woff2
+ * files reach the bundle (and the packaged app). Runs before Vite resolves the CSS's url()s. */
+function woff2Only(): Plugin {
+  return {
+    name: 'otp:woff2-only',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!/[\\/]@fontsource[\\/][^?]+\.css(\?|$)/.test(id)) return null
+      return { code: code.replace(/,\s*url\([^)]*\.woff\)\s*format\(['"]woff['"]\)/g, ''), map: null }
+    },
+  }
+}
 
 // electron-vite builds the three parts from the product card's folders:
 //   electron/main    -> out/main      (Node, dependencies stay external in node_modules)
@@ -27,6 +42,6 @@ export default defineConfig({
       outDir: resolve(__dirname, 'out/renderer'),
       rollupOptions: { input: resolve(__dirname, 'renderer/index.html') },
     },
-    plugins: [vue(), vuetify({ autoImport: true })],
+    plugins: [woff2Only(), vue(), vuetify({ autoImport: true })],
   },
 })

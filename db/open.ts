@@ -8,16 +8,21 @@ export type Sqlite = Database.Database
 export type Db = BetterSQLite3Database<typeof schema>
 
 export interface OpenOptions {
-  /** Path of a better_sqlite3.node built for the running runtime (Electron's ABI differs from Node's). */
-  nativeBinding?: string
   readonly?: boolean
 }
 
+/** better-sqlite3 13 is a Node-API module: its prebuilt binary loads in Electron and in Node >= 22.
+ * Under an older Node it loads and then crashes the process at the first statement, so refuse
+ * plainly first (npm scripts run on the Node 22 of the `node` dev dependency; see the README). */
+function assertSupportedRuntime(): void {
+  const major = Number(process.versions.node.split('.')[0])
+  if (!process.versions.electron && major < 22)
+    throw new Error(`better-sqlite3 needs Node.js 22 or newer, this is ${process.version}: run it through npm (npm test, npm start...) or with node_modules/.bin/node`)
+}
+
 export function openSqlite(file: string, opts: OpenOptions = {}): Sqlite {
-  const sqlite = new Database(file, {
-    ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}),
-    ...(opts.readonly ? { readonly: true, fileMustExist: true } : {}),
-  })
+  assertSupportedRuntime()
+  const sqlite = new Database(file, opts.readonly ? { readonly: true, fileMustExist: true } : {})
   if (!opts.readonly) {
     sqlite.pragma('journal_mode = WAL')
     sqlite.pragma('synchronous = FULL')

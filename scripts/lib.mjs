@@ -5,21 +5,42 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const bin = (name) => path.join(root, 'node_modules', '.bin', name)
+
+// Every script runs on Node 22: better-sqlite3 13 loads in Node >= 22 only (under Node 20 it
+// crashes the process at the first statement). `npm run …` already puts the `node` dev
+// dependency (Node 22 from the npm registry) first on PATH; a script started by hand with an
+// older system Node hands itself over to that one here.
+const NODE_MAJOR = Number(process.versions.node.split('.')[0])
+const localNode = path.join(root, 'node_modules', 'node', 'bin', process.platform === 'win32' ? 'node.exe' : 'node')
+if (NODE_MAJOR < 22 && fs.existsSync(localNode) && !process.env.OTP_NODE_HANDOVER) {
+  const r = spawnSync(localNode, process.argv.slice(1), { stdio: 'inherit', env: { ...process.env, OTP_NODE_HANDOVER: '1' } })
+  process.exit(r.status ?? 1)
+}
+
+/**
+ * How to spawn a tool of node_modules/.bin (or any command). On Windows the tools are `.cmd`
+ * scripts, which Node spawns only through a shell (since the fix of CVE-2024-27980 it refuses
+ * them otherwise, and a plain spawn of the extension-less name fails): there the command runs
+ * through cmd.exe with every argument quoted for it.
+ */
+export function commandLine(cmd, args, { platform = process.platform, exists = fs.existsSync } = {}) {
+  const windows = platform === 'win32'
+  const local = (windows ? path.win32 : path.posix).join(root, 'node_modules', '.bin', windows ? `${cmd}.cmd` : cmd)
+  const file = exists(local) ? local : cmd
+  if (!windows) return { file, args, shell: false }
+  const quote = (a) => (/^[\w\-.,:=+@\\/]+$/.test(a) ? a : `"${a.replace(/"/g, '""')}"`)
+  return { file: quote(file), args: args.map(quote), shell: true }
+}
 
 /** Runs a command from node_modules/.bin (or any command), inheriting stdio; returns the exit code. */
 export function run(cmd, args, opts = {}) {
-  const local = bin(cmd)
-  const r = spawnSync(fs.existsSync(local) ? local : cmd, args, { stdio: 'inherit', cwd: root, ...opts })
+  const c = commandLine(cmd, args)
+  const r = spawnSync(c.file, c.args, { stdio: 'inherit', cwd: root, shell: c.shell, ...opts })
   if (r.error) {
     console.error(`${cmd}: ${r.error.message}`)
     return 127
   }
   return r.status ?? 1
-}
-
-export function electronVersion() {
-  return JSON.parse(fs.readFileSync(path.join(root, 'node_modules/electron/package.json'), 'utf8')).version
 }
 
 /** Electron's runtime, if this machine has it (Electron 45 downloads it on first use, not at install). */
@@ -35,8 +56,13 @@ export function electronBinary() {
   }
 }
 
-export function nativeBindingPath(version = electronVersion()) {
-  return path.join(root, '.native', `electron-${version}`, 'better_sqlite3.node')
+/** Electron's runtime: the one on this machine, or downloaded now by Electron's own installer
+ * (it needs internet; where it cannot download, it fails within a second). */
+export function fetchElectron() {
+  if (electronBinary()) return electronBinary()
+  console.log("Electron's runtime is not on this machine; fetching it (install-electron)...")
+  run('install-electron', ['--no'])
+  return electronBinary()
 }
 
 /** Whether out/ holds a build newer than every source file it is built from. */

@@ -6,6 +6,7 @@ export const ERROR_MESSAGES = {
   VALIDATION_FAILED: '入力内容に誤りがあります。赤字の項目を確認してください。',
   NOT_AUTHENTICATED: 'ログインしてください。',
   FORBIDDEN_ROLE: 'この操作を行う権限がありません。',
+  FOREIGN_SENDER: 'この画面からの操作は受け付けられません。アプリを起動し直してください。',
   LOGIN_FAILED: '職員IDまたはパスワードが違います。',
   ACCOUNT_LOCKED: 'この職員アカウントはロックされています。管理者に解除を依頼してください。',
   ACCOUNT_INACTIVE: 'この職員アカウントは利用できません。',

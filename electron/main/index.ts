@@ -1,55 +1,83 @@
 // The Electron main process: opens and migrates the ledger before the first window, registers
 // exactly the contract's operations on IPC, and locks the windows down (context isolation,
-// sandbox, no Node in the page, CSP, no navigation, no new windows, no permissions).
+// sandbox, no Node in the page, CSP, no navigation, no new windows, no permissions). Any failure
+// to start (the ledger, the page, the renderer process) is shown in a Japanese dialog and logged,
+// and the app then quits and frees the single-instance lock: never a process without a window.
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { app, BrowserWindow, dialog, ipcMain, session, type WebContents } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, Menu, session, type WebContents } from 'electron'
 import { AppError } from '../../shared/errors'
 import { EVENT_CHANNEL, OPERATION_NAMES, channelOf } from '../../shared/operations'
 import { parseLaunchOptions } from './args'
 import type { AppContext } from './context'
 import { dispatch } from './dispatcher'
 import { openApp } from './ledger'
-import { electronNativeBinding } from './native'
+import { productionMenuTemplate } from './menu'
+import { ownPageMatcher, ownPageUrl, type OwnPage } from './own-page'
 
-const rendererUrl = process.env.ELECTRON_RENDERER_URL // set by `electron-vite dev` only
-const rendererFile = path.join(__dirname, '../renderer/index.html')
+const TITLE = '窓口OTP事務を起動できません'
+const page: OwnPage = {
+  devServerUrl: process.env.ELECTRON_RENDERER_URL, // set by `electron-vite dev` only
+  file: path.join(__dirname, '../renderer/index.html'),
+  platform: process.platform,
+}
+const isOwnPage = ownPageMatcher(page)
 
-/** Our page, and only ours: the exact dev-server origin, or exactly our built index.html. */
-function isOwnPage(url: string): boolean {
-  let u: URL
+let ctx: AppContext | null = null
+let failed = false
+
+/** Writes a log line: into the ledger's app.log once it is open, on stderr before that. */
+function logError(code: string, detail: Record<string, unknown>, msg: string): void {
+  if (ctx) ctx.logger.error({ code, ...detail }, msg)
+  else console.error(JSON.stringify({ level: 'error', code, ...detail, msg }))
+}
+
+function closeLedger(): void {
+  if (!ctx) return
   try {
-    u = new URL(url)
-  } catch {
-    return false
+    ctx.sqlite.pragma('wal_checkpoint(TRUNCATE)')
+    ctx.sqlite.close()
+  } catch (err) {
+    ctx.logger.error({ code: 'LEDGER_CLOSE_FAILED', err }, 'closing the ledger failed')
   }
-  if (rendererUrl) return u.origin === new URL(rendererUrl).origin
-  return u.protocol === 'file:' && path.resolve(fileURLToPath(u)) === path.resolve(rendererFile)
+  ctx = null
+}
+
+/** A failure the app cannot go on from: log it, tell the user in Japanese, quit and free the lock. */
+function failStartup(code: string, message: string, err?: unknown): void {
+  if (failed) return
+  failed = true
+  logError(code, { err: err instanceof Error ? { message: err.message, stack: err.stack } : err }, 'the app cannot go on')
+  dialog.showErrorBox(TITLE, message)
+  for (const w of BrowserWindow.getAllWindows()) if (!w.isDestroyed()) w.destroy()
+  closeLedger()
+  app.releaseSingleInstanceLock()
+  app.exit(1)
 }
 
 function sessionKeyOf(wc: WebContents): string {
   return `wc:${wc.id}`
 }
 
-function registerIpc(ctx: AppContext): void {
+function registerIpc(c: AppContext): void {
   for (const op of OPERATION_NAMES) {
     ipcMain.handle(channelOf(op), async (event, payload: unknown) => {
       // Only our own page may call: a frame that navigated elsewhere (it cannot, but still) is refused.
-      if (!event.senderFrame || !isOwnPage(event.senderFrame.url)) {
-        ctx.logger.warn({ code: 'FOREIGN_SENDER', op, url: event.senderFrame?.url }, 'refused IPC from foreign frame')
-        return { ok: false, error: new AppError('FORBIDDEN_ROLE').toPayload() }
+      const url = event.senderFrame?.url
+      if (!url || !isOwnPage(url)) {
+        c.logger.warn({ code: 'FOREIGN_SENDER', op, url }, 'refused IPC from a page that is not ours')
+        return { ok: false, error: new AppError('FOREIGN_SENDER').toPayload() }
       }
-      return dispatch(ctx, op, payload, sessionKeyOf(event.sender))
+      return dispatch(c, op, payload, sessionKeyOf(event.sender))
     })
   }
-  ctx.events.on('changed', (e) => {
+  c.events.on('changed', (e) => {
     for (const w of BrowserWindow.getAllWindows()) if (!w.isDestroyed()) w.webContents.send(EVENT_CHANNEL, e)
   })
 }
 
-function lockDown(ctx: AppContext): void {
+function lockDown(c: AppContext): void {
   session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => {
-    ctx.logger.warn({ permission }, 'permission request denied')
+    c.logger.warn({ permission }, 'permission request denied')
     callback(false)
   })
   session.defaultSession.setPermissionCheckHandler(() => false)
@@ -69,17 +97,17 @@ function lockDown(ctx: AppContext): void {
     contents.on('will-redirect', (e) => e.preventDefault())
     contents.on('will-attach-webview', (e) => e.preventDefault())
     contents.setWindowOpenHandler(() => ({ action: 'deny' }))
-    contents.on('destroyed', () => ctx.sessions.delete(`wc:${contents.id}`))
+    contents.on('destroyed', () => c.sessions.delete(sessionKeyOf(contents)))
   })
 }
 
-function createWindow(ctx: AppContext): BrowserWindow {
+function createWindow(c: AppContext): BrowserWindow {
   const win = new BrowserWindow({
     width: 1280,
     height: 860,
     minWidth: 1024,
     minHeight: 700,
-    title: ctx.demo ? '窓口OTP事務（デモ）' : '窓口OTP事務',
+    title: c.demo ? '窓口OTP事務（デモ）' : '窓口OTP事務',
     show: false,
     webPreferences: {
       preload: path.join(__dirname, '../preload/index.cjs'),
@@ -89,70 +117,91 @@ function createWindow(ctx: AppContext): BrowserWindow {
       webSecurity: true,
       allowRunningInsecureContent: false,
       spellcheck: false,
+      devTools: !app.isPackaged,
     },
   })
   win.once('ready-to-show', () => win.show())
-  if (rendererUrl) void win.loadURL(rendererUrl)
-  else void win.loadFile(rendererFile)
+  const wc = win.webContents
+  wc.on('did-fail-load', (_e, errorCode, errorDescription, validatedURL, isMainFrame) => {
+    // -3 (ERR_ABORTED) is a navigation we cancelled ourselves, not a failure.
+    if (!isMainFrame || errorCode === -3) return
+    failStartup(
+      'PAGE_LOAD_FAILED',
+      `画面を読み込めませんでした（${errorCode} ${errorDescription}）。\nアプリを終了します。もう一度起動し、直らない場合はシステム管理者に連絡してください。`,
+      { errorCode, errorDescription, url: validatedURL },
+    )
+  })
+  wc.on('render-process-gone', (_e, details) => {
+    if (details.reason === 'clean-exit') return
+    failStartup(
+      'RENDERER_GONE',
+      `画面の処理が異常終了しました（${details.reason}）。\nアプリを終了します。登録済みの内容は台帳に保存されています。もう一度起動してください。`,
+      details,
+    )
+  })
+  wc.on('preload-error', (_e, preloadPath, error) => {
+    failStartup('PRELOAD_FAILED', '画面の準備（preload）に失敗しました。\nアプリを終了します。システム管理者に連絡してください。', { preloadPath, message: error.message })
+  })
+  wc.loadURL(ownPageUrl(page)).catch((err: unknown) => {
+    // did-fail-load has shown the dialog for a real failure; an aborted load is not one.
+    if ((err as { code?: string })?.code === 'ERR_ABORTED') return
+    failStartup('PAGE_LOAD_FAILED', '画面を読み込めませんでした。\nアプリを終了します。もう一度起動し、直らない場合はシステム管理者に連絡してください。', err)
+  })
   return win
 }
 
 async function main(): Promise<void> {
-  // One app per machine user: a second launch (a double-click) focuses the open window instead of
-  // opening the ledger a second time.
+  // The Electron e2e tests (and anyone who needs a second, separate instance) give the app its own
+  // user-data folder, so that the single-instance lock of an app already open does not stop it.
+  if (process.env.OTP_USER_DATA_DIR) app.setPath('userData', path.resolve(process.env.OTP_USER_DATA_DIR))
+  // One app per machine user: a second launch (a double-click) brings up the open window instead
+  // of opening the ledger a second time.
   if (!app.requestSingleInstanceLock()) {
     app.quit()
     return
   }
   app.on('second-instance', () => {
     const w = BrowserWindow.getAllWindows()[0]
-    if (w) {
-      if (w.isMinimized()) w.restore()
-      w.focus()
-    }
+    if (!w) return
+    if (w.isMinimized()) w.restore()
+    if (!w.isVisible()) w.show()
+    w.focus()
   })
   await app.whenReady()
+  // Chromium's sandbox is switched off only by `npm start`/`npm run dev` on a development machine
+  // that cannot run it (scripts/sandbox.mjs). An installed app never runs without it.
+  if (app.isPackaged && app.commandLine.hasSwitch('no-sandbox')) {
+    failStartup('NO_SANDBOX_REFUSED', 'サンドボックスを無効にした状態（--no-sandbox）では起動できません。\nショートカットの設定を確認してください。')
+    return
+  }
   let launch: ReturnType<typeof parseLaunchOptions>
   try {
     launch = parseLaunchOptions(process.argv, process.env, app.getPath('userData'))
   } catch (err) {
-    dialog.showErrorBox('窓口OTP事務を起動できません', `起動オプションが正しくありません。\n${(err as Error).message}`)
-    app.exit(2)
+    failStartup('BAD_LAUNCH_OPTIONS', `起動オプションが正しくありません。\n${(err as Error).message}`, err)
     return
   }
-  let ctx: AppContext
   try {
-    ctx = await openApp({
-      ...launch,
-      transport: 'ipc',
-      version: app.getVersion(),
-      nativeBinding: electronNativeBinding(app.getAppPath(), app.isPackaged, process.versions.electron),
-    })
+    ctx = await openApp({ ...launch, transport: 'ipc', version: app.getVersion() })
   } catch (err) {
+    // openApp says in Japanese what is wrong with the ledger (missing, damaged, too new…).
     const message =
-      err instanceof AppError
-        ? err.message
-        : `台帳（${launch.dataDir}）を開けませんでした。\n${String((err as Error)?.message ?? err)}\n\n` +
-          '開発環境では `npm run electron:native` で Electron 用の better-sqlite3 を用意してください。'
-    dialog.showErrorBox('窓口OTP事務を起動できません', message)
-    app.exit(1)
+      err instanceof AppError ? err.message : `台帳（${launch.dataDir}）を開けませんでした。\n${String((err as Error)?.message ?? err)}`
+    failStartup(err instanceof AppError ? err.code : 'LEDGER_OPEN_FAILED', message, err)
     return
   }
-  lockDown(ctx)
-  registerIpc(ctx)
-  createWindow(ctx)
+  const c = ctx
+  if (app.isPackaged) Menu.setApplicationMenu(Menu.buildFromTemplate(productionMenuTemplate(process.platform)))
+  lockDown(c)
+  registerIpc(c)
+  createWindow(c)
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createWindow(ctx)
+    if (BrowserWindow.getAllWindows().length === 0) createWindow(c)
   })
   app.on('window-all-closed', () => app.quit())
-  app.on('will-quit', () => {
-    try {
-      ctx.sqlite.pragma('wal_checkpoint(TRUNCATE)')
-      ctx.sqlite.close()
-    } catch (err) {
-      ctx.logger.error({ err }, 'closing the ledger failed')
-    }
-  })
+  app.on('will-quit', closeLedger)
 }
 
-void main()
+main().catch((err: unknown) => {
+  failStartup('STARTUP_FAILED', `起動中にエラーが発生しました。\n${String((err as Error)?.message ?? err)}\nシステム管理者に連絡してください。`, err)
+})

@@ -23,16 +23,15 @@ export interface OpenAppOptions {
   demo: boolean
   transport: AppContext['transport']
   version: string
-  nativeBinding?: string
   clock?: Clock
   logger?: Logger
 }
 
 /** A ledger written by a newer app is refused before anything (not even the journal mode) is
  * changed in it. migrate() checks again, for callers that open the file themselves. */
-function refuseNewerLedger(file: string, nativeBinding?: string): void {
+function refuseNewerLedger(file: string): void {
   if (!fs.existsSync(file)) return
-  const peek = openSqlite(file, { nativeBinding, readonly: true })
+  const peek = openSqlite(file, { readonly: true })
   try {
     assertNotNewer(schemaVersion(peek))
   } finally {
@@ -45,8 +44,8 @@ export async function openApp(opts: OpenAppOptions): Promise<AppContext> {
   const logger = opts.logger ?? createLogger(opts.dataDir)
   const clock = opts.clock ?? (() => new Date())
   const file = path.join(opts.dataDir, LEDGER_FILE)
-  refuseNewerLedger(file, opts.nativeBinding)
-  const sqlite = openSqlite(file, { nativeBinding: opts.nativeBinding })
+  refuseNewerLedger(file)
+  const sqlite = openSqlite(file)
   try {
     const report = migrate(sqlite, { backupDir: path.join(opts.dataDir, 'backups'), now: clock })
     if (report.from !== report.to) logger.info({ ...report, file }, 'ledger migrated')

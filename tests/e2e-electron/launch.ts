@@ -1,12 +1,15 @@
 // One helper for every Electron e2e test: launches the built app with Playwright's
-// _electron.launch on a fresh temporary data folder (demo ledger), and on failure saves a
-// screenshot and the app's log next to the test's results. Where Electron cannot run (no runtime
-// downloaded, or no Electron build of better-sqlite3), `electronUnavailable()` says why, and the
-// specs skip with that reason.
+// _electron.launch on a fresh temporary data folder (demo ledger) and a fresh user-data folder of
+// its own (so an app the developer has open, which holds the single-instance lock of the default
+// one, does not make the launch quit), and on failure saves a screenshot and the app's log next
+// to the test's results. Where Electron cannot run (no runtime downloaded: machines that reach
+// only the npm registry), `electronUnavailable()` says why, and the specs skip with that reason.
+// better-sqlite3 needs nothing for Electron: its prebuilt Node-API binary loads there as it is.
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { _electron as electron, type ElectronApplication, type Page, type TestInfo } from '@playwright/test'
+import { devSandboxSwitches } from '../../scripts/sandbox.mjs'
 
 const root = path.resolve(__dirname, '../..')
 
@@ -28,8 +31,6 @@ function electronBinary(): string | null {
 export function electronUnavailable(): string | null {
   if (!electronBinary())
     return `Electron ${electronVersion()} runtime is not installed on this machine (it cannot be downloaded here); run \`npx install-electron\` on a machine with internet`
-  if (!fs.existsSync(path.join(root, '.native', `electron-${electronVersion()}`, 'better_sqlite3.node')))
-    return 'better-sqlite3 has no Electron build on this machine; run `npm run electron:native` on a machine with internet'
   if (!fs.existsSync(path.join(root, 'out/main/index.js'))) return 'the app is not built; run `npm run build`'
   if (process.platform === 'linux' && !process.env.DISPLAY) return 'no X display: run the tests under xvfb-run'
   return null
@@ -47,11 +48,12 @@ export async function launchApp(): Promise<LaunchedApp> {
   const downloads = path.join(dataDir, 'downloads')
   fs.mkdirSync(downloads)
   process.env.OTP_DOWNLOAD_DIR = downloads
+  const executablePath = electronBinary()!
   const app = await electron.launch({
-    executablePath: electronBinary()!,
-    args: [root, '--demo', `--data-dir=${dataDir}`],
+    executablePath,
+    args: [root, ...devSandboxSwitches(executablePath), '--demo', `--data-dir=${dataDir}`],
     cwd: root,
-    env: { ...process.env, OTP_LOG_LEVEL: 'debug', OTP_DOWNLOAD_DIR: downloads },
+    env: { ...process.env, OTP_LOG_LEVEL: 'debug', OTP_DOWNLOAD_DIR: downloads, OTP_USER_DATA_DIR: path.join(dataDir, 'user-data') },
   })
   const page = await app.firstWindow()
   return {
