@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config'
 // folders. Browser and Electron end-to-end tests are Playwright's (playwright.config.ts).
 export default defineConfig({
   test: {
-    include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/contract/**/*.test.ts'],
+    include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/contract/**/*.test.ts', 'tests/electron/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
     testTimeout: 20_000,

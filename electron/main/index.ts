@@ -11,6 +11,7 @@ import { parseLaunchOptions } from './args'
 import type { AppContext } from './context'
 import { dispatch } from './dispatcher'
 import { openApp } from './ledger'
+import { createLogger } from './logger'
 import { productionMenuTemplate } from './menu'
 import { ownPageMatcher, ownPageUrl, type OwnPage } from './own-page'
 
@@ -25,10 +26,20 @@ const isOwnPage = ownPageMatcher(page)
 let ctx: AppContext | null = null
 let failed = false
 
-/** Writes a log line: into the ledger's app.log once it is open, on stderr before that. */
+/** The data folder once the launch options are read: a failure before the ledger is open is
+ * still logged in its logs/app.log. */
+let dataDir: string | null = null
+
+/** Writes a log line: into the data folder's app.log (the ledger's logger once it is open), and
+ * on stderr while the ledger is not open. */
 function logError(code: string, detail: Record<string, unknown>, msg: string): void {
-  if (ctx) ctx.logger.error({ code, ...detail }, msg)
-  else console.error(JSON.stringify({ level: 'error', code, ...detail, msg }))
+  if (ctx) return void ctx.logger.error({ code, ...detail }, msg)
+  console.error(JSON.stringify({ level: 'error', code, ...detail, msg }))
+  try {
+    if (dataDir) createLogger(dataDir).error({ code, ...detail }, msg)
+  } catch {
+    // The data folder itself is unusable: stderr and the dialog are all there is.
+  }
 }
 
 function closeLedger(): void {
@@ -181,6 +192,7 @@ async function main(): Promise<void> {
     failStartup('BAD_LAUNCH_OPTIONS', `起動オプションが正しくありません。\n${(err as Error).message}`, err)
     return
   }
+  dataDir = launch.dataDir
   try {
     ctx = await openApp({ ...launch, transport: 'ipc', version: app.getVersion() })
   } catch (err) {
