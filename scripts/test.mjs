@@ -1,8 +1,12 @@
 // `npm test`: everything this machine can run.
-//   1. vitest: unit, contract and integration tests (real SQLite files, real PDFs via poppler).
-//   2. electron-vite build, then Playwright: the browser e2e journey in Debian's Chromium through
-//      the loopback bridge, and the Electron e2e specs (skipped, with the reason, where Electron's
-//      runtime cannot run; never counted as passed).
+//   1. electron-vite build (the Electron-layer tests below test the built bundles).
+//   2. vitest: unit, contract and integration tests (real SQLite files, real PDFs via poppler), and
+//      the Electron layer without Electron's runtime: the built main bundle against a recording
+//      stand-in of Electron's API, the built preload in node:vm, and a packaging dry run.
+//   3. Playwright: the browser e2e journey in Debian's Chromium through the loopback bridge, the
+//      built renderer under file:// with the preload's API injected (as Electron loads it), and
+//      the Electron e2e specs (skipped, with the reason, where Electron's runtime cannot run; never
+//      counted as passed).
 // It ends with one line 'Summary: N passed, N failed, N skipped' and lists every skipped test
 // with its reason. Exit code is non-zero if anything failed or a step could not run.
 import fs from 'node:fs'
@@ -17,14 +21,14 @@ const pwJson = path.join(results, 'playwright.json')
 for (const f of [vitestJson, pwJson]) fs.rmSync(f, { force: true })
 
 const stepFailures = []
-console.log('\n=== 1/3 unit, contract and integration tests (vitest) ===')
-if (run('vitest', ['run', '--reporter=default', '--reporter=json', `--outputFile=${vitestJson}`]) !== 0) stepFailures.push('vitest')
-
-console.log('\n=== 2/3 build (electron-vite) ===')
+console.log('\n=== 1/3 build (electron-vite) ===')
 const built = ensureBuild() === 0
 if (!built) stepFailures.push('build')
 
-console.log('\n=== 3/3 end-to-end tests (Playwright: browser preview, Electron) ===')
+console.log('\n=== 2/3 unit, contract, integration and Electron-layer tests (vitest) ===')
+if (run('vitest', ['run', '--reporter=default', '--reporter=json', `--outputFile=${vitestJson}`]) !== 0) stepFailures.push('vitest')
+
+console.log('\n=== 3/3 end-to-end tests (Playwright: browser preview, file:// renderer, Electron) ===')
 if (built && run('playwright', ['test'], { env: { ...process.env, OTP_PW_JSON: pwJson } }) !== 0) stepFailures.push('playwright')
 
 let passed = 0
