@@ -3,14 +3,17 @@ import os from 'node:os'
 import path from 'node:path'
 import { defineConfig } from '@playwright/test'
 
-// Two projects:
+// Three projects:
 // - browser: the real renderer in Debian's Chromium, talking to the real services through the
 //   loopback HTTP bridge, on a fresh temporary demo ledger per run.
+// - file: the built renderer opened from disk (file://) as Electron loads it, with the preload's
+//   API injected and calling the real dispatcher (tests/e2e-file).
 // - electron: the same journey through Playwright's _electron.launch, wherever Electron's runtime
-//   and an Electron build of better-sqlite3 exist; elsewhere its tests are reported as skipped
-//   with the reason (tests/e2e-electron/launch.ts), never as passed.
+//   exists; elsewhere its tests are reported as skipped with the reason
+//   (tests/e2e-electron/launch.ts), never as passed.
 const PORT = Number(process.env.OTP_E2E_PORT ?? 5199)
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
 // Evaluated again in every worker; only the runner's copy (which starts the web server) matters.
 const dataDir = process.env.OTP_E2E_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'otp-e2e-'))
 process.env.OTP_E2E_DATA_DIR = dataDir
@@ -37,10 +40,22 @@ export default defineConfig({
         locale: 'ja-JP',
         timezoneId: 'Asia/Tokyo',
         acceptDownloads: true,
-        launchOptions: {
-          executablePath: chromium,
-          args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-        },
+        launchOptions: { executablePath: chromium, args: chromiumArgs },
+      },
+    },
+    {
+      name: 'file',
+      testDir: 'tests/e2e-file',
+      // The print at print resolution is the slowest step, and this machine is shared.
+      expect: { timeout: 30_000 },
+      use: {
+        viewport: { width: 1280, height: 860 },
+        locale: 'ja-JP',
+        timezoneId: 'Asia/Tokyo',
+        acceptDownloads: true,
+        // Electron grants file:// pages what plain Chromium gives only with this switch (module
+        // scripts and workers from file://).
+        launchOptions: { executablePath: chromium, args: [...chromiumArgs, '--allow-file-access-from-files'] },
       },
     },
     { name: 'electron', testDir: 'tests/e2e-electron' },

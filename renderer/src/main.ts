@@ -1,4 +1,5 @@
 // The renderer's entry: Vue + Pinia + Vuetify (Japanese) + the router, and the bundled font.
+import './zod-config'
 import '@fontsource/noto-sans-jp/400.css'
 import '@fontsource/noto-sans-jp/700.css'
 import { createPinia } from 'pinia'
