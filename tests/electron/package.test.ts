@@ -11,12 +11,18 @@ import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { buildIsFresh, commandLine } from '../../scripts/lib.mjs'
-import { root } from './stand-in'
+import { newApplicationForm, type CustomerRow } from '../helpers/forms'
+import { invokeAs, loadMainBundle, quitApp, root } from './stand-in'
 
 const builderRequire = createRequire(createRequire(path.join(root, 'package.json')).resolve('app-builder-lib/package.json'))
-const asar = builderRequire('@electron/asar') as { listPackage(file: string, opts: object): string[]; extractFile(file: string, inner: string): Buffer }
+const asar = builderRequire('@electron/asar') as {
+  listPackage(file: string, opts: object): string[]
+  extractFile(file: string, inner: string): Buffer
+  extractAll(file: string, dest: string): void
+}
 const yaml = builderRequire('js-yaml') as { load(text: string): unknown }
 const { default: FpmTarget } = builderRequire('./out/targets/FpmTarget') as {
   default: { prototype: { computeFpmMetaInfoOptions(this: unknown): Promise<{ maintainer: string; url: string }> } }
@@ -129,6 +135,33 @@ describe('electron-builder --linux dir against a stand-in Electron', () => {
     const r = spawnSync(process.execPath, ['-e', "const D = require('better-sqlite3'); console.log(new D(':memory:').prepare('SELECT sqlite_version() AS v').get().v)"], { cwd: root, encoding: 'utf8' })
     expect(r.status, r.stderr).toBe(0)
     expect(r.stdout.trim()).toMatch(/^3\.\d+\.\d+$/)
+  })
+})
+
+describe('the packed app runs', () => {
+  test('its main process starts from what was packed (asar and unpacked binary): ledger, IPC, a login, a form built with the packed fonts', async () => {
+    const extracted = path.join(work, 'extracted')
+    asar.extractAll(path.join(appDir, 'resources', 'app.asar'), extracted)
+    const dataDir = path.join(work, 'ledger')
+    const r = loadMainBundle({ bundle: path.join(extracted, 'out/main/index.js'), isPackaged: true, env: { OTP_DATA_DIR: dataDir, OTP_DEMO: '1', ELECTRON_RENDERER_URL: undefined } })
+    try {
+      await expect.poll(() => r.windows.length, { timeout: 20_000 }).toBe(1)
+      expect(r.dialogs).toEqual([])
+      const page = pathToFileURL(path.join(extracted, 'out/renderer/index.html')).href
+      expect(fs.existsSync((r.windows[0]!.options.webPreferences as { preload: string }).preload)).toBe(true)
+      expect(await invokeAs('otp:auth.login', page, { loginId: 'teller1', password: 'demo-pass-2026' })).toMatchObject({ ok: true })
+      const db = new (createRequire(path.join(extracted, 'package.json'))('better-sqlite3'))(path.join(dataDir, 'ledger.sqlite'), { readonly: true })
+      const c = db.prepare("SELECT * FROM customers WHERE otp_status = 'unregistered' ORDER BY id LIMIT 1").get() as CustomerRow
+      db.close()
+      const today = new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10)
+      const req = (await invokeAs('otp:requests.receiveNewApplication', page, newApplicationForm(c, today))) as { ok: boolean; value: { id: number } }
+      expect(req.ok).toBe(true)
+      const doc = (await invokeAs('otp:forms.preview', page, { requestId: req.value.id, form: 'customer_receipt' })) as { ok: boolean; value: { pdfBase64: string } }
+      expect(doc.ok).toBe(true)
+      expect(Buffer.from(doc.value.pdfBase64, 'base64').subarray(0, 5).toString('latin1')).toBe('%PDF-')
+    } finally {
+      quitApp()
+    }
   })
 })
 

@@ -171,6 +171,8 @@ export interface LoadOptions {
   platform?: NodeJS.Platform
   onWindowCreated?: Recording['onWindowCreated']
   loadError?: Error
+  /** Another copy of the main bundle (e.g. the one inside a packaged app). */
+  bundle?: string
 }
 
 /**
@@ -178,7 +180,8 @@ export interface LoadOptions {
  * given, process.platform are set while it loads and runs its start). Returns the recording.
  */
 export function loadMainBundle(opts: LoadOptions = {}): Recording {
-  if (!fs.existsSync(mainBundle)) throw new Error('out/main/index.js is missing: run `npm run build` first (npm test does)')
+  const bundle = opts.bundle ?? mainBundle
+  if (!fs.existsSync(bundle)) throw new Error('out/main/index.js is missing: run `npm run build` first (npm test does)')
   rec = { calls: [], windows: [], handles: new Map(), dialogs: [], paths: {}, menu: null, permissionRequest: null, permissionCheck: null, onWindowCreated: opts.onWindowCreated ?? null, loadError: opts.loadError ?? null }
   FakeBrowserWindow.all = []
   fakeApp.removeAllListeners()
@@ -198,9 +201,9 @@ export function loadMainBundle(opts: LoadOptions = {}): Recording {
     return originalLoad.call(this, request, parent, isMain)
   }
   try {
-    const req = Module.createRequire(mainBundle)
-    delete req.cache[mainBundle]
-    req(mainBundle)
+    const req = Module.createRequire(bundle)
+    delete req.cache[bundle]
+    req(bundle)
   } finally {
     loader._load = originalLoad
     Object.defineProperty(process, 'platform', platform)
