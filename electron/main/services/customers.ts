@@ -24,7 +24,11 @@ const summaryColumns = {
 
 export function searchCustomers(ctx: AppContext, q: OpParsed<'customers.search'>): CustomerSummary[] {
   const where: SQL[] = []
-  if (q.branchCode) where.push(eq(customers.accountBranchCode, q.branchCode))
+  // With a kana name the kana index drives (in the order shown, stopping at the limit); the branch
+  // only filters. The unary + keeps SQLite from walking the branch's whole part of the account
+  // index instead and sorting it.
+  if (q.branchCode)
+    where.push(q.kana && !q.accountNumber ? sql`+${customers.accountBranchCode} = ${q.branchCode}` : eq(customers.accountBranchCode, q.branchCode))
   if (q.accountNumber) where.push(eq(customers.accountNumber, q.accountNumber.padStart(7, '0')))
   // Prefix match as a range on the indexed key (the schema lets only katakana through).
   if (q.kana) where.push(gte(customers.kanaKey, q.kana), lt(customers.kanaKey, q.kana + '\uFFFF'))
