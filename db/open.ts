@@ -24,7 +24,19 @@ export function openSqlite(file: string, opts: OpenOptions = {}): Sqlite {
   }
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
+  if (!opts.readonly) optimizeLedger(sqlite)
   return sqlite
+}
+
+/**
+ * Keeps the planner's statistics (sqlite_stat1) current, as SQLite advises for a long-lived
+ * connection: a table is analysed only if it never was or its size changed tenfold since, and
+ * analysis_limit bounds the rows read per index, so this costs milliseconds even at 1M customers.
+ * Run when the ledger opens and after a migration created indexes.
+ */
+export function optimizeLedger(sqlite: Sqlite): void {
+  sqlite.pragma('analysis_limit = 400')
+  sqlite.pragma('optimize = 0x10002')
 }
 
 /** How many compiled statements a connection keeps (drizzle writes one SQL text per query shape;
