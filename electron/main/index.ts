@@ -10,6 +10,7 @@ import { parseLaunchOptions } from './args'
 import type { AppContext } from './context'
 import { dispatch } from './dispatcher'
 import { openApp } from './ledger'
+import { warmUpPdf } from '../../forms/render'
 import { electronNativeBinding } from './native'
 
 const rendererUrl = process.env.ELECTRON_RENDERER_URL // set by `electron-vite dev` only
@@ -140,7 +141,8 @@ async function main(): Promise<void> {
   }
   lockDown(ctx)
   registerIpc(ctx)
-  createWindow(ctx)
+  // The first print as fast as a later one: pdfmake and the fonts load once the window is up.
+  createWindow(ctx).once('ready-to-show', () => setTimeout(() => void warmUpPdf(), 300))
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow(ctx)
   })
