@@ -5,7 +5,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { AppError } from '../shared/errors'
 import { MIGRATIONS, LATEST_SCHEMA_VERSION, type Migration } from './migrations'
-import type { Sqlite } from './open'
+import { optimizeLedger, type Sqlite } from './open'
 
 export interface MigrationReport {
   from: number
@@ -66,5 +66,6 @@ export function migrate(
       })
       .immediate()
   }
+  optimizeLedger(sqlite) // statistics for the indexes the migrations created
   return { from, to: latest, backupFile }
 }

@@ -29,9 +29,56 @@ export function openSqlite(file: string, opts: OpenOptions = {}): Sqlite {
   }
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
+  if (!opts.readonly) optimizeLedger(sqlite)
   return sqlite
 }
 
-export function wrapDrizzle(sqlite: Sqlite): Db {
-  return drizzle(sqlite, { schema })
+/**
+ * Keeps the planner's statistics (sqlite_stat1) current, as SQLite advises for a long-lived
+ * connection: a table is analysed only if it never was or its size changed tenfold since, and
+ * analysis_limit bounds the rows read per index, so this costs milliseconds even at 1M customers.
+ * Run when the ledger opens and after a migration created indexes.
+ */
+export function optimizeLedger(sqlite: Sqlite): void {
+  sqlite.pragma('analysis_limit = 400')
+  sqlite.pragma('optimize = 0x10002')
+}
+
+/** How many compiled statements a connection keeps (drizzle writes one SQL text per query shape;
+ * an IN list of another length is another text, so the cache is bounded). */
+const STATEMENT_CACHE_SIZE = 500
+
+export interface WrapOptions {
+  /** Called with each SQL text the first time it is compiled (the query plan test collects them). */
+  onPrepare?: (sql: string) => void
+}
+
+/**
+ * The client drizzle talks to: the connection, but each SQL text is compiled once and the
+ * statement reused (drizzle asks better-sqlite3 to prepare on every call, which costs more than
+ * running an indexed query). Least recently used statements are dropped beyond the cache size.
+ * drizzle switches a statement to array rows with `raw()`; a reused one is switched back first.
+ */
+function statementCache(sqlite: Sqlite, opts: WrapOptions) {
+  const cache = new Map<string, Database.Statement>()
+  return {
+    prepare(source: string): Database.Statement {
+      let stmt = cache.get(source)
+      if (stmt) {
+        cache.delete(source)
+        if (stmt.reader) stmt.raw(false)
+      } else {
+        opts.onPrepare?.(source)
+        stmt = sqlite.prepare(source)
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!)
+      }
+      cache.set(source, stmt)
+      return stmt
+    },
+    transaction: sqlite.transaction.bind(sqlite),
+  }
+}
+
+export function wrapDrizzle(sqlite: Sqlite, opts: WrapOptions = {}): Db {
+  return drizzle({ client: statementCache(sqlite, opts) as unknown as Sqlite, schema })
 }

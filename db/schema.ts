@@ -52,6 +52,7 @@ export const customers = sqliteTable(
   (t) => [
     uniqueIndex('customers_account_uq').on(t.accountBranchCode, t.accountType, t.accountNumber),
     index('customers_kana_key_idx').on(t.kanaKey),
+    index('customers_account_number_idx').on(t.accountBranchCode, t.accountNumber),
   ],
 )
 
@@ -85,7 +86,11 @@ export const otpRequests = sqliteTable(
     repeatUnlockDays: integer('repeat_unlock_days'),
     repeatUnlockLastAt: text('repeat_unlock_last_at'),
   },
-  (t) => [index('otp_requests_state_idx').on(t.state, t.receivedAt), index('otp_requests_customer_idx').on(t.customerId)],
+  (t) => [
+    index('otp_requests_state_idx').on(t.state, t.receivedAt),
+    index('otp_requests_customer_idx').on(t.customerId),
+    index('otp_requests_journal_idx').on(t.branchId, t.businessDate, t.receivedAt),
+  ],
 )
 
 export const otpHistory = sqliteTable(
@@ -104,7 +109,7 @@ export const otpHistory = sqliteTable(
     eventSource: text('event_source').$type<EventSource>(),
     occurredOn: text('occurred_on'),
   },
-  (t) => [index('otp_history_customer_idx').on(t.customerId, t.at)],
+  (t) => [index('otp_history_customer_idx').on(t.customerId, t.at), index('otp_history_request_idx').on(t.requestId, t.at)],
 )
 
 export const receiptCounters = sqliteTable(
@@ -149,7 +154,7 @@ export const auditLog = sqliteTable(
     target: text('target'),
     detailJson: text('detail_json'),
   },
-  (t) => [index('audit_log_at_idx').on(t.at)],
+  (t) => [index('audit_log_at_idx').on(t.at), index('audit_log_outcome_idx').on(t.outcome, t.at)],
 )
 
 export const settings = sqliteTable('settings', {

@@ -46,10 +46,11 @@ export function resolveJapaneseFontFiles(): JapaneseFontFiles {
 }
 
 /**
- * pdfmake font dictionary registering {@link JP_FONT_FAMILY}. Noto Sans JP has no italics; the
- * italic styles map to the upright files.
+ * pdfmake font dictionary registering {@link JP_FONT_FAMILY}: by default the files' paths, or the
+ * names the fonts were given in pdfmake's in-memory file system (render.ts loads them there once).
+ * Noto Sans JP has no italics; the italic styles map to the upright files.
  */
-export function japaneseFontDictionary(files: JapaneseFontFiles = resolveJapaneseFontFiles()): TFontDictionary {
+export function japaneseFontDictionary(files: { regular: string; bold: string } = resolveJapaneseFontFiles()): TFontDictionary {
   return {
     [JP_FONT_FAMILY]: {
       normal: files.regular,

@@ -5,11 +5,13 @@
 // tag from the font's resource name, so with creationDate taken from the definition (forms set it
 // from their data) the same definition gives the same bytes.
 
+import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import type { TDocumentDefinitions, TDocumentInformation } from 'pdfmake/interfaces'
-import { japaneseFontDictionary, resolveJapaneseFontFiles } from './fonts'
+import { JP_FONT_FAMILY, japaneseFontDictionary, resolveJapaneseFontFiles } from './fonts'
 
-type PdfMake = typeof import('pdfmake')
+/** pdfmake in Node, with the in-memory file system it reads fonts from (untyped in @types/pdfmake). */
+type PdfMake = typeof import('pdfmake') & { virtualfs: { writeFileSync(name: string, data: Buffer): void } }
 
 /** Creator / Producer written into every form's metadata unless the definition says otherwise. */
 export const PDF_CREATOR = '窓口OTP事務'
@@ -17,17 +19,23 @@ export const PDF_PRODUCER = '窓口OTP事務 (pdfmake)'
 
 let pdfmakeInstance: PdfMake | null = null
 
+/** Names of the fonts in pdfmake's in-memory file system (not paths: no file is read per print). */
+const FONT_NAMES = { regular: 'NotoSansJP-Regular.ttf', bold: 'NotoSansJP-Bold.ttf' } as const
+
 function loadPdfMake(): PdfMake {
   if (pdfmakeInstance) return pdfmakeInstance
   // pdfmake is CommonJS and exports an instance (`module.exports = new pdfmake()`); require it
   // rather than import it so the methods are reachable from ESM, CJS bundles and vitest alike.
   const require = createRequire(import.meta.url)
   const pm = require('pdfmake') as PdfMake
+  // The 5 MB font files are read once per process into pdfmake's virtual file system; each print
+  // takes the bytes from there instead of reading both files again.
   const files = resolveJapaneseFontFiles()
-  const allowed = new Set([files.regular, files.bold])
-  // Forms are self-contained: no downloads, and no local file other than the fonts.
+  pm.virtualfs.writeFileSync(FONT_NAMES.regular, fs.readFileSync(files.regular))
+  pm.virtualfs.writeFileSync(FONT_NAMES.bold, fs.readFileSync(files.bold))
+  // Forms are self-contained: no downloads, and no local file at all (the fonts are in memory).
   pm.setUrlAccessPolicy(() => false)
-  pm.setLocalAccessPolicy((p) => allowed.has(p))
+  pm.setLocalAccessPolicy(() => false)
   pdfmakeInstance = pm
   return pm
 }
@@ -57,8 +65,26 @@ function withDefaultInfo(info: TDocumentInformation | undefined): TDocumentInfor
 export async function renderPdf(def: TDocumentDefinitions): Promise<Buffer> {
   const pm = loadPdfMake()
   // A fresh dictionary each time: pdfmake rewrites the entries it is given while resolving them.
-  pm.setFonts(japaneseFontDictionary())
+  pm.setFonts(japaneseFontDictionary(FONT_NAMES))
   const copy = cloneDefinition(def)
   copy.info = withDefaultInfo(def.info)
   return pm.createPdf(copy).getBuffer()
+}
+
+/**
+ * Loads pdfmake and the fonts and renders a small page in both weights, so that the first print a
+ * teller asks for costs what every later one does. Call it once the window is shown (it takes a
+ * few hundred milliseconds of the main process, at a moment nobody waits for it); a failure here
+ * is left for the real print to report.
+ */
+export async function warmUpPdf(): Promise<void> {
+  try {
+    await renderPdf({
+      content: [{ text: '窓口OTP事務 受付番号 001-20260101-0001' }, { text: 'お客さま控', bold: true }],
+      defaultStyle: { font: JP_FONT_FAMILY },
+      info: { creationDate: new Date(0) },
+    })
+  } catch {
+    // The print itself will say what is wrong.
+  }
 }

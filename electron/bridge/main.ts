@@ -3,6 +3,7 @@
 // empty production-style ledger (first-administrator setup).
 import path from 'node:path'
 import { openApp } from '../main/ledger'
+import { warmUpPdf } from '../../forms/render'
 import { startBridge } from './server'
 
 async function main(): Promise<void> {
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
   })
   console.log(`窓口OTP事務 browser preview: ${bridge.url}`)
   console.log(`ledger: ${path.join(dataDir, 'ledger.sqlite')}${ctx.demo ? ' (demo)' : ''}`)
+  void warmUpPdf() // the first print as fast as a later one
   const stop = async () => {
     await bridge.close()
     ctx.sqlite.close()

@@ -11,6 +11,7 @@ import { parseLaunchOptions } from './args'
 import type { AppContext } from './context'
 import { dispatch } from './dispatcher'
 import { openApp } from './ledger'
+import { warmUpPdf } from '../../forms/render'
 import { createLogger } from './logger'
 import { productionMenuTemplate } from './menu'
 import { ownPageMatcher, ownPageUrl, type OwnPage } from './own-page'
@@ -206,7 +207,8 @@ async function main(): Promise<void> {
   if (app.isPackaged) Menu.setApplicationMenu(Menu.buildFromTemplate(productionMenuTemplate(process.platform)))
   lockDown(c)
   registerIpc(c)
-  createWindow(c)
+  // The first print as fast as a later one: pdfmake and the fonts load once the window is up.
+  createWindow(c).once('ready-to-show', () => setTimeout(() => void warmUpPdf(), 300))
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow(c)
   })

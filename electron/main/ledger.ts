@@ -53,7 +53,10 @@ export async function openApp(opts: OpenAppOptions): Promise<AppContext> {
 
     // A fresh ledger: its kind is fixed now, and demo data goes only into a demo ledger. Decided
     // inside one IMMEDIATE transaction, so two processes starting on a new folder cannot both seed.
-    const passwordHash = opts.demo ? await hashPassword(DEMO_PASSWORD) : null
+    // The demo password is hashed (scrypt, ~0.1 s) only for a ledger about to be seeded: the kind,
+    // once written, is never removed, so a ledger that has one is never seeded again.
+    const kindNow = db.select().from(settings).where(eq(settings.key, 'ledger_kind')).get()?.value
+    const passwordHash = opts.demo && !kindNow ? await hashPassword(DEMO_PASSWORD) : null
     const kind = writeTransaction(db, (tx) => {
       const existing = tx.select().from(settings).where(eq(settings.key, 'ledger_kind')).get()?.value
       if (existing) return existing

@@ -170,6 +170,31 @@ describe('migrations', () => {
     ])
   })
 
+  it('0006 indexes a v5 ledger in use for the counter screens, and its rows stay', () => {
+    const { dir, db } = fresh()
+    migrate(db, { backupDir: path.join(dir, 'backups'), migrations: MIGRATIONS.slice(0, 5) })
+    seedOldLedger(db)
+    db.exec(`INSERT INTO otp_requests(receipt_no, branch_id, customer_id, kind, state, status_at_receipt, result_status, form_json,
+      id_document_type, id_checked_by, seal_matched, business_date, received_by, received_at)
+      VALUES ('001-20261120-0001', 1, 1, 'suspension', 'pending_review', 'in_use', 'suspended', '{}', 'drivers_license', 1, 1, '2026-11-20', 1, 'x');
+      INSERT INTO otp_history(customer_id, at, kind, request_id) VALUES (1, 'x', 'request_received', 1);`)
+    const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(' / ')
+    const journal = "SELECT id FROM otp_requests WHERE branch_id = 1 AND business_date = '2026-11-20' ORDER BY received_at"
+    const trail = 'SELECT count(*) FROM otp_history WHERE request_id = 1'
+    const account = "SELECT id FROM customers WHERE account_branch_code = '001' AND account_number = '1000001'"
+    expect(plan(journal)).toMatch(/SCAN otp_requests/)
+    expect(plan(trail)).toMatch(/SCAN otp_history/)
+
+    migrate(db, { backupDir: path.join(dir, 'backups') })
+    expect(schemaVersion(db)).toBe(6)
+    expect(plan(journal)).toBe('SEARCH otp_requests USING COVERING INDEX otp_requests_journal_idx (branch_id=? AND business_date=?)')
+    expect(plan(trail)).toBe('SEARCH otp_history USING COVERING INDEX otp_history_request_idx (request_id=?)')
+    expect(plan(account)).toMatch(/^SEARCH customers USING (COVERING )?INDEX customers_account_number_idx \(account_branch_code=\? AND account_number=\?\)$/)
+    expect(plan("SELECT id FROM audit_log WHERE outcome = 'refused' AND at >= 'a' AND at < 'b' ORDER BY at")).toMatch(/audit_log_outcome_idx/)
+    expect(db.prepare('SELECT count(*) AS n FROM otp_history WHERE request_id = 1').get()).toEqual({ n: 1 })
+    expect(db.prepare('SELECT receipt_no FROM otp_requests').all()).toEqual([{ receipt_no: '001-20261120-0001' }])
+  })
+
   it('two backups in the same millisecond get two files', () => {
     const { dir, db } = fresh()
     migrate(db, { backupDir: path.join(dir, 'backups') })

@@ -1,6 +1,7 @@
 // Finding a customer at the counter, and the customer screen: status, history, requests.
 import { and, asc, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
+import { preparedQuery } from '../../../db/prepared'
 import { customers, otpHistory, otpRequests, staff } from '../../../db/schema'
 import { AppError } from '../../../shared/errors'
 import type { OpParsed } from '../../../shared/contract'
@@ -23,26 +24,57 @@ const summaryColumns = {
 }
 
 export function searchCustomers(ctx: AppContext, q: OpParsed<'customers.search'>): CustomerSummary[] {
-  const where: SQL[] = []
-  if (q.branchCode) where.push(eq(customers.accountBranchCode, q.branchCode))
-  if (q.accountNumber) where.push(eq(customers.accountNumber, q.accountNumber.padStart(7, '0')))
-  // Prefix match as a range on the indexed key (the schema lets only katakana through).
-  if (q.kana) where.push(gte(customers.kanaKey, q.kana), lt(customers.kanaKey, q.kana + '\uFFFF'))
-  if (q.ibContractId) where.push(eq(customers.ibContractId, q.ibContractId))
-  return ctx.db
-    .select(summaryColumns)
-    .from(customers)
-    .where(and(...where))
-    .orderBy(asc(customers.kanaKey), asc(customers.id))
-    .limit(SEARCH_LIMIT)
-    .all()
+  // One prepared query per combination of the fields given; the values are bound per call.
+  const shape = `customers.search:${+!!q.branchCode}${+!!q.accountNumber}${+!!q.kana}${+!!q.ibContractId}`
+  const query = preparedQuery(ctx.db, shape, (db) => {
+    const where: SQL[] = []
+    const p = (name: string) => sql.placeholder(name)
+    // With a kana name the kana index drives (in the order shown, stopping at the limit); the
+    // branch only filters. The unary + keeps SQLite from walking the branch's whole part of the
+    // account index instead and sorting it.
+    if (q.branchCode)
+      where.push(q.kana && !q.accountNumber ? sql`+${customers.accountBranchCode} = ${p('branchCode')}` : eq(customers.accountBranchCode, p('branchCode')))
+    if (q.accountNumber) where.push(eq(customers.accountNumber, p('accountNumber')))
+    // Prefix match as a range on the indexed key (the schema lets only katakana through).
+    if (q.kana) where.push(gte(customers.kanaKey, p('kanaFrom')), lt(customers.kanaKey, p('kanaTo')))
+    if (q.ibContractId) where.push(eq(customers.ibContractId, p('ibContractId')))
+    return db
+      .select(summaryColumns)
+      .from(customers)
+      .where(and(...where))
+      .orderBy(asc(customers.kanaKey), asc(customers.id))
+      .limit(SEARCH_LIMIT)
+      .prepare()
+  })
+  return query.all({
+    branchCode: q.branchCode,
+    accountNumber: q.accountNumber.padStart(7, '0'),
+    kanaFrom: q.kana,
+    kanaTo: q.kana + '\uFFFF',
+    ibContractId: q.ibContractId,
+  })
 }
 
 const receiver = alias(staff, 'receiver')
 const reviewer = alias(staff, 'reviewer')
 
-export function requestSummaries(ctx: AppContext, where: SQL, order: 'oldest' | 'newest'): RequestSummary[] {
-  return ctx.db
+/** Which requests a list shows, each with its order: one prepared query per kind of list. */
+export type RequestListOf =
+  | { requestId: number }
+  | { customerId: number } // newest first
+  | { state: 'pending_review' } // the 検印 queue, oldest first
+  | { returnedTo: number } // a teller's returned requests, oldest first
+
+function requestSummaryQuery(db: AppContext['db'], by: 'requestId' | 'customerId' | 'state' | 'returnedTo') {
+  const where =
+    by === 'requestId'
+      ? eq(otpRequests.id, sql.placeholder('id'))
+      : by === 'customerId'
+        ? eq(otpRequests.customerId, sql.placeholder('id'))
+        : by === 'state'
+          ? eq(otpRequests.state, 'pending_review')
+          : and(eq(otpRequests.state, 'returned'), eq(otpRequests.receivedBy, sql.placeholder('id')))
+  return db
     .select({
       id: otpRequests.id,
       receiptNo: otpRequests.receiptNo,
@@ -65,35 +97,50 @@ export function requestSummaries(ctx: AppContext, where: SQL, order: 'oldest' | 
     .innerJoin(receiver, eq(receiver.id, otpRequests.receivedBy))
     .leftJoin(reviewer, eq(reviewer.id, otpRequests.reviewedBy))
     .where(where)
-    .orderBy(order === 'oldest' ? asc(otpRequests.receivedAt) : desc(otpRequests.receivedAt), asc(otpRequests.id))
-    .all()
+    .orderBy(by === 'customerId' ? desc(otpRequests.receivedAt) : asc(otpRequests.receivedAt), asc(otpRequests.id))
+    .prepare()
 }
 
+export function requestSummaries(ctx: AppContext, of: RequestListOf): RequestSummary[] {
+  const by = Object.keys(of)[0] as 'requestId' | 'customerId' | 'state' | 'returnedTo'
+  const query = preparedQuery(ctx.db, `requestSummaries:${by}`, (db) => requestSummaryQuery(db, by))
+  return query.all({ id: 'state' in of ? 0 : (Object.values(of)[0] as number) })
+}
+
+const customerById = (db: AppContext['db']) =>
+  preparedQuery(db, 'customers.byId', () => db.select().from(customers).where(eq(customers.id, sql.placeholder('id'))).prepare())
+
+const historyOf = (db: AppContext['db']) =>
+  preparedQuery(db, 'customers.history', () =>
+    db
+      .select({
+        id: otpHistory.id,
+        at: otpHistory.at,
+        kind: otpHistory.kind,
+        requestId: otpHistory.requestId,
+        receiptNo: otpRequests.receiptNo,
+        requestKind: otpRequests.kind,
+        fromStatus: otpHistory.fromStatus,
+        toStatus: otpHistory.toStatus,
+        actorName: staff.name,
+        note: otpHistory.note,
+        eventKind: otpHistory.eventKind,
+        eventSource: otpHistory.eventSource,
+        occurredOn: otpHistory.occurredOn,
+      })
+      .from(otpHistory)
+      .leftJoin(otpRequests, eq(otpRequests.id, otpHistory.requestId))
+      .leftJoin(staff, eq(staff.id, otpHistory.actorId))
+      .where(eq(otpHistory.customerId, sql.placeholder('id')))
+      .orderBy(desc(otpHistory.at), desc(otpHistory.id))
+      .prepare(),
+  )
+
 export function getCustomer(ctx: AppContext, input: OpParsed<'customers.get'>): CustomerDetail {
-  const c = ctx.db.select().from(customers).where(eq(customers.id, input.customerId)).get()
+  const c = customerById(ctx.db).get({ id: input.customerId })
   if (!c) throw new AppError('CUSTOMER_NOT_FOUND')
-  const history: HistoryEntry[] = ctx.db
-    .select({
-      id: otpHistory.id,
-      at: otpHistory.at,
-      kind: otpHistory.kind,
-      requestId: otpHistory.requestId,
-      receiptNo: otpRequests.receiptNo,
-      requestKind: otpRequests.kind,
-      fromStatus: otpHistory.fromStatus,
-      toStatus: otpHistory.toStatus,
-      actorName: staff.name,
-      note: otpHistory.note,
-      eventKind: otpHistory.eventKind,
-      eventSource: otpHistory.eventSource,
-      occurredOn: otpHistory.occurredOn,
-    })
-    .from(otpHistory)
-    .leftJoin(otpRequests, eq(otpRequests.id, otpHistory.requestId))
-    .leftJoin(staff, eq(staff.id, otpHistory.actorId))
-    .where(eq(otpHistory.customerId, c.id))
-    .orderBy(desc(otpHistory.at), desc(otpHistory.id))
-    .all()
+  const history: HistoryEntry[] = historyOf(ctx.db)
+    .all({ id: c.id })
     .map((h) => ({ ...h, actorName: h.actorName ?? 'センター' }))
   const today = japanDate(ctx.clock())
   const offered = REQUEST_KINDS.filter((k) => IMPLEMENTED_REQUEST_KINDS.includes(k))
@@ -115,7 +162,7 @@ export function getCustomer(ctx: AppContext, input: OpParsed<'customers.get'>): 
     cancelledOn: c.cancelledOn,
     version: c.version,
     history,
-    requests: requestSummaries(ctx, eq(otpRequests.customerId, c.id), 'newest'),
+    requests: requestSummaries(ctx, { customerId: c.id }),
     allowedRequests: offered.filter((k) => !requestBlock(k, c.otpStatus, c.cancelledOn, today)),
     blockedRequests: offered.flatMap((k) => {
       const block = requestBlock(k, c.otpStatus, c.cancelledOn, today)

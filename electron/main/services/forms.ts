@@ -162,7 +162,7 @@ function customerCopyOf(r: RequestRow) {
 }
 
 /** The print target of a request's form; refuses a form the request's state does not allow. */
-function requestTarget(ctx: AppContext, form: RequestFormName, requestId: number, user: SessionUser): PrintTarget {
+export function requestTarget(ctx: AppContext, form: RequestFormName, requestId: number, user: SessionUser): PrintTarget {
   const r = loadRequest(ctx.db, requestId)
   // A branch prints the forms of its own requests only (the journal is scoped the same way).
   if (r.branchCode !== user.branchCode) throw new AppError('OTHER_BRANCH_REQUEST')
@@ -278,7 +278,7 @@ function japanDayBounds(ymd: string): { from: string; to: string } {
 const FRAUD_STAGES = { 'requests.receiveUnlock': 'reception', 'requests.resubmit': 'resubmission', 'requests.decideUnlock': 'approval' } as const
 
 /** The 日次取扱一覧 of the caller's branch for a business date (today or earlier). */
-function journalTarget(ctx: AppContext, businessDate: string, user: SessionUser): PrintTarget {
+export function journalTarget(ctx: AppContext, businessDate: string, user: SessionUser): PrintTarget {
   const today = japanDate(ctx.clock())
   if (businessDate > today) {
     throw new AppError('JOURNAL_DATE_IN_FUTURE', undefined, { businessDate: '本日以前の日付を指定してください' })

@@ -12,6 +12,7 @@ import type { paperRequestBaseSchema } from '../../../shared/schemas'
 import type { LedgerChangedEvent, OperationName } from '../../../shared/operations'
 import { REQUEST_STATE_LABELS, REQUEST_TRANSITIONS, requestBlock, type OtpStatus, type RequestKind, type RequestState } from '../../../shared/status'
 import type { RequestDetail, RequestSummary, SessionUser } from '../../../shared/types'
+import { preparedQuery } from '../../../db/prepared'
 import { writeAudit } from '../audit'
 import { writeTransaction, type Tx } from '../tx'
 import type { AppContext } from '../context'
@@ -214,10 +215,10 @@ function changeRequest(
 }
 
 export function getRequest(ctx: AppContext, input: { requestId: number }): RequestDetail {
-  const [summary] = requestSummaries(ctx, eq(otpRequests.id, input.requestId), 'oldest')
+  const [summary] = requestSummaries(ctx, { requestId: input.requestId })
   if (!summary) throw new AppError('REQUEST_NOT_FOUND')
-  const r = ctx.db.select().from(otpRequests).where(eq(otpRequests.id, input.requestId)).get()!
-  const checker = ctx.db.select({ name: staff.name }).from(staff).where(eq(staff.id, r.idCheckedBy)).get()
+  const r = requestById(ctx.db).get({ id: input.requestId })!
+  const checker = staffNameById(ctx.db).get({ id: r.idCheckedBy })
   const form = JSON.parse(r.formJson) as RequestForm
   return {
     ...summary,
@@ -237,22 +238,29 @@ export function getRequest(ctx: AppContext, input: { requestId: number }): Reque
   }
 }
 
+const requestById = (db: AppContext['db']) =>
+  preparedQuery(db, 'requests.byId', () => db.select().from(otpRequests).where(eq(otpRequests.id, sql.placeholder('id'))).prepare())
+const staffNameById = (db: AppContext['db']) =>
+  preparedQuery(db, 'staff.nameById', () => db.select({ name: staff.name }).from(staff).where(eq(staff.id, sql.placeholder('id'))).prepare())
+
 /** How often each form of a request was printed (shown beside the print buttons). */
-function printCounts(db: Pick<AppContext['db'], 'select'>, requestId: number): Record<RequestFormName, number> {
+function printCounts(db: AppContext['db'], requestId: number): Record<RequestFormName, number> {
   const out: Record<RequestFormName, number> = { customer_receipt: 0, completion_notice: 0, handling_record: 0 }
-  const rows = db
-    .select({ form: printedForms.formKind, n: sql<number>`count(*)` })
-    .from(printedForms)
-    .where(eq(printedForms.requestId, requestId))
-    .groupBy(printedForms.formKind)
-    .all()
+  const rows = preparedQuery(db, 'printedForms.countsOfRequest', () =>
+    db
+      .select({ form: printedForms.formKind, n: sql<number>`count(*)` })
+      .from(printedForms)
+      .where(eq(printedForms.requestId, sql.placeholder('id')))
+      .groupBy(printedForms.formKind)
+      .prepare(),
+  ).all({ id: requestId })
   for (const r of rows) if (r.form !== 'daily_journal') out[r.form] = r.n
   return out
 }
 
 /** The 検印 queue: requests waiting for a supervisor, oldest first. */
 export function pendingReview(ctx: AppContext): RequestSummary[] {
-  return requestSummaries(ctx, eq(otpRequests.state, 'pending_review'), 'oldest')
+  return requestSummaries(ctx, { state: 'pending_review' })
 }
 
 type RequestRow = typeof otpRequests.$inferSelect
@@ -492,5 +500,5 @@ export function withdrawRequest(ctx: AppContext, input: OpParsed<'requests.withd
 /** The caller's requests a supervisor returned, oldest first. */
 export function returnedToMe(ctx: AppContext, caller: Caller): RequestSummary[] {
   const user = requireUser(caller)
-  return requestSummaries(ctx, and(eq(otpRequests.state, 'returned'), eq(otpRequests.receivedBy, user.staffId))!, 'oldest')
+  return requestSummaries(ctx, { returnedTo: user.staffId })
 }

@@ -20,6 +20,7 @@ const KEYS = {
   branchPhone: 'branch_phone',
   centreMailDomains: 'centre_mail_domains',
 } as const satisfies Record<keyof BranchSettings, string>
+const SETTING_KEYS = Object.values(KEYS)
 
 const DEFAULTS: BranchSettings = {
   unlockRepeatDays: DEFAULT_UNLOCK_REPEAT_DAYS,
@@ -46,7 +47,7 @@ export function getSettings(db: Pick<AppContext['db'], 'select'> | Tx): BranchSe
   const rows = db
     .select()
     .from(settings)
-    .where(inArray(settings.key, Object.values(KEYS)))
+    .where(inArray(settings.key, SETTING_KEYS))
     .all()
   const out: BranchSettings = { ...DEFAULTS }
   for (const key of Object.keys(KEYS) as (keyof BranchSettings)[]) {

@@ -5,18 +5,23 @@ import { createRouter, createWebHashHistory, type RouteLocationRaw } from 'vue-r
 import type { StaffRole } from '../../../shared/schemas'
 import type { SessionUser } from '../../../shared/types'
 import { useSessionStore } from '../stores/session'
-import CustomerDetailView from '../views/CustomerDetailView.vue'
 import CustomerSearchView from '../views/CustomerSearchView.vue'
-import DailyJournalView from '../views/DailyJournalView.vue'
 import LoginView from '../views/LoginView.vue'
 import { isFormKind } from '../lib/requestKinds'
-import RequestCorrectionView from '../views/RequestCorrectionView.vue'
-import RequestFormView from '../views/RequestFormView.vue'
-import ReturnedListView from '../views/ReturnedListView.vue'
-import ReviewQueueView from '../views/ReviewQueueView.vue'
-import ReviewRequestView from '../views/ReviewRequestView.vue'
-import SetupView from '../views/SetupView.vue'
-import StaffAdminView from '../views/StaffAdminView.vue'
+
+// The login and the search are in the first bundle: every teller opens them first. Every other
+// screen is its own chunk, loaded when first opened (the staff administration, the journal and the
+// supervisor's screens are never loaded at a teller's counter at all); after a login the counter's
+// next screens are fetched in the background (see preloadCounterScreens).
+const CustomerDetailView = () => import('../views/CustomerDetailView.vue')
+const RequestFormView = () => import('../views/RequestFormView.vue')
+const ReturnedListView = () => import('../views/ReturnedListView.vue')
+const RequestCorrectionView = () => import('../views/RequestCorrectionView.vue')
+const ReviewQueueView = () => import('../views/ReviewQueueView.vue')
+const ReviewRequestView = () => import('../views/ReviewRequestView.vue')
+const DailyJournalView = () => import('../views/DailyJournalView.vue')
+const StaffAdminView = () => import('../views/StaffAdminView.vue')
+const SetupView = () => import('../views/SetupView.vue')
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -103,6 +108,21 @@ router.beforeEach(async (to) => {
   return true
 })
 
+/** Fetches the screens a counter user opens next, once the first screen is shown, so that opening
+ * a customer never waits for its chunk. */
+function preloadCounterScreens(role: StaffRole): void {
+  const next = [CustomerDetailView, RequestFormView, ReturnedListView, ...(role === 'supervisor' ? [ReviewQueueView, ReviewRequestView] : [])]
+  const run = () => next.forEach((load) => void load().catch(() => undefined))
+  if ('requestIdleCallback' in window) window.requestIdleCallback(run)
+  else setTimeout(run, 200)
+}
+
+let preloaded = false
 router.afterEach((to) => {
+  const user = useSessionStore().user
+  if (!preloaded && user && user.role !== 'admin') {
+    preloaded = true
+    preloadCounterScreens(user.role)
+  }
   document.title = to.meta.title ? `${to.meta.title} - 窓口OTP事務` : '窓口OTP事務'
 })

@@ -1,0 +1,231 @@
+// Every statement the services issue must use an index for its WHERE and ORDER BY at any size: no
+// SCAN of a table that grows with the customers, their history, requests, prints or audit rows,
+// and no temporary B-tree (sort) over more than one screen of rows.
+//
+// The statements are not listed here: the services run a counter day through the dispatcher (every
+// request kind, 検印, 差戻し/再提出/取消, 閉塞解除, events, every form and the journal, staff and
+// settings) on a ledger built by the benchmark's generator, and the data layer reports each SQL
+// text it compiles. Each is then planned (EXPLAIN QUERY PLAN) twice: as SQLite plans it without
+// statistics (a ledger nobody analysed), and with sqlite_stat1 rows that describe the same ledger
+// grown to 1,000,000 customers.
+import fs from 'node:fs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { wrapDrizzle, type Sqlite } from '../../db/open'
+import { createTestApp, tempDir, type TestApp } from '../helpers/app'
+import { baseForm, newApplicationForm, suspensionForm, unlockForm, type CustomerRow } from '../helpers/forms'
+import { DEMO_PASSWORD } from '../../db/seed'
+import { generateLedger } from '../bench/ledger'
+
+/** Tables whose rows grow with the customers and the years. */
+const GROWING = new Set(['customers', 'otp_history', 'otp_requests', 'audit_log', 'printed_forms', 'receipt_counters'])
+/** One screen of rows: a sort over at most this many is harmless. */
+const SCREEN_ROWS = 100
+const GENERATED = 3_000
+/** A column with at most this many distinct values (states, kinds, branches, staff, outcomes) has
+ * as many at 1M customers; one with more (customer ids, names, times) grows with the rows. */
+const FEW_VALUES = 50
+const TARGET = 1_000_000
+
+let app: TestApp
+const statements = new Set<string>()
+/** index name -> rows per key for 1, 2, ... leading columns, as at 1M customers. */
+const stats1M = new Map<string, { table: string; perKey: number[] }>()
+
+/** Estimated rows a search visits: the rows per key of its equality prefix (a range after it
+ * counts as the prefix, an upper bound). */
+function searchRows(detail: string): number {
+  if (/USING (INTEGER )?PRIMARY KEY \(rowid=\?\)/.test(detail)) return 1
+  const m = /USING (?:COVERING )?INDEX (\S+) \(([^)]*)\)/.exec(detail)
+  if (!m) return Infinity
+  const s = stats1M.get(m[1]!)
+  if (!s) return m[1]!.startsWith('sqlite_autoindex_') ? 1 : Infinity
+  const eq = m[2]!.split(' AND ').filter((c) => /=\?$/.test(c) && !/[<>]/.test(c)).length
+  return eq === 0 ? Infinity : s.perKey[Math.min(eq, s.perKey.length) - 1]!
+}
+
+interface PlanRow {
+  id: number
+  parent: number
+  detail: string
+}
+
+/** The plan; the parameters are bound to NULL (better-sqlite3 wants as many as the SQL has). */
+function explain(db: Sqlite, sql: string): PlanRow[] {
+  const stmt = db.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+  for (let n = 0; ; n++) {
+    try {
+      return stmt.all(...Array<null>(n).fill(null)) as PlanRow[]
+    } catch (err) {
+      if (!(err instanceof RangeError) || !/too few/i.test(err.message)) throw err
+    }
+  }
+}
+
+/** What breaks the rule in one statement's plan ([] if nothing). */
+function violations(db: Sqlite, sql: string): string[] {
+  const plan = explain(db, sql)
+  // Aliases (FROM otp_history h, JOIN staff receiver) back to their tables.
+  const alias = new Map<string, string>()
+  for (const m of sql.matchAll(/\b(?:from|join)\s+"?(\w+)"?(?:\s+(?:as\s+)?"?(\w+)"?)?/gi)) {
+    alias.set(m[1]!, m[1]!)
+    if (m[2] && !/^(on|where|inner|left|join|order|group|limit|set|values)$/i.test(m[2])) alias.set(m[2], m[1]!)
+  }
+  const tableOf = (name: string) => alias.get(name) ?? name
+  // An INSERT's plan lists a scan of every table with a foreign key to the new row's table: SQLite
+  // runs it only while a deferred foreign-key violation is outstanding, which never happens here
+  // (foreign keys are immediate), so those lines are not work the statement does.
+  const target = /^insert into "(\w+)"/i.exec(sql)?.[1]
+  const fkChildren = new Set(target ? [...GROWING].filter((t) => (db.pragma(`foreign_key_list(${t})`) as { table: string }[]).some((fk) => fk.table === target)) : [])
+  const out: string[] = []
+  for (const row of plan) {
+    const scan = /^SCAN (\w+)/.exec(row.detail)
+    if (scan && GROWING.has(tableOf(scan[1]!)) && !fkChildren.has(tableOf(scan[1]!))) out.push(row.detail)
+    if (/USE TEMP B-TREE/.test(row.detail)) {
+      // The sort is bounded if the loop that feeds it (the first search of the same subquery) finds
+      // at most a screen of rows.
+      const feeder = plan.find((r) => r.parent === row.parent && /^(SEARCH|SCAN) /.test(r.detail))
+      const table = feeder ? tableOf(/^(?:SEARCH|SCAN) (\w+)/.exec(feeder.detail)![1]!) : ''
+      const rows = !feeder ? Infinity : GROWING.has(table) ? searchRows(feeder.detail) : 0
+      if (rows > SCREEN_ROWS) out.push(`${row.detail} after ${feeder?.detail ?? '?'} (~${rows} rows)`)
+    }
+  }
+  return out
+}
+
+/** Replaces the ledger's statistics with those of the same ledger grown to 1M customers: row counts
+ * scale; an index prefix with few distinct values (states, kinds, branches, staff, outcomes) keeps
+ * them, so its rows per key scale too; a prefix with a column that grows with the ledger (a
+ * customer or request id, a name, a time) keeps its rows per key. */
+function statisticsOf1M(db: Sqlite): void {
+  db.exec('ANALYZE')
+  const factor = TARGET / GENERATED
+  const rows = db.prepare('SELECT tbl, idx, stat FROM sqlite_stat1').all() as { tbl: string; idx: string | null; stat: string }[]
+  // Samples of values (stat4) describe the small ledger only, and would plan the NULL parameters
+  // bound below as matching nothing: dropped.
+  db.exec('DELETE FROM sqlite_stat1; DROP TABLE IF EXISTS sqlite_stat4')
+  const ins = db.prepare('INSERT INTO sqlite_stat1(tbl, idx, stat) VALUES (?, ?, ?)')
+  for (const r of rows) {
+    const [n, ...perKey] = r.stat.split(' ').filter((x) => /^\d+$/.test(x)).map(Number) as [number, ...number[]]
+    if (!GROWING.has(r.tbl) || !r.idx) {
+      ins.run(r.tbl, r.idx, GROWING.has(r.tbl) ? String(Math.round(n * factor)) : r.stat)
+      continue
+    }
+    const cols = (db.pragma(`index_info(${r.idx})`) as { name: string | null }[]).map((c) => c.name)
+    const fks = db.pragma(`foreign_key_list(${r.tbl})`) as { from: string; table: string }[]
+    const grows = (col: string | null) => col === null || fks.some((fk) => fk.from === col && GROWING.has(fk.table))
+    const scaled = perKey.map((k, i) => {
+      const prefix = cols.slice(0, i + 1)
+      if (prefix.some(grows)) return k
+      const list = prefix.map((c) => `"${c}"`).join(', ')
+      const distinct = (db.prepare(`SELECT count(*) AS n FROM (SELECT DISTINCT ${list} FROM "${r.tbl}")`).get() as { n: number }).n
+      return distinct <= FEW_VALUES ? Math.round(k * factor) : k
+    })
+    stats1M.set(r.idx, { table: r.tbl, perKey: scaled })
+    ins.run(r.tbl, r.idx, [Math.round(n * factor), ...scaled].join(' '))
+  }
+  db.exec('ANALYZE sqlite_schema') // the planner reads the statistics again
+}
+
+/** A customer in `status` with no request yet. */
+function fresh(status: string, skip = 0): CustomerRow {
+  return app.ctx.sqlite
+    .prepare(
+      `SELECT * FROM customers WHERE otp_status = ? AND id > 50 AND id NOT IN (SELECT customer_id FROM otp_requests) ORDER BY id LIMIT 1 OFFSET ?`,
+    )
+    .get(status, skip) as CustomerRow
+}
+
+beforeAll(async () => {
+  const dir = tempDir()
+  await generateLedger(dir, GENERATED)
+  app = await createTestApp({ dir, now: new Date('2026-11-20T05:00:00Z') })
+  app.ctx.db = wrapDrizzle(app.ctx.sqlite, { onPrepare: (sql) => statements.add(sql) })
+  const date = '2026-11-20'
+  const form = (c: CustomerRow) => ({ ...baseForm(c, date) })
+
+  // A counter day, through the dispatcher.
+  await app.ok('system.info', {}, 't')
+  await app.ok('auth.state', {}, 't')
+  await app.loginAs('teller1', 't')
+  await app.loginAs('super1', 's')
+  await app.loginAs('admin1', 'a')
+  await app.ok('settings.get', {}, 't')
+  await app.ok('settings.update', { unlockRepeatDays: 30 }, 'a')
+  const staff = await app.ok('staff.create', { loginId: 'teller9', name: '窓口 九郎', role: 'teller', password: 'password-2026x' }, 'a')
+  await app.ok('staff.resetPassword', { staffId: staff.id, password: 'password-2027x' }, 'a')
+  for (let i = 0; i < 5; i++) await app.raw('auth.login', { loginId: 'teller9', password: 'wrong-password' }, 'x')
+  await app.ok('staff.unlock', { staffId: staff.id }, 'a')
+  await app.ok('staff.list', {}, 'a')
+
+  const c = fresh('in_use')
+  await app.ok('customers.search', { branchCode: c.account_branch_code, accountNumber: c.account_number }, 't')
+  await app.ok('customers.search', { kana: 'タナカ' }, 't')
+  await app.ok('customers.search', { kana: 'タナカ', branchCode: '002' }, 't')
+  await app.ok('customers.search', { ibContractId: c.ib_contract_id }, 't')
+  await app.ok('customers.get', { customerId: c.id }, 't')
+
+  const news = await app.ok('requests.receiveNewApplication', { ...newApplicationForm(fresh('unregistered'), date) }, 't')
+  const susp = await app.ok('requests.receiveSuspension', { ...suspensionForm(c), applicationDate: date }, 't')
+  await app.ok('requests.receiveResumption', form(fresh('suspended')), 't')
+  await app.ok('requests.receiveCancellation', form(fresh('token_issued')), 't')
+  await app.ok('requests.receiveRestrictionRelease', form(fresh('issuance_restricted')), 't')
+  const unlock = await app.ok('requests.receiveUnlock', { ...unlockForm(fresh('blocked')), applicationDate: date }, 't')
+  await app.raw('requests.receiveUnlock', { ...unlockForm(fresh('blocked', 1), { fraudSuspected: true }), applicationDate: date }, 't')
+
+  await app.ok('requests.pendingReview', {}, 's')
+  await app.ok('requests.get', { requestId: unlock.id }, 's')
+  await app.ok('requests.approve', { requestId: news.id, version: news.version }, 's')
+  const returned = await app.ok('requests.return', { requestId: susp.id, version: susp.version, reason: '記載漏れ' }, 's')
+  await app.ok('requests.returnedToMe', {}, 't')
+  const again = await app.ok('requests.resubmit', { requestId: returned.id, version: returned.version, form: { kind: 'suspension', ...suspensionForm(c), applicationDate: date } }, 't')
+  await app.ok('requests.withdraw', { requestId: again.id, version: again.version, reason: 'お客さまのお申し出' }, 't')
+  await app.ok(
+    'requests.decideUnlock',
+    { requestId: unlock.id, version: unlock.version, decision: 'approve', supervisorLoginId: 'super1', supervisorPassword: DEMO_PASSWORD },
+    't',
+  )
+  const blocked = fresh('in_use', 1)
+  await app.ok('events.record', { customerId: blocked.id, customerVersion: blocked.version, kind: 'blocked', occurredOn: date, source: 'centre' }, 't')
+
+  for (const f of ['customer_receipt', 'completion_notice', 'handling_record'] as const) {
+    await app.ok('forms.preview', { form: f, requestId: unlock.id }, 't')
+    await app.ok('forms.print', { form: f, requestId: unlock.id }, 't')
+  }
+  await app.ok('forms.previewDailyJournal', { businessDate: date }, 's')
+  await app.ok('forms.printDailyJournal', { businessDate: date }, 's')
+  await app.ok('auth.logout', {}, 'a')
+}, 180_000)
+
+afterAll(() => {
+  const dir = app?.dir
+  app?.close()
+  if (dir) fs.rmSync(dir, { recursive: true, force: true })
+})
+
+describe('query plans of every statement the services issue', () => {
+  it('captured the statements of every screen (the scenario above ran)', () => {
+    const all = [...statements].join('\n')
+    for (const table of GROWING) expect(all, table).toContain(`"${table}"`)
+    expect(statements.size).toBeGreaterThan(40)
+  })
+
+  it('no SCAN of a growing table and no unbounded sort, on a ledger without statistics', () => {
+    const db = app.ctx.sqlite
+    db.exec('DROP TABLE IF EXISTS sqlite_stat1; DROP TABLE IF EXISTS sqlite_stat4')
+    db.exec('ANALYZE sqlite_schema')
+    statisticsOf1M(db) // only to know the rows per key the sort rule needs
+    db.exec('DROP TABLE sqlite_stat1')
+    db.exec('ANALYZE sqlite_schema')
+    const bad = [...statements].map((sql) => ({ sql, why: violations(db, sql) })).filter((v) => v.why.length)
+    expect(bad).toEqual([])
+  })
+
+  it('no SCAN of a growing table and no unbounded sort, with the statistics of 1,000,000 customers', () => {
+    const db = app.ctx.sqlite
+    statisticsOf1M(db)
+    expect(stats1M.get('otp_history_customer_idx')?.perKey[0]).toBeLessThan(20) // ~5 history rows a customer, whatever the size
+    expect(stats1M.get('otp_requests_state_idx')?.perKey[0]).toBeGreaterThan(1000) // a state holds many requests at 1M
+    const bad = [...statements].map((sql) => ({ sql, why: violations(db, sql) })).filter((v) => v.why.length)
+    expect(bad).toEqual([])
+  })
+})
