@@ -1,0 +1,326 @@
+// Backups of a ledger, and restoring one. A backup is a consistent copy made while the app runs
+// (SQLite's online backup API, in steps so a progress bar can follow it), switched to a
+// rollback journal so it is one self-contained file, and verified: integrity_check in full, its
+// schema version, and every archived PDF it records against the SHA-256 in it. The result of the
+// check is kept beside the copy (<file>.check.json), so listing backups costs no re-check.
+// Restoring verifies the copy first, keeps the replaced ledger aside, and puts the copy in place
+// with a rename.
+import fs from 'node:fs'
+import path from 'node:path'
+import { LATEST_SCHEMA_VERSION } from './migrations'
+import { checkArchive, copyArchive, recordedPrints, type ArchiveEntry } from './formArchive'
+import { LEDGER_FILE } from './ledgerFile'
+import { openSqlite, type Sqlite } from './open'
+
+export type BackupKind = 'auto' | 'manual' | 'migration' | 'before-restore'
+
+export interface BackupCheck {
+  /** 'ok', or what integrity_check (or opening the file) reported first. */
+  integrity: string
+  schemaVersion: number | null
+  prints: { recorded: number; ok: number; missing: string[]; mismatched: string[] }
+  ok: boolean
+  checkedAt: string
+}
+
+export interface BackupRecord {
+  file: string
+  name: string
+  kind: BackupKind
+  createdAt: string
+  sizeBytes: number
+  /** null: never verified (a pre-migration copy written by an older version of the app). */
+  check: BackupCheck | null
+  /** For a backup outside the data folder: PDFs copied beside it, and what the data folder lacks. */
+  archive?: { copied: number; missing: string[]; mismatched: string[] }
+}
+
+/** Where backups go: OTP_BACKUP_DIR (a second disk, a share mounted by the branch), else the data folder's backups/. */
+export function backupDirOf(dataDir: string, env: NodeJS.ProcessEnv = process.env): string {
+  return env.OTP_BACKUP_DIR ? path.resolve(env.OTP_BACKUP_DIR) : path.join(dataDir, 'backups')
+}
+
+/** How many automatic backups are kept (OTP_BACKUP_KEEP, 1..366, default 14). Manual and
+ * pre-migration copies are never removed automatically. */
+export function backupKeepOf(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.OTP_BACKUP_KEEP)
+  return Number.isInteger(n) && n >= 1 && n <= 366 ? n : 14
+}
+
+const checkFile = (file: string) => `${file}.check.json`
+
+/** Stamp for file names: 20261121T201503123Z (to the millisecond). */
+export function fileStamp(at: Date): string {
+  return at.toISOString().replace(/[-:.]/g, '')
+}
+
+function kindOf(name: string): BackupKind {
+  if (name.startsWith('ledger-auto-')) return 'auto'
+  if (name.startsWith('ledger-before-restore-')) return 'before-restore'
+  if (/^ledger-v\d+-/.test(name)) return 'migration'
+  return 'manual'
+}
+
+function fsyncFile(file: string): void {
+  const fd = fs.openSync(file, 'r+')
+  try {
+    fs.fsyncSync(fd)
+  } finally {
+    fs.closeSync(fd)
+  }
+}
+
+function fsyncDir(dir: string): void {
+  if (process.platform === 'win32') return // NTFS journals the rename itself; a folder cannot be opened
+  const fd = fs.openSync(dir, 'r')
+  try {
+    fs.fsyncSync(fd)
+  } finally {
+    fs.closeSync(fd)
+  }
+}
+
+/**
+ * Checks a backup file in full. The archived PDFs it records are looked up under each of
+ * `archiveRoots` in turn (the backup folder's own copy of forms/, then the data folder).
+ */
+export function verifyBackup(file: string, archiveRoots: readonly string[], now = new Date()): BackupCheck {
+  let integrity = 'ok'
+  let schemaVersion: number | null = null
+  let prints: ArchiveEntry[] = []
+  let db: Sqlite | null = null
+  try {
+    db = openSqlite(file, { readonly: true })
+    const rows = db.pragma('integrity_check(20)') as Array<{ integrity_check: string }>
+    integrity = rows.map((r) => r.integrity_check).join('; ')
+    schemaVersion = db.pragma('user_version', { simple: true }) as number
+    if (integrity === 'ok') prints = recordedPrints(db)
+  } catch (err) {
+    integrity = `unreadable: ${(err as { code?: string }).code ?? (err as Error).message}`
+  } finally {
+    db?.close()
+  }
+  const missingEverywhere: string[] = []
+  const mismatched: string[] = []
+  let ok = 0
+  for (const e of prints) {
+    let found: 'ok' | 'mismatch' | 'missing' = 'missing'
+    for (const root of archiveRoots) {
+      const c = checkArchive([e], root)
+      if (c.ok) {
+        found = 'ok'
+        break
+      }
+      if (c.mismatched.length) found = 'mismatch'
+    }
+    if (found === 'ok') ok++
+    else if (found === 'mismatch') mismatched.push(e.filePath)
+    else missingEverywhere.push(e.filePath)
+  }
+  const versionOk = schemaVersion !== null && schemaVersion >= 1 && schemaVersion <= LATEST_SCHEMA_VERSION
+  return {
+    integrity,
+    schemaVersion,
+    prints: { recorded: prints.length, ok, missing: missingEverywhere, mismatched },
+    ok: integrity === 'ok' && versionOk && missingEverywhere.length === 0 && mismatched.length === 0,
+    checkedAt: now.toISOString(),
+  }
+}
+
+/** The roots where a backup's PDFs are looked for: beside the backup, then the data folder. */
+export function archiveRootsOf(backupFile: string, dataDir: string): string[] {
+  const beside = path.dirname(backupFile)
+  return path.resolve(beside) === path.resolve(dataDir, 'backups') ? [dataDir] : [beside, dataDir]
+}
+
+export interface WriteBackupOptions {
+  dir: string
+  kind: Exclude<BackupKind, 'migration'>
+  dataDir: string
+  now?: Date
+  /** 0..1 while pages are copied. */
+  onProgress?: (fraction: number) => void
+  /** Pages copied per step (the event loop runs between steps). */
+  pagesPerStep?: number
+}
+
+/**
+ * Writes a verified backup of the open ledger `src` into `opts.dir`. The copy is written under a
+ * temporary name and renamed only when complete; a failure (a full disk) leaves nothing behind.
+ * When the folder is not the data folder's own backups/, the archived PDFs are copied there too
+ * (into <dir>/forms/, only the new ones), so the backup folder alone can restore everything.
+ */
+export async function writeBackup(src: Sqlite, opts: WriteBackupOptions): Promise<BackupRecord> {
+  const at = opts.now ?? new Date()
+  fs.mkdirSync(opts.dir, { recursive: true })
+  let name = `ledger-${opts.kind}-${fileStamp(at)}.sqlite`
+  for (let n = 2; fs.existsSync(path.join(opts.dir, name)); n++) name = `ledger-${opts.kind}-${fileStamp(at)}-${n}.sqlite`
+  const file = path.join(opts.dir, name)
+  const tmp = `${file}.partial`
+  try {
+    await src.backup(tmp, {
+      progress: ({ totalPages, remainingPages }) => {
+        opts.onProgress?.(totalPages ? (totalPages - remainingPages) / totalPages : 1)
+        return opts.pagesPerStep ?? 256
+      },
+    })
+    // One self-contained file: no -wal or -shm beside a backup.
+    const copy = openSqlite(tmp)
+    copy.pragma('journal_mode = DELETE')
+    copy.close()
+    fsyncFile(tmp)
+    fs.renameSync(tmp, file)
+    fsyncDir(opts.dir)
+  } catch (err) {
+    for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`, `${tmp}-journal`]) fs.rmSync(f, { force: true })
+    throw err
+  }
+  const roots = archiveRootsOf(file, opts.dataDir)
+  let archive: BackupRecord['archive']
+  if (roots[0] !== opts.dataDir) {
+    let prints: ArchiveEntry[] = []
+    try {
+      const copy = openSqlite(file, { readonly: true })
+      prints = recordedPrints(copy)
+      copy.close()
+    } catch {
+      // a damaged copy: verifyBackup below says so
+    }
+    const r = copyArchive(prints, opts.dataDir, roots[0]!)
+    archive = { copied: r.copied, missing: r.missing, mismatched: r.mismatched }
+  }
+  const check = verifyBackup(file, roots, new Date())
+  fs.writeFileSync(checkFile(file), `${JSON.stringify(check)}\n`)
+  return { file, name, kind: opts.kind, createdAt: at.toISOString(), sizeBytes: fs.statSync(file).size, check, archive }
+}
+
+/** The backups in `dirs`, newest first, each with its recorded check (if any). */
+export function listBackups(dirs: readonly string[]): BackupRecord[] {
+  const out: BackupRecord[] = []
+  for (const dir of new Set(dirs.map((d) => path.resolve(d)))) {
+    let names: string[]
+    try {
+      names = fs.readdirSync(dir)
+    } catch {
+      continue
+    }
+    for (const name of names) {
+      if (!/^ledger-.+\.sqlite$/.test(name)) continue
+      const file = path.join(dir, name)
+      let check: BackupCheck | null = null
+      try {
+        check = JSON.parse(fs.readFileSync(checkFile(file), 'utf8')) as BackupCheck
+      } catch {
+        check = null
+      }
+      const st = fs.statSync(file)
+      const stamp = /-(\d{8}T\d{9}Z)/.exec(name)?.[1]
+      const createdAt = stamp
+        ? `${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}T${stamp.slice(9, 11)}:${stamp.slice(11, 13)}:${stamp.slice(13, 15)}.${stamp.slice(15, 18)}Z`
+        : st.mtime.toISOString()
+      out.push({ file, name, kind: kindOf(name), createdAt, sizeBytes: st.size, check })
+    }
+  }
+  return out.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0))
+}
+
+/** The newest backup whose check passed, or null. */
+export function latestGoodBackup(dirs: readonly string[]): BackupRecord | null {
+  return listBackups(dirs).find((b) => b.check?.ok) ?? null
+}
+
+/** Removes the oldest automatic backups beyond `keep`. Returns the files removed. */
+export function pruneAutoBackups(dir: string, keep: number): string[] {
+  const autos = listBackups([dir]).filter((b) => b.kind === 'auto')
+  const gone = autos.slice(keep)
+  for (const b of gone) {
+    fs.rmSync(b.file, { force: true })
+    fs.rmSync(checkFile(b.file), { force: true })
+  }
+  return gone.map((b) => b.file)
+}
+
+/** A file the app writes while it has the ledger open, naming its process. */
+export const IN_USE_FILE = 'ledger-in-use.json'
+
+export function markInUse(dataDir: string): void {
+  fs.writeFileSync(path.join(dataDir, IN_USE_FILE), `${JSON.stringify({ pid: process.pid })}\n`)
+}
+
+/** The pid of another live process that has the ledger open, or null. */
+export function ledgerInUseBy(dataDir: string): number | null {
+  try {
+    const { pid } = JSON.parse(fs.readFileSync(path.join(dataDir, IN_USE_FILE), 'utf8')) as { pid: number }
+    if (!Number.isInteger(pid) || pid === process.pid) return null
+    process.kill(pid, 0)
+    return pid
+  } catch {
+    return null
+  }
+}
+
+export interface RestoreResult {
+  restored: BackupRecord
+  check: BackupCheck
+  /** Where the replaced ledger (and its -wal/-shm) now are, or null when there was none. */
+  replacedDir: string | null
+  /** Archived PDFs copied back from the backup folder into the data folder. */
+  formsCopied: number
+}
+
+export class RestoreRefused extends Error {}
+
+/**
+ * Restores `backupFile` as the ledger of `dataDir` in one step: the copy is verified first (in
+ * full), the current ledger files are moved aside into <dataDir>/replaced/<stamp>/, the copy is
+ * written beside the ledger under a temporary name, synced and renamed into place, and archived
+ * PDFs missing from the data folder are copied back from the backup folder. The app must be closed.
+ */
+export function restoreBackup(opts: { dataDir: string; backupFile: string; now?: Date; ignoreFormProblems?: boolean }): RestoreResult {
+  const at = opts.now ?? new Date()
+  const dataDir = path.resolve(opts.dataDir)
+  const backupFile = path.resolve(opts.backupFile)
+  const pid = ledgerInUseBy(dataDir)
+  if (pid) throw new RestoreRefused(`台帳は使用中です（プロセス ${pid}）。アプリを終了してから復元してください。`)
+  if (!fs.existsSync(backupFile)) throw new RestoreRefused(`バックアップ ${backupFile} が見つかりません。`)
+  const roots = archiveRootsOf(backupFile, dataDir)
+  const check = verifyBackup(backupFile, roots, at)
+  if (check.integrity !== 'ok') throw new RestoreRefused(`バックアップ ${backupFile} は破損しています（${check.integrity}）。別のバックアップを指定してください。`)
+  if (check.schemaVersion === null || check.schemaVersion < 1 || check.schemaVersion > LATEST_SCHEMA_VERSION)
+    throw new RestoreRefused(`バックアップ ${backupFile} の版（${check.schemaVersion}）はこのアプリでは使えません。`)
+  const formProblems = check.prints.missing.length + check.prints.mismatched.length
+  if (formProblems && !opts.ignoreFormProblems)
+    throw new RestoreRefused(
+      `バックアップが記録している帳票PDFのうち${formProblems}件が見つからないか内容が異なります（${[...check.prints.missing, ...check.prints.mismatched].slice(0, 3).join('、')}…）。` +
+        '帳票のコピーがあるバックアップフォルダーから復元するか、承知のうえで --ignore-missing-forms を付けてください。',
+    )
+
+  const live = path.join(dataDir, LEDGER_FILE)
+  let replacedDir: string | null = null
+  const present = ['', '-wal', '-shm', '-journal'].filter((s) => fs.existsSync(live + s))
+  if (present.length) {
+    replacedDir = path.join(dataDir, 'replaced', fileStamp(at))
+    fs.mkdirSync(replacedDir, { recursive: true })
+    for (const s of present) fs.renameSync(live + s, path.join(replacedDir, LEDGER_FILE + s))
+  }
+  const tmp = `${live}.restoring`
+  fs.copyFileSync(backupFile, tmp)
+  fsyncFile(tmp)
+  fs.renameSync(tmp, live)
+  fsyncDir(dataDir)
+
+  let formsCopied = 0
+  const db = openSqlite(live, { readonly: true })
+  const prints = recordedPrints(db)
+  db.close()
+  for (const root of roots) if (path.resolve(root) !== dataDir) formsCopied += copyArchive(prints, root, dataDir).copied
+  const restored: BackupRecord = {
+    file: backupFile,
+    name: path.basename(backupFile),
+    kind: kindOf(path.basename(backupFile)),
+    createdAt: at.toISOString(),
+    sizeBytes: fs.statSync(backupFile).size,
+    check,
+  }
+  return { restored, check, replacedDir, formsCopied }
+}
