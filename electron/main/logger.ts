@@ -27,7 +27,9 @@ export class FailSafeLogFile implements DestinationStream {
       const notice = this.dropped
         ? `${JSON.stringify({ level: 40, time: Date.now(), code: 'LOG_LINES_DROPPED', dropped: this.dropped, msg: 'log lines were lost (disk full or log unwritable)' })}\n`
         : ''
-      fs.writeSync(this.fd, prefix + notice + line)
+      // A full disk may take part of a line (a short write) before refusing the rest.
+      const bytes = Buffer.from(prefix + notice + line)
+      for (let off = 0; off < bytes.length; ) off += fs.writeSync(this.fd, bytes, off)
       this.dropped = 0
       this.brokenLine = false
     } catch {
