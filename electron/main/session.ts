@@ -29,6 +29,14 @@ export class SessionStore {
     return e.user
   }
 
+  /** The session's user if it is still valid, without counting as activity (for the event stream). */
+  peek(key: string): SessionUser | null {
+    const e = this.entries.get(key)
+    if (!e) return null
+    const t = this.now()
+    return t - e.lastSeen > SESSION_IDLE_MS || t - e.startedAt > SESSION_MAX_MS ? null : e.user
+  }
+
   /** Starts a session (a login). Returns the user whose live session on this key it replaced, if any. */
   set(key: string, user: SessionUser): SessionUser | null {
     const previous = this.get(key)

@@ -8,7 +8,10 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { createTestApp, snapshotLedger, type TestApp } from '../helpers/app'
+import { startBridge, type Bridge } from '../../electron/bridge/server'
+import { DEMO_PASSWORD } from '../../db/seed'
+import { createTestApp, snapshotLedger, tempDir, type TestApp } from '../helpers/app'
+import { TestBrowser } from '../helpers/bridge'
 import { baseForm, customersIn } from '../helpers/forms'
 
 function mountTmpfs(): { dir: string } | { reason: string } {
@@ -49,7 +52,9 @@ if ('reason' in mount) console.warn(`disk-full tests skipped: ${mount.reason}`)
 
 describe.skipIf('reason' in mount)(`a full disk${'reason' in mount ? ` (skipped: ${mount.reason})` : ''}`, () => {
   let app: TestApp
-  afterAll(() => {
+  let bridge: Bridge | undefined
+  afterAll(async () => {
+    await bridge?.close()
     app?.close()
     if ('dir' in mount) {
       execFileSync('umount', ['-l', mount.dir]) // lazy: the log file of the closed app may still be open
@@ -64,6 +69,12 @@ describe.skipIf('reason' in mount)(`a full disk${'reason' in mount ? ` (skipped:
     const [a, b] = customersIn(app.ctx, 'in_use')
     const first = await app.ok('requests.receiveCancellation', baseForm(a!))
     await app.ok('forms.print', { form: 'customer_receipt', requestId: first.id })
+
+    const rendererDir = tempDir('otp-renderer-')
+    fs.writeFileSync(path.join(rendererDir, 'index.html'), '<html><head></head><body></body></html>')
+    bridge = await startBridge(app.ctx, { rendererDir })
+    const browser = await new TestBrowser(bridge).open()
+    expect(await browser.json('auth.login', { loginId: 'teller2', password: DEMO_PASSWORD })).toMatchObject({ ok: true })
 
     app.ctx.sqlite.pragma('wal_checkpoint(TRUNCATE)') // the next write needs new space
     const filler = path.join((mount as { dir: string }).dir, 'filler')
@@ -80,6 +91,11 @@ describe.skipIf('reason' in mount)(`a full disk${'reason' in mount ? ` (skipped:
     fill(`${filler}2`)
     expect(() => app.ctx.logger.error({ code: 'PROBE', pad: 'x'.repeat(64 * 1024) }, 'a line on a full disk')).not.toThrow()
     expect((await app.raw('customers.get', { customerId: a!.id })).ok).toBe(true) // reading goes on
+    // The preview bridge answers the same envelope and stays up.
+    const viaBridge = await browser.call('requests.receiveCancellation', baseForm(b!))
+    expect(viaBridge.status).toBe(200)
+    expect(await viaBridge.json()).toMatchObject({ ok: false, error: { code: 'DISK_FULL' } })
+    expect(await browser.json('system.info', {})).toMatchObject({ ok: true })
     expect(snapshotLedger(app.ctx)).toBe(before)
 
     fs.rmSync(filler)
