@@ -11,6 +11,7 @@ import type { AppContext } from './context'
 import { storageFailureCode } from './failures'
 import type { SessionUser } from '../../shared/types'
 import { authState, login, logout, setupFirstAdmin } from './services/auth'
+import { backupOverview, startBackup } from './services/backups'
 import { isAudited, type Caller } from './services/caller'
 import { getCustomer, searchCustomers } from './services/customers'
 import { previewDailyJournal, previewForm, printDailyJournal, printForm } from './services/forms'
@@ -70,6 +71,8 @@ const handlers: { [K in OperationName]: Handler<K> } = {
   'forms.print': printForm,
   'forms.previewDailyJournal': previewDailyJournal,
   'forms.printDailyJournal': printDailyJournal,
+  'backups.overview': (ctx) => backupOverview(ctx),
+  'backups.start': startBackup,
 }
 
 function fail(error: AppError): Result<never> {

@@ -16,6 +16,7 @@ import { LedgerEvents, type AppContext, type Clock } from './context'
 import { storageFailureCode } from './failures'
 import { createLogger } from './logger'
 import { hashPassword } from './passwords'
+import { startBackupSchedule } from './services/backups'
 import { SessionStore } from './session'
 import { writeTransaction } from './tx'
 
@@ -29,6 +30,8 @@ export interface OpenAppOptions {
   nativeBinding?: string
   clock?: Clock
   logger?: Logger
+  /** The daily automatic backup (default on; tests turn it off). */
+  autoBackup?: boolean
   /** Create a new ledger although the folder shows it held one (`npm run ledger:new`, audited). */
   newLedgerOverTraces?: boolean
 }
@@ -121,7 +124,7 @@ export async function openApp(opts: OpenAppOptions): Promise<AppContext> {
     const demo = kind === 'demo'
     writeLedgerMarker(opts.dataDir, clock())
     markInUse(opts.dataDir)
-    return {
+    const ctx: AppContext = {
       sqlite,
       db,
       clock,
@@ -133,6 +136,8 @@ export async function openApp(opts: OpenAppOptions): Promise<AppContext> {
       events: new LedgerEvents(),
       version: opts.version,
     }
+    if (opts.autoBackup !== false) startBackupSchedule(ctx)
+    return ctx
   } catch (err) {
     sqlite.close()
     throw startFailure(err, opts.dataDir, file, logger)

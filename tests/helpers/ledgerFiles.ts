@@ -1,5 +1,7 @@
 // Helpers to put real customers into a ledger and to damage its file the ways a bad day does.
 import fs from 'node:fs'
+import path from 'node:path'
+import { IN_USE_FILE } from '../../db/backup'
 import type { Sqlite } from '../../db/open'
 
 /** Adds `n` customers with plain SQL in one transaction (ids after the demo's). */
@@ -27,8 +29,12 @@ export function overwritePage(file: string, page: number, pageSize: number): voi
   fs.closeSync(fd)
 }
 
-/** Closes an app's ledger with everything checkpointed into the main file. */
+/** Closes an app's ledger with everything checkpointed into the main file, as the app does when
+ * it quits (its process then ends, so the in-use marker names no live process; this test process
+ * lives on, so the marker goes). */
 export function closeCheckpointed(sqlite: Sqlite): void {
   sqlite.pragma('wal_checkpoint(TRUNCATE)')
+  const file = sqlite.name
   sqlite.close()
+  fs.rmSync(path.join(path.dirname(file), IN_USE_FILE), { force: true })
 }
