@@ -12,7 +12,7 @@ import { checkArchive, copyArchive, recordedPrints, type ArchiveEntry } from './
 import { LEDGER_FILE } from './ledgerFile'
 import { openSqlite, type Sqlite } from './open'
 
-export type BackupKind = 'auto' | 'manual' | 'migration' | 'before-restore'
+export type BackupKind = 'auto' | 'manual' | 'migration'
 
 export interface BackupCheck {
   /** 'ok', or what integrity_check (or opening the file) reported first. */
@@ -56,7 +56,6 @@ export function fileStamp(at: Date): string {
 
 function kindOf(name: string): BackupKind {
   if (name.startsWith('ledger-auto-')) return 'auto'
-  if (name.startsWith('ledger-before-restore-')) return 'before-restore'
   if (/^ledger-v\d+-/.test(name)) return 'migration'
   return 'manual'
 }

@@ -15,6 +15,7 @@ z.config(z.locales.ja())
 // embeddings, isolates or marks (they reorder what is printed). The raw length is capped before
 // any normalisation runs, with `abort` so that a 10 MB string costs one length comparison.
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const FORBIDDEN_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069\uFFF9-\uFFFB]/u
 
 /** Why a string breaks the text rule, or null. */

@@ -155,8 +155,8 @@ export interface PrintedForm extends FormDocument {
 export interface BackupSummary {
   name: string
   /** auto: the daily one; manual: started on the screen or with npm run backup; migration: before
-   * a schema upgrade; before-restore: the ledger as it was when a restore replaced it. */
-  kind: 'auto' | 'manual' | 'migration' | 'before-restore'
+   * a schema upgrade. (A ledger a restore replaced is kept in the data folder's replaced/.) */
+  kind: 'auto' | 'manual' | 'migration'
   createdAt: string
   sizeBytes: number
   /** The full check made when the backup was written; null for a copy nobody checked (older app). */

@@ -2,6 +2,9 @@
 // cookie and the per-run token), then calls operations with both.
 import type { Bridge } from '../../electron/bridge/server'
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each test reads the value its operation returns
+type Envelope = { ok: boolean; value?: any; error?: { code: string; message: string } }
+
 export class TestBrowser {
   cookie = ''
   constructor(readonly bridge: Bridge) {}
@@ -22,7 +25,7 @@ export class TestBrowser {
     })
   }
 
-  async json(op: string, body: unknown): Promise<{ ok: boolean; value?: any; error?: { code: string; message: string } }> {
+  async json(op: string, body: unknown): Promise<Envelope> {
     return (await this.call(op, body)).json()
   }
 
