@@ -12,7 +12,7 @@ export function addCustomers(sqlite: Sqlite, n: number, branchId = 1, from = 0):
     VALUES (?, '試験 太郎', 'シケン　タロウ', 'シケンタロウ', '1980-01-01', '100-0001', '東京都千代田区千代田1-1', '03-1234-5678',
     '001', 'ordinary', ?, ?, 'in_use', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')`)
   sqlite.transaction(() => {
-    for (let i = from; i < from + n; i++) ins.run(branchId, String(1_000_000 + i), String(9_000_000_000 + i))
+    for (let i = from; i < from + n; i++) ins.run(branchId, String(5_000_000 + i), String(9_000_000_000 + i))
   })()
 }
 
