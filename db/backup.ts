@@ -93,7 +93,9 @@ export function verifyBackup(file: string, archiveRoots: readonly string[], now 
     const rows = db.pragma('integrity_check(20)') as Array<{ integrity_check: string }>
     integrity = rows.map((r) => r.integrity_check).join('; ')
     schemaVersion = db.pragma('user_version', { simple: true }) as number
-    if (integrity === 'ok') prints = recordedPrints(db)
+    // A copy taken before migration 0004 has no printed_forms table yet: nothing to check there.
+    const hasPrints = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'printed_forms'").get()
+    if (integrity === 'ok' && hasPrints) prints = recordedPrints(db)
   } catch (err) {
     integrity = `unreadable: ${(err as { code?: string }).code ?? (err as Error).message}`
   } finally {
@@ -193,6 +195,13 @@ export async function writeBackup(src: Sqlite, opts: WriteBackupOptions): Promis
   return { file, name, kind: opts.kind, createdAt: at.toISOString(), sizeBytes: fs.statSync(file).size, check, archive }
 }
 
+/** Verifies a backup written elsewhere (the copy before a migration) and keeps its check beside it. */
+export function checkAndRecord(file: string, dataDir: string): BackupCheck {
+  const check = verifyBackup(file, archiveRootsOf(file, dataDir))
+  fs.writeFileSync(checkFile(file), `${JSON.stringify(check)}\n`)
+  return check
+}
+
 /** The backups in `dirs`, newest first, each with its recorded check (if any). */
 export function listBackups(dirs: readonly string[]): BackupRecord[] {
   const out: BackupRecord[] = []
@@ -244,6 +253,17 @@ export const IN_USE_FILE = 'ledger-in-use.json'
 
 export function markInUse(dataDir: string): void {
   fs.writeFileSync(path.join(dataDir, IN_USE_FILE), `${JSON.stringify({ pid: process.pid })}\n`)
+}
+
+/** Called when the app closes the ledger. */
+export function releaseInUse(dataDir: string): void {
+  try {
+    const file = path.join(dataDir, IN_USE_FILE)
+    const { pid } = JSON.parse(fs.readFileSync(file, 'utf8')) as { pid: number }
+    if (pid === process.pid) fs.rmSync(file, { force: true })
+  } catch {
+    // not there, or another process's
+  }
 }
 
 /** The pid of another live process that has the ledger open, or null. */

@@ -2,6 +2,7 @@
 // Flags: --data-dir=PATH (default .data/preview), --port=N (default random), --demo=false for an
 // empty production-style ledger (first-administrator setup).
 import path from 'node:path'
+import { releaseInUse } from '../../db/backup'
 import { openApp } from '../main/ledger'
 import { startBridge } from './server'
 
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
   const stop = async () => {
     await bridge.close()
     ctx.sqlite.close()
+    releaseInUse(dataDir)
     process.exit(0)
   }
   process.on('SIGINT', stop)

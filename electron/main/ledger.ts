@@ -5,7 +5,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { eq } from 'drizzle-orm'
 import type { Logger } from 'pino'
-import { backupDirOf, latestGoodBackup, markInUse } from '../../db/backup'
+import { backupDirOf, checkAndRecord, latestGoodBackup, markInUse } from '../../db/backup'
 import { LEDGER_FILE, inspectLedgerFile, ledgerTraces, quickCheck, writeLedgerMarker } from '../../db/ledgerFile'
 import { openSqlite, wrapDrizzle } from '../../db/open'
 import { assertNotNewer, migrate, schemaVersion } from '../../db/migrate'
@@ -106,6 +106,11 @@ export async function openApp(opts: OpenAppOptions): Promise<AppContext> {
   try {
     const report = migrate(sqlite, { backupDir: path.join(opts.dataDir, 'backups'), now: clock })
     if (report.from !== report.to) logger.info({ ...report, file }, 'ledger migrated')
+    // The copy taken before the migration is checked like every other backup, and listed with it.
+    if (report.backupFile) {
+      const check = checkAndRecord(report.backupFile, opts.dataDir)
+      if (!check.ok) logger.error({ code: 'BACKUP_CHECK_FAILED', file: report.backupFile, integrity: check.integrity }, 'pre-migration backup failed its check')
+    }
     const db = wrapDrizzle(sqlite)
 
     // A fresh ledger: its kind is fixed now, and demo data goes only into a demo ledger. Decided
