@@ -1,15 +1,12 @@
-// Backups of a ledger, and restoring one. A backup is a consistent copy made while the app runs
-// (SQLite's online backup API, in steps so a progress bar can follow it), switched to a
+// Backups of a ledger (restoring one is db/restore.ts). A backup is a consistent copy made while
+// the app runs (SQLite's online backup API, in steps so a progress bar can follow it), switched to a
 // rollback journal so it is one self-contained file, and verified: integrity_check in full, its
 // schema version, and every archived PDF it records against the SHA-256 in it. The result of the
 // check is kept beside the copy (<file>.check.json), so listing backups costs no re-check.
-// Restoring verifies the copy first, keeps the replaced ledger aside, and puts the copy in place
-// with a rename.
 import fs from 'node:fs'
 import path from 'node:path'
 import { LATEST_SCHEMA_VERSION } from './migrations'
 import { checkArchive, copyArchive, recordedPrints, type ArchiveEntry } from './formArchive'
-import { LEDGER_FILE } from './ledgerFile'
 import { openSqlite, type Sqlite } from './open'
 
 export type BackupKind = 'auto' | 'manual' | 'migration'
@@ -54,13 +51,13 @@ export function fileStamp(at: Date): string {
   return at.toISOString().replace(/[-:.]/g, '')
 }
 
-function kindOf(name: string): BackupKind {
+export function kindOf(name: string): BackupKind {
   if (name.startsWith('ledger-auto-')) return 'auto'
   if (/^ledger-v\d+-/.test(name)) return 'migration'
   return 'manual'
 }
 
-function fsyncFile(file: string): void {
+export function fsyncFile(file: string): void {
   const fd = fs.openSync(file, 'r+')
   try {
     fs.fsyncSync(fd)
@@ -69,7 +66,7 @@ function fsyncFile(file: string): void {
   }
 }
 
-function fsyncDir(dir: string): void {
+export function fsyncDir(dir: string): void {
   if (process.platform === 'win32') return // NTFS journals the rename itself; a folder cannot be opened
   const fd = fs.openSync(dir, 'r')
   try {
@@ -246,100 +243,4 @@ export function pruneAutoBackups(dir: string, keep: number): string[] {
     fs.rmSync(checkFile(b.file), { force: true })
   }
   return gone.map((b) => b.file)
-}
-
-/** A file the app writes while it has the ledger open, naming its process. */
-export const IN_USE_FILE = 'ledger-in-use.json'
-
-export function markInUse(dataDir: string): void {
-  fs.writeFileSync(path.join(dataDir, IN_USE_FILE), `${JSON.stringify({ pid: process.pid })}\n`)
-}
-
-/** Called when the app closes the ledger. */
-export function releaseInUse(dataDir: string): void {
-  try {
-    const file = path.join(dataDir, IN_USE_FILE)
-    const { pid } = JSON.parse(fs.readFileSync(file, 'utf8')) as { pid: number }
-    if (pid === process.pid) fs.rmSync(file, { force: true })
-  } catch {
-    // not there, or another process's
-  }
-}
-
-/** The pid of another live process that has the ledger open, or null. */
-export function ledgerInUseBy(dataDir: string): number | null {
-  try {
-    const { pid } = JSON.parse(fs.readFileSync(path.join(dataDir, IN_USE_FILE), 'utf8')) as { pid: number }
-    if (!Number.isInteger(pid) || pid === process.pid) return null
-    process.kill(pid, 0)
-    return pid
-  } catch {
-    return null
-  }
-}
-
-export interface RestoreResult {
-  restored: BackupRecord
-  check: BackupCheck
-  /** Where the replaced ledger (and its -wal/-shm) now are, or null when there was none. */
-  replacedDir: string | null
-  /** Archived PDFs copied back from the backup folder into the data folder. */
-  formsCopied: number
-}
-
-export class RestoreRefused extends Error {}
-
-/**
- * Restores `backupFile` as the ledger of `dataDir` in one step: the copy is verified first (in
- * full), the current ledger files are moved aside into <dataDir>/replaced/<stamp>/, the copy is
- * written beside the ledger under a temporary name, synced and renamed into place, and archived
- * PDFs missing from the data folder are copied back from the backup folder. The app must be closed.
- */
-export function restoreBackup(opts: { dataDir: string; backupFile: string; now?: Date; ignoreFormProblems?: boolean }): RestoreResult {
-  const at = opts.now ?? new Date()
-  const dataDir = path.resolve(opts.dataDir)
-  const backupFile = path.resolve(opts.backupFile)
-  const pid = ledgerInUseBy(dataDir)
-  if (pid) throw new RestoreRefused(`台帳は使用中です（プロセス ${pid}）。アプリを終了してから復元してください。`)
-  if (!fs.existsSync(backupFile)) throw new RestoreRefused(`バックアップ ${backupFile} が見つかりません。`)
-  const roots = archiveRootsOf(backupFile, dataDir)
-  const check = verifyBackup(backupFile, roots, at)
-  if (check.integrity !== 'ok') throw new RestoreRefused(`バックアップ ${backupFile} は破損しています（${check.integrity}）。別のバックアップを指定してください。`)
-  if (check.schemaVersion === null || check.schemaVersion < 1 || check.schemaVersion > LATEST_SCHEMA_VERSION)
-    throw new RestoreRefused(`バックアップ ${backupFile} の版（${check.schemaVersion}）はこのアプリでは使えません。`)
-  const formProblems = check.prints.missing.length + check.prints.mismatched.length
-  if (formProblems && !opts.ignoreFormProblems)
-    throw new RestoreRefused(
-      `バックアップが記録している帳票PDFのうち${formProblems}件が見つからないか内容が異なります（${[...check.prints.missing, ...check.prints.mismatched].slice(0, 3).join('、')}…）。` +
-        '帳票のコピーがあるバックアップフォルダーから復元するか、承知のうえで --ignore-missing-forms を付けてください。',
-    )
-
-  const live = path.join(dataDir, LEDGER_FILE)
-  let replacedDir: string | null = null
-  const present = ['', '-wal', '-shm', '-journal'].filter((s) => fs.existsSync(live + s))
-  if (present.length) {
-    replacedDir = path.join(dataDir, 'replaced', fileStamp(at))
-    fs.mkdirSync(replacedDir, { recursive: true })
-    for (const s of present) fs.renameSync(live + s, path.join(replacedDir, LEDGER_FILE + s))
-  }
-  const tmp = `${live}.restoring`
-  fs.copyFileSync(backupFile, tmp)
-  fsyncFile(tmp)
-  fs.renameSync(tmp, live)
-  fsyncDir(dataDir)
-
-  let formsCopied = 0
-  const db = openSqlite(live, { readonly: true })
-  const prints = recordedPrints(db)
-  db.close()
-  for (const root of roots) if (path.resolve(root) !== dataDir) formsCopied += copyArchive(prints, root, dataDir).copied
-  const restored: BackupRecord = {
-    file: backupFile,
-    name: path.basename(backupFile),
-    kind: kindOf(path.basename(backupFile)),
-    createdAt: at.toISOString(),
-    sizeBytes: fs.statSync(backupFile).size,
-    check,
-  }
-  return { restored, check, replacedDir, formsCopied }
 }

@@ -93,3 +93,33 @@ export function quickCheck(sqlite: Sqlite): void {
     sqlite.prepare(`SELECT * FROM ${q} ORDER BY rowid DESC LIMIT 1`).all()
   }
 }
+
+/** A file the app writes while it has the ledger open, naming its process. */
+export const IN_USE_FILE = 'ledger-in-use.json'
+
+export function markInUse(dataDir: string): void {
+  fs.writeFileSync(path.join(dataDir, IN_USE_FILE), `${JSON.stringify({ pid: process.pid })}\n`)
+}
+
+/** Called when the app closes the ledger. */
+export function releaseInUse(dataDir: string): void {
+  try {
+    const file = path.join(dataDir, IN_USE_FILE)
+    const { pid } = JSON.parse(fs.readFileSync(file, 'utf8')) as { pid: number }
+    if (pid === process.pid) fs.rmSync(file, { force: true })
+  } catch {
+    // not there, or another process's
+  }
+}
+
+/** The pid of another live process that has the ledger open, or null. */
+export function ledgerInUseBy(dataDir: string): number | null {
+  try {
+    const { pid } = JSON.parse(fs.readFileSync(path.join(dataDir, IN_USE_FILE), 'utf8')) as { pid: number }
+    if (!Number.isInteger(pid) || pid === process.pid) return null
+    process.kill(pid, 0)
+    return pid
+  } catch {
+    return null
+  }
+}

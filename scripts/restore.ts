@@ -6,7 +6,8 @@
 // back from the backup folder; the restore is written to the restored ledger's audit trail.
 import os from 'node:os'
 import path from 'node:path'
-import { backupDirOf, latestGoodBackup, restoreBackup, RestoreRefused } from '../db/backup'
+import { backupDirOf, latestGoodBackup } from '../db/backup'
+import { restoreBackup, RestoreRefused } from '../db/restore'
 import { LEDGER_FILE } from '../db/ledgerFile'
 import { openSqlite, wrapDrizzle } from '../db/open'
 import { writeAudit } from '../electron/main/audit'

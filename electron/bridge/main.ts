@@ -2,7 +2,7 @@
 // Flags: --data-dir=PATH (default .data/preview), --port=N (default random), --demo=false for an
 // empty production-style ledger (first-administrator setup).
 import path from 'node:path'
-import { releaseInUse } from '../../db/backup'
+import { releaseInUse } from '../../db/ledgerFile'
 import { openApp } from '../main/ledger'
 import { startBridge } from './server'
 

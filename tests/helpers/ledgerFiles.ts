@@ -1,7 +1,7 @@
 // Helpers to put real customers into a ledger and to damage its file the ways a bad day does.
 import fs from 'node:fs'
 import path from 'node:path'
-import { IN_USE_FILE } from '../../db/backup'
+import { IN_USE_FILE } from '../../db/ledgerFile'
 import type { Sqlite } from '../../db/open'
 
 /** Adds `n` customers with plain SQL in one transaction (ids after the demo's); `from` numbers
