@@ -28,6 +28,8 @@ import {
 import type { BranchSettings, StaffRole } from './schemas'
 import type {
   AuthState,
+  BackupJob,
+  BackupOverview,
   CustomerDetail,
   CustomerSummary,
   FormDocument,
@@ -114,6 +116,10 @@ export const contract = {
   'forms.print': def<PrintedForm>()({ input: requestFormRefSchema, access: COUNTER, kind: 'command' }),
   'forms.previewDailyJournal': def<FormDocument>()({ input: dailyJournalRefSchema, access: ['supervisor'], kind: 'query' }),
   'forms.printDailyJournal': def<PrintedForm>()({ input: dailyJournalRefSchema, access: ['supervisor'], kind: 'command' }),
+  /** Backups (administrators): the list with each one's check, free disk space, the running backup. */
+  'backups.overview': def<BackupOverview>()({ input: empty, access: ['admin'], kind: 'query' }),
+  /** Starts a verified backup now; its progress is read with backups.overview. */
+  'backups.start': def<BackupJob>()({ input: empty, access: ['admin'], kind: 'command' }),
 } satisfies { [K in OperationName]: OperationDef<z.ZodType, unknown> }
 
 export type Contract = typeof contract

@@ -34,6 +34,8 @@ export const OPERATION_NAMES = [
   'forms.print',
   'forms.previewDailyJournal',
   'forms.printDailyJournal',
+  'backups.overview',
+  'backups.start',
 ] as const
 
 export type OperationName = (typeof OPERATION_NAMES)[number]

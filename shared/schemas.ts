@@ -9,9 +9,37 @@ import { isKatakanaName, kanaSearchKey, normalizeDigits, normalizeHyphenated, no
 // Japanese fallback messages for anything a field does not word itself (missing keys and the like).
 z.config(z.locales.ja())
 
-const text = (label: string, max: number) =>
+// One rule for every string a payload carries (issue 16): well-formed Unicode only (a lone
+// surrogate would be altered on its way into SQLite's UTF-8), no control characters (C0 but tab
+// and line breaks, which the normalisers fold into a space; DEL; C1) and no bidi overrides,
+// embeddings, isolates or marks (they reorder what is printed). The raw length is capped before
+// any normalisation runs, with `abort` so that a 10 MB string costs one length comparison.
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const FORBIDDEN_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069\uFFF9-\uFFFB]/u
+
+/** Why a string breaks the text rule, or null. */
+export function textRuleProblem(s: string): 'malformed' | 'forbidden-char' | null {
+  if (LONE_SURROGATE.test(s)) return 'malformed'
+  if (FORBIDDEN_CHAR.test(s)) return 'forbidden-char'
+  return null
+}
+
+/** The raw input allowed for a field whose stored form has at most `max` characters: room for the
+ * spaces and widths that normalisation folds, and not more. */
+export const rawLimit = (max: number): number => Math.max(max * 2, max + 40)
+
+/** A string checked by the text rule: type, raw length (before any costly work), then characters. */
+export const ruleString = (label: string, max: number) =>
   z
     .string({ error: `${label}を入力してください` })
+    .max(rawLimit(max), { error: `${label}は${max}文字以内で入力してください`, abort: true })
+    .refine((s) => textRuleProblem(s) !== 'malformed', { error: `${label}に読み取れない文字（不正な文字コード）が含まれています`, abort: true })
+    .refine((s) => textRuleProblem(s) !== 'forbidden-char', { error: `${label}に制御文字や文字の向きを変える記号は使えません`, abort: true })
+
+/** Free text in its stored form (NFKC, spaces folded), 1..max characters. */
+const text = (label: string, max: number) =>
+  ruleString(label, max)
     .transform(normalizeText)
     .pipe(
       z
@@ -20,20 +48,24 @@ const text = (label: string, max: number) =>
         .max(max, { error: `${label}は${max}文字以内で入力してください` }),
     )
 
+/** Free text that may be left empty (備考, 理由 where the form does not require one). */
+const optionalText = (label: string, max: number) =>
+  ruleString(label, max)
+    .transform(normalizeText)
+    .pipe(z.string().max(max, { error: `${label}は${max}文字以内で入力してください` }))
+    .optional()
+
 const digits = (label: string, n: number) =>
-  z
-    .string({ error: `${label}を入力してください` })
+  ruleString(label, n)
     .transform(normalizeDigits)
     .pipe(z.string().regex(new RegExp(`^\\d{${n}}$`), { error: `${label}は数字${n}桁で入力してください` }))
 
 const ymd = (label: string) =>
-  z
-    .string({ error: `${label}を入力してください` })
+  ruleString(label, 10)
     .transform((s) => s.normalize('NFKC').trim().replace(/\//g, '-'))
     .pipe(z.string().refine(isValidYmd, { error: `${label}を正しい日付で入力してください` }))
 
-export const kanaNameSchema = z
-  .string({ error: 'フリガナを入力してください' })
+export const kanaNameSchema = ruleString('フリガナ', 60)
   .transform(normalizeKana)
   .pipe(
     z
@@ -93,16 +125,14 @@ export const identityCheckSchema = z
     }
   })
 
-export const postalCodeSchema = z
-  .string({ error: '郵便番号を入力してください' })
+export const postalCodeSchema = ruleString('郵便番号', 8)
   .transform((s) => {
     const n = normalizeHyphenated(s).replace(/^〒/, '')
     return /^\d{7}$/.test(n) ? `${n.slice(0, 3)}-${n.slice(3)}` : n
   })
   .pipe(z.string().regex(/^\d{3}-\d{4}$/, { error: '郵便番号は「123-4567」の形で入力してください' }))
 
-export const phoneSchema = z
-  .string({ error: '電話番号を入力してください' })
+export const phoneSchema = ruleString('電話番号', 13)
   .transform(normalizeHyphenated)
   .pipe(
     z
@@ -116,11 +146,7 @@ export const phoneSchema = z
 
 export const ibContractIdSchema = digits('IB契約者ID', 10)
 
-const remarksSchema = z
-  .string()
-  .transform(normalizeText)
-  .pipe(z.string().max(200, { error: '備考は200文字以内で入力してください' }))
-  .optional()
+const remarksSchema = optionalText('備考', 200)
 
 /** What every paper request carries, as typed by the teller: who (name, kana, phone), which
  * account and IB contract (typed from the paper and checked against the customer), the identity
@@ -150,11 +176,7 @@ export const newApplicationSchema = paperRequestBaseSchema.extend({
 export const suspensionSchema = paperRequestBaseSchema
   .extend({
     reason: z.enum(SUSPENSION_REASONS, { error: '利用停止の理由を選択してください' }),
-    reasonText: z
-      .string()
-      .transform(normalizeText)
-      .pipe(z.string().max(200, { error: '理由は200文字以内で入力してください' }))
-      .optional(),
+    reasonText: optionalText('理由', 200),
   })
   .superRefine((v, ctx) => {
     if (v.reason === 'other' && !v.reasonText)
@@ -212,11 +234,7 @@ export const resubmitSchema = z.strictObject({
   ]),
 })
 
-const reasonText = (label: string) =>
-  z
-    .string({ error: `${label}を入力してください` })
-    .transform(normalizeText)
-    .pipe(z.string().min(1, { error: `${label}を入力してください` }).max(200, { error: `${label}は200文字以内で入力してください` }))
+const reasonText = (label: string) => text(label, 200)
 
 /** 差戻し: the supervisor says what the teller must correct. */
 export const returnRequestSchema = z.strictObject({
@@ -248,10 +266,10 @@ export type NewApplicationForm = z.output<typeof newApplicationSchema>
 
 export const customerSearchSchema = z
   .strictObject({
-    branchCode: z.string().optional(),
-    accountNumber: z.string().optional(),
-    kana: z.string().optional(),
-    ibContractId: z.string().optional(),
+    branchCode: ruleString('店番', 3).optional(),
+    accountNumber: ruleString('口座番号', 7).optional(),
+    kana: ruleString('カナ氏名', 60).optional(),
+    ibContractId: ruleString('IB契約者ID', 10).optional(),
   })
   .transform((v) => ({
     branchCode: v.branchCode ? normalizeDigits(v.branchCode) : '',
@@ -280,20 +298,21 @@ export const STAFF_ROLES = ['teller', 'supervisor', 'admin'] as const
 export type StaffRole = (typeof STAFF_ROLES)[number]
 export const ROLE_LABELS: Record<StaffRole, string> = { teller: '担当者', supervisor: '役席', admin: '管理者' }
 
-export const loginIdSchema = z
-  .string({ error: '職員IDを入力してください' })
+export const loginIdSchema = ruleString('職員ID', 32)
   .transform((s) => s.normalize('NFKC').trim())
   .pipe(z.string().regex(/^[A-Za-z0-9._-]{3,32}$/, { error: '職員IDは半角英数字3〜32文字で入力してください' }))
 
-export const newPasswordSchema = z
-  .string({ error: 'パスワードを入力してください' })
+/** A password is checked by the text rule too (a lone surrogate would hash like U+FFFD), but
+ * never normalised: it is hashed exactly as typed. */
+const passwordString = () => ruleString('パスワード', 128).max(128, { error: 'パスワードは128文字以内にしてください' })
+
+export const newPasswordSchema = passwordString()
   .min(10, { error: 'パスワードは10文字以上にしてください' })
-  .max(128, { error: 'パスワードは128文字以内にしてください' })
   .refine((s) => /[A-Za-z]/.test(s) && /\d/.test(s), { error: 'パスワードには英字と数字を両方含めてください' })
 
 export const loginSchema = z.object({
   loginId: loginIdSchema,
-  password: z.string({ error: 'パスワードを入力してください' }).min(1, { error: 'パスワードを入力してください' }).max(128),
+  password: passwordString().min(1, { error: 'パスワードを入力してください' }),
 })
 
 export const staffCreateSchema = z.object({
@@ -338,10 +357,21 @@ export const dailyJournalRefSchema = z.strictObject({ businessDate: ymd('取扱�
 export function fieldErrors(error: z.ZodError): Record<string, string> {
   const out: Record<string, string> = {}
   for (const issue of error.issues) {
-    const key = issue.path.map(String).join('.') || '_'
-    if (!(key in out)) out[key] = issue.message
+    const key = excerpt(issue.path.map(String).join('.') || '_', 80)
+    if (key in out) continue
+    // An unknown key is named, but never whole (a 1 MB key must not come back in the answer).
+    out[key] =
+      issue.code === 'unrecognized_keys'
+        ? `不明な項目があります（${excerpt(issue.keys.join('、'), 40)}）`
+        : excerpt(issue.message, 200)
   }
   return out
+}
+
+/** At most `max` characters of `s`, with an ellipsis when cut (never a lone half of a pair). */
+export function excerpt(s: string, max: number): string {
+  if (s.length <= max) return s
+  return `${s.slice(0, max).replace(/[\uD800-\uDBFF]$/, '')}…`
 }
 
 /** 役席認証: the supervisor types their own staff ID and password on the counter terminal, sees
@@ -352,13 +382,9 @@ export const decideUnlockSchema = z
     requestId: z.number().int().positive(),
     version: z.number().int().min(1),
     supervisorLoginId: loginIdSchema,
-    supervisorPassword: z.string({ error: 'パスワードを入力してください' }).min(1, { error: 'パスワードを入力してください' }).max(128),
+    supervisorPassword: passwordString().min(1, { error: 'パスワードを入力してください' }),
     decision: z.enum(['approve', 'return'], { error: '承認か差戻しかを選択してください' }),
-    reason: z
-      .string()
-      .transform(normalizeText)
-      .pipe(z.string().max(200, { error: '理由は200文字以内で入力してください' }))
-      .optional(),
+    reason: optionalText('理由', 200),
     acknowledgeRepeat: z.boolean().optional(),
   })
   .superRefine((v, ctx) => {
@@ -367,8 +393,7 @@ export const decideUnlockSchema = z
   })
 
 /** A mail domain the customer must allow for the centre's e-mail, written as on the seeds: '@otp-auth.net'. */
-const mailDomainSchema = z
-  .string({ error: '受信許可ドメインを入力してください' })
+const mailDomainSchema = ruleString('受信許可ドメイン', 200)
   .transform((s) => {
     const t = s.normalize('NFKC').trim().toLowerCase()
     return t.startsWith('@') ? t : `@${t}`
@@ -392,14 +417,9 @@ export const branchSettingsSchema = z.strictObject({
     .min(1, { error: '日数は1日以上にしてください' })
     .max(366, { error: '日数は366日以内にしてください' }),
   /** 金融機関名 printed on every form, e.g. 〇〇信用組合; may be empty. */
-  institutionName: z
-    .string()
-    .transform(normalizeText)
-    .pipe(z.string().max(40, { error: '金融機関名は40文字以内で入力してください' }))
-    .optional(),
+  institutionName: optionalText('金融機関名', 40),
   /** The branch's telephone for enquiries printed on the customer's copies; may be empty. */
-  branchPhone: z
-    .string()
+  branchPhone: ruleString('電話番号', 13)
     .transform(normalizeHyphenated)
     .pipe(
       z.string().refine((s) => s === '' || phoneSchema.safeParse(s).success, {

@@ -149,3 +149,48 @@ export interface PrintedForm extends FormDocument {
   /** Path of the archived copy, relative to the data folder (shown to the user, never chosen by them). */
   archivedAs: string
 }
+
+/** A backup of the ledger as the administrator's screen lists it (the file name only; the folder
+ * is shown once, in BackupOverview). */
+export interface BackupSummary {
+  name: string
+  /** auto: the daily one; manual: started on the screen or with npm run backup; migration: before
+   * a schema upgrade. (A ledger a restore replaced is kept in the data folder's replaced/.) */
+  kind: 'auto' | 'manual' | 'migration'
+  createdAt: string
+  sizeBytes: number
+  /** The full check made when the backup was written; null for a copy nobody checked (older app). */
+  check: {
+    ok: boolean
+    integrity: string
+    printsRecorded: number
+    printsOk: number
+    printsMissing: number
+    printsAltered: number
+    checkedAt: string
+  } | null
+}
+
+/** A backup being written (progress 0..1), or the last one this run wrote. */
+export interface BackupJob {
+  state: 'running' | 'done' | 'failed'
+  kind: 'auto' | 'manual'
+  startedAt: string
+  progress: number
+  result: BackupSummary | null
+  /** Japanese message of a failure. */
+  error: string | null
+}
+
+export interface BackupOverview {
+  /** Where backups are written (the data folder's backups/, or the configured OTP_BACKUP_DIR). */
+  folder: string
+  /** Automatic backups kept (OTP_BACKUP_KEEP). */
+  keep: number
+  backups: BackupSummary[]
+  job: BackupJob | null
+  /** Free space where the ledger lives; `low` warns before the disk is full. */
+  disk: { freeBytes: number; totalBytes: number; low: boolean } | null
+  /** The command that restores a backup (the app must be closed). */
+  restoreCommand: string
+}

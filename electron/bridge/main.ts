@@ -2,6 +2,7 @@
 // Flags: --data-dir=PATH (default .data/preview), --port=N (default random), --demo=false for an
 // empty production-style ledger (first-administrator setup).
 import path from 'node:path'
+import { releaseInUse } from '../../db/ledgerFile'
 import { openApp } from '../main/ledger'
 import { warmUpPdf } from '../../forms/render'
 import { startBridge } from './server'
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
   const stop = async () => {
     await bridge.close()
     ctx.sqlite.close()
+    releaseInUse(dataDir)
     process.exit(0)
   }
   process.on('SIGINT', stop)

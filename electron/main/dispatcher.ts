@@ -8,8 +8,10 @@ import { fieldErrors } from '../../shared/schemas'
 import { LATEST_SCHEMA_VERSION } from '../../db/migrations'
 import { writeAudit } from './audit'
 import type { AppContext } from './context'
+import { storageFailureCode } from './failures'
 import type { SessionUser } from '../../shared/types'
 import { authState, login, logout, setupFirstAdmin } from './services/auth'
+import { backupOverview, startBackup } from './services/backups'
 import { isAudited, type Caller } from './services/caller'
 import { getCustomer, searchCustomers } from './services/customers'
 import { previewDailyJournal, previewForm, printDailyJournal, printForm } from './services/forms'
@@ -69,6 +71,8 @@ const handlers: { [K in OperationName]: Handler<K> } = {
   'forms.print': printForm,
   'forms.previewDailyJournal': previewDailyJournal,
   'forms.printDailyJournal': printDailyJournal,
+  'backups.overview': (ctx) => backupOverview(ctx),
+  'backups.start': startBackup,
 }
 
 function fail(error: AppError): Result<never> {
@@ -92,10 +96,58 @@ function auditRefusal(ctx: AppContext, user: SessionUser, op: OperationName, det
   }
 }
 
+/** The most a payload may carry, counted in characters of its strings and keys (plus a little per
+ * value): far above any paper form, far below what would make validation costly. */
+export const MAX_PAYLOAD_UNITS = 64 * 1024
+
+/** Whether a payload (from IPC or the bridge, already deserialised) is over the cap. Stops as soon
+ * as it is, so a 10 MB string or a million-element array costs next to nothing. */
+export function payloadTooLarge(payload: unknown, max = MAX_PAYLOAD_UNITS): boolean {
+  let left = max
+  const stack: unknown[] = [payload]
+  while (stack.length) {
+    const v = stack.pop()
+    if (typeof v === 'string') left -= v.length
+    else if (v && typeof v === 'object') {
+      for (const k in v as object) {
+        left -= k.length + 1
+        if (left < 0) return true
+        stack.push((v as Record<string, unknown>)[k])
+      }
+    } else left -= 8
+    if (left < 0) return true
+  }
+  return false
+}
+
+/**
+ * Runs one operation and always answers an envelope: whatever fails (the disk, the file, the
+ * log, a bug), nothing is thrown out of here, so the IPC handler and the bridge never see an
+ * exception. Storage failures answer their own Japanese message; the code goes to the log when
+ * the log can be written.
+ */
 export async function dispatch(ctx: AppContext, op: unknown, payload: unknown, sessionKey: string): Promise<Result<unknown>> {
+  try {
+    return await run(ctx, op, payload, sessionKey)
+  } catch (err) {
+    const code = storageFailureCode(err) ?? 'INTERNAL'
+    try {
+      ctx.logger.error({ code, op: String(op).slice(0, 100), err }, 'operation failed outside its handler')
+    } catch {
+      // the log cannot be written either; the answer below still reaches the user
+    }
+    return fail(new AppError(code))
+  }
+}
+
+async function run(ctx: AppContext, op: unknown, payload: unknown, sessionKey: string): Promise<Result<unknown>> {
   if (!isOperationName(op)) {
-    ctx.logger.warn({ code: 'UNKNOWN_OPERATION', op: String(op).slice(0, 100), sessionKey }, 'refused unknown operation')
+    ctx.logger.warn({ code: 'UNKNOWN_OPERATION', op: String(op).slice(0, 100) }, 'refused unknown operation')
     return fail(new AppError('UNKNOWN_OPERATION'))
+  }
+  if (payloadTooLarge(payload)) {
+    ctx.logger.warn({ code: 'PAYLOAD_TOO_LARGE', op }, 'refused: payload over the cap')
+    return fail(new AppError('PAYLOAD_TOO_LARGE'))
   }
   const def = contract[op]
   const user = ctx.sessions.get(sessionKey)
@@ -103,7 +155,7 @@ export async function dispatch(ctx: AppContext, op: unknown, payload: unknown, s
 
   if (def.access !== 'public') {
     if (!user) {
-      ctx.logger.info({ code: 'NOT_AUTHENTICATED', op, sessionKey }, 'refused: no session')
+      ctx.logger.info({ code: 'NOT_AUTHENTICATED', op }, 'refused: no session')
       return fail(new AppError('NOT_AUTHENTICATED'))
     }
     if (def.access !== 'any-user' && !def.access.includes(user.role)) {
@@ -131,6 +183,12 @@ export async function dispatch(ctx: AppContext, op: unknown, payload: unknown, s
         auditRefusal(ctx, user, op, { reason: err.code })
       }
       return fail(err)
+    }
+    const code = storageFailureCode(err)
+    if (code) {
+      // The disk or the file failed: the transaction was rolled back and nothing was recorded.
+      ctx.logger.error({ code, op, staffId: user?.staffId, err }, 'storage failure')
+      return fail(new AppError(code))
     }
     ctx.logger.error({ code: 'INTERNAL', op, err }, 'operation failed')
     return fail(new AppError('INTERNAL'))

@@ -5,18 +5,22 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { eq } from 'drizzle-orm'
 import type { Logger } from 'pino'
+import { backupDirOf, checkAndRecord, latestGoodBackup } from '../../db/backup'
+import { LEDGER_FILE, inspectLedgerFile, ledgerTraces, markInUse, quickCheck, writeLedgerMarker } from '../../db/ledgerFile'
 import { openSqlite, wrapDrizzle } from '../../db/open'
 import { assertNotNewer, migrate, schemaVersion } from '../../db/migrate'
 import { settings } from '../../db/schema'
 import { DEMO_PASSWORD, seedDemo } from '../../db/seed'
 import { AppError } from '../../shared/errors'
 import { LedgerEvents, type AppContext, type Clock } from './context'
+import { storageFailureCode } from './failures'
 import { createLogger } from './logger'
 import { hashPassword } from './passwords'
+import { startBackupSchedule } from './services/backups'
 import { SessionStore } from './session'
 import { writeTransaction } from './tx'
 
-export const LEDGER_FILE = 'ledger.sqlite'
+export { LEDGER_FILE }
 
 export interface OpenAppOptions {
   dataDir: string
@@ -25,6 +29,50 @@ export interface OpenAppOptions {
   version: string
   clock?: Clock
   logger?: Logger
+  /** The daily automatic backup (default on; tests turn it off). */
+  autoBackup?: boolean
+  /** Create a new ledger although the folder shows it held one (`npm run ledger:new`, audited). */
+  newLedgerOverTraces?: boolean
+}
+
+/** What to tell the user when the ledger cannot be used: the latest verified backup and the
+ * commands, worded for whoever sits at the machine. */
+export function recoveryAdvice(dataDir: string): string {
+  const latest = latestGoodBackup([backupDirOf(dataDir), path.join(dataDir, 'backups')])
+  const where = latest
+    ? `最新の検証済みバックアップ: ${latest.file}（${latest.createdAt.slice(0, 16).replace('T', ' ')} UTC 作成）`
+    : `検証済みのバックアップが見つかりません（${backupDirOf(dataDir)}）。`
+  return (
+    `${where}\n` +
+    `復元するには、アプリを終了して次のコマンドを実行してください（置き換えた台帳は replaced/ に残ります）:\n` +
+    `  npm run restore -- --data-dir="${dataDir}"`
+  )
+}
+
+/**
+ * Refuses a folder whose ledger is gone or empty although the folder held one, and a file that
+ * is visibly not a whole SQLite ledger. Costs a stat and a 100-byte read.
+ */
+function checkLedgerFile(dataDir: string, file: string, newLedgerOverTraces: boolean): void {
+  const state = inspectLedgerFile(file)
+  if (state.kind === 'absent' || state.kind === 'empty') {
+    const traces = ledgerTraces(dataDir)
+    if (!traces.length || newLedgerOverTraces) return
+    throw new AppError(
+      'LEDGER_MISSING',
+      `台帳ファイル（${file}）が${state.kind === 'absent' ? 'ありません' : '空です'}。` +
+        `このフォルダーには台帳を使っていた記録（${traces.join('、')}）があるため、新しい台帳としては開きません。\n` +
+        `${recoveryAdvice(dataDir)}\n` +
+        `記録を捨てて新しい台帳を作る場合は、システム管理者がこの端末で次のコマンドを実行してください（監査記録に残ります）:\n` +
+        `  npm run ledger:new -- --data-dir="${dataDir}" --confirm`,
+    )
+  }
+  if (state.kind === 'not-sqlite') throw damaged(dataDir, file, 'SQLite の台帳ではない内容で上書きされています')
+  if (state.kind === 'truncated') throw damaged(dataDir, file, `ファイルが途中で切れています（${state.size} バイト、本来は ${state.expected} バイト以上）`)
+}
+
+function damaged(dataDir: string, file: string, what: string): AppError {
+  return new AppError('LEDGER_DAMAGED', `台帳ファイル（${file}）が破損しているため開けません: ${what}。\n${recoveryAdvice(dataDir)}`)
 }
 
 /** A ledger written by a newer app is refused before anything (not even the journal mode) is
@@ -41,14 +89,27 @@ function refuseNewerLedger(file: string): void {
 
 export async function openApp(opts: OpenAppOptions): Promise<AppContext> {
   fs.mkdirSync(opts.dataDir, { recursive: true })
+  const file = path.join(opts.dataDir, LEDGER_FILE)
+  // Before anything is written into the folder (the log included): what it held decides.
+  checkLedgerFile(opts.dataDir, file, !!opts.newLedgerOverTraces)
   const logger = opts.logger ?? createLogger(opts.dataDir)
   const clock = opts.clock ?? (() => new Date())
-  const file = path.join(opts.dataDir, LEDGER_FILE)
-  refuseNewerLedger(file)
-  const sqlite = openSqlite(file)
+  let sqlite: ReturnType<typeof openSqlite>
+  try {
+    refuseNewerLedger(file)
+    sqlite = openSqlite(file)
+    quickCheck(sqlite)
+  } catch (err) {
+    throw startFailure(err, opts.dataDir, file, logger)
+  }
   try {
     const report = migrate(sqlite, { backupDir: path.join(opts.dataDir, 'backups'), now: clock })
     if (report.from !== report.to) logger.info({ ...report, file }, 'ledger migrated')
+    // The copy taken before the migration is checked like every other backup, and listed with it.
+    if (report.backupFile) {
+      const check = checkAndRecord(report.backupFile, opts.dataDir)
+      if (!check.ok) logger.error({ code: 'BACKUP_CHECK_FAILED', file: report.backupFile, integrity: check.integrity }, 'pre-migration backup failed its check')
+    }
     const db = wrapDrizzle(sqlite)
 
     // A fresh ledger: its kind is fixed now, and demo data goes only into a demo ledger. Decided
@@ -68,7 +129,9 @@ export async function openApp(opts: OpenAppOptions): Promise<AppContext> {
     })
     if (opts.demo && kind !== 'demo') throw new AppError('DEMO_ON_REAL_LEDGER')
     const demo = kind === 'demo'
-    return {
+    writeLedgerMarker(opts.dataDir, clock())
+    markInUse(opts.dataDir)
+    const ctx: AppContext = {
       sqlite,
       db,
       clock,
@@ -80,8 +143,28 @@ export async function openApp(opts: OpenAppOptions): Promise<AppContext> {
       events: new LedgerEvents(),
       version: opts.version,
     }
+    if (opts.autoBackup !== false) startBackupSchedule(ctx)
+    return ctx
   } catch (err) {
     sqlite.close()
-    throw err
+    throw startFailure(err, opts.dataDir, file, logger)
   }
+}
+
+/** A start that failed on the disk or the file, as an AppError with the whole story in Japanese
+ * (electron/main/index.ts shows an AppError's message as it is). */
+function startFailure(err: unknown, dataDir: string, file: string, logger: Logger): unknown {
+  if (err instanceof AppError) return err
+  const code = storageFailureCode(err)
+  try {
+    logger.error({ code: code ?? 'LEDGER_OPEN_FAILED', file, err }, 'ledger could not be opened')
+  } catch {
+    // the log may be on the same failing disk
+  }
+  if (code === 'LEDGER_DAMAGED') return damaged(dataDir, file, 'SQLite が内部の構造の破損を報告しました')
+  if (code === 'DISK_FULL')
+    return new AppError('DISK_FULL', `ディスクの空き容量が足りないため台帳（${file}）を開けません。空き容量を確保してから起動し直してください。`)
+  if (code === 'STORAGE_ERROR')
+    return new AppError('STORAGE_ERROR', `台帳（${file}）を読み書きできません（${(err as { code?: string }).code}）。ファイルの場所と権限を確認してください。`)
+  return err
 }

@@ -4,9 +4,12 @@ import type { SessionUser } from '../../shared/types'
 
 /** A counter terminal left alone this long needs a new login. */
 export const SESSION_IDLE_MS = 30 * 60 * 1000
+/** However busy, a session lasts one working day: after this long since the login, log in again. */
+export const SESSION_MAX_MS = 12 * 60 * 60 * 1000
 
 interface Entry {
   user: SessionUser
+  startedAt: number
   lastSeen: number
 }
 
@@ -18,7 +21,7 @@ export class SessionStore {
     const e = this.entries.get(key)
     if (!e) return null
     const t = this.now()
-    if (t - e.lastSeen > SESSION_IDLE_MS) {
+    if (t - e.lastSeen > SESSION_IDLE_MS || t - e.startedAt > SESSION_MAX_MS) {
       this.entries.delete(key)
       return null
     }
@@ -26,8 +29,20 @@ export class SessionStore {
     return e.user
   }
 
-  set(key: string, user: SessionUser): void {
-    this.entries.set(key, { user, lastSeen: this.now() })
+  /** The session's user if it is still valid, without counting as activity (for the event stream). */
+  peek(key: string): SessionUser | null {
+    const e = this.entries.get(key)
+    if (!e) return null
+    const t = this.now()
+    return t - e.lastSeen > SESSION_IDLE_MS || t - e.startedAt > SESSION_MAX_MS ? null : e.user
+  }
+
+  /** Starts a session (a login). Returns the user whose live session on this key it replaced, if any. */
+  set(key: string, user: SessionUser): SessionUser | null {
+    const previous = this.get(key)
+    const t = this.now()
+    this.entries.set(key, { user, startedAt: t, lastSeen: t })
+    return previous
   }
 
   delete(key: string): void {

@@ -54,6 +54,8 @@ const CASES: Record<OperationName, Case> = {
   'forms.print': { allowed: ['teller', 'supervisor'], bad: { form: 'customer_receipt', requestId: 1, path: '/etc/passwd' }, wrong: 'admin' },
   'forms.previewDailyJournal': { allowed: ['supervisor'], bad: { businessDate: 'yesterday' }, wrong: 'teller' },
   'forms.printDailyJournal': { allowed: ['supervisor'], bad: { businessDate: '2026-11-21', branchCode: '002' }, wrong: 'teller' },
+  'backups.overview': { allowed: ['admin'], bad: { folder: '/etc' }, wrong: 'supervisor' },
+  'backups.start': { allowed: ['admin'], bad: { out: '/tmp/elsewhere' }, wrong: 'teller' },
 }
 
 const LOGIN: Record<Who, string> = { teller: 'teller1', supervisor: 'super1', admin: 'admin1' }

@@ -38,6 +38,7 @@ export async function createTestApp(opts: { demo?: boolean; now?: Date; dir?: st
     transport: 'ipc',
     version: 'test',
     clock: () => clock.now,
+    autoBackup: false, // tests run the schedule's tick themselves
   })
   const raw = (op: string, payload: unknown, key = 'default') => dispatch(ctx, op, payload, key)
   const app: TestApp = {

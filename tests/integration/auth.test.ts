@@ -114,6 +114,32 @@ describe('staff login and lockout', () => {
     app.clock.now = new Date(app.clock.now.getTime() + 31 * 60 * 1000)
     expect((await app.err('customers.search', { kana: 'タナカ' })).code).toBe('NOT_AUTHENTICATED')
   })
+
+  it('a session in constant use still ends 12 hours after the login (one working day)', async () => {
+    app = await createTestApp()
+    await app.loginAs('teller1')
+    const start = app.clock.now.getTime()
+    // A call every 29 minutes for 11 h 36 min: never idle long enough to expire.
+    for (let m = 29; m <= 12 * 60 - 29; m += 29) {
+      app.clock.now = new Date(start + m * 60 * 1000)
+      expect((await app.raw('customers.search', { kana: 'タナカ' })).ok, `after ${m} min`).toBe(true)
+    }
+    app.clock.now = new Date(start + (12 * 60 + 1) * 60 * 1000)
+    expect((await app.err('customers.search', { kana: 'タナカ' })).code).toBe('NOT_AUTHENTICATED')
+    await app.loginAs('teller1') // a new login starts a new day
+    expect((await app.raw('customers.search', { kana: 'タナカ' })).ok).toBe(true)
+  })
+
+  it('a login on a window someone is still logged in to logs that person out, on the record', async () => {
+    app = await createTestApp()
+    await app.loginAs('teller1')
+    await app.loginAs('super1')
+    expect((await app.ok('auth.state', {})).user?.loginId).toBe('super1')
+    const rows = auditRows(app.ctx).filter((r) => r.action === 'auth.logout')
+    expect(rows).toHaveLength(1)
+    expect(rows[0]).toMatchObject({ actor_login_id: 'teller1', outcome: 'ok' })
+    expect(JSON.parse(rows[0]!.detail_json!)).toEqual({ reason: 'replaced_by_login', by: 'super1' })
+  })
 })
 
 describe('a fresh production ledger', () => {

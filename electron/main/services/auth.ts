@@ -160,20 +160,25 @@ export async function verifyStaffCredentials(
 export async function login(ctx: AppContext, input: OpParsed<'auth.login'>, caller: Caller): Promise<SessionUser> {
   const staffId = await verifyStaffCredentials(ctx, input, 'auth.login')
   const user = sessionUserOf(ctx, staffId)
-  ctx.sessions.set(caller.sessionKey, user)
+  const previous = ctx.sessions.set(caller.sessionKey, user)
+  // A login on a window someone is still logged in to logs that person out, on the record.
+  if (previous) recordLogout(ctx, previous, { reason: 'replaced_by_login', by: user.loginId })
   return user
 }
 
+function recordLogout(ctx: AppContext, user: SessionUser, detail: Record<string, unknown> | null): void {
+  writeAudit(ctx.db, {
+    at: ctx.clock().toISOString(),
+    actorId: user.staffId,
+    actorLoginId: user.loginId,
+    action: 'auth.logout',
+    outcome: 'ok',
+    detail,
+  })
+}
+
 export function logout(ctx: AppContext, caller: Caller): null {
-  if (caller.user) {
-    writeAudit(ctx.db, {
-      at: ctx.clock().toISOString(),
-      actorId: caller.user.staffId,
-      actorLoginId: caller.user.loginId,
-      action: 'auth.logout',
-      outcome: 'ok',
-    })
-  }
+  if (caller.user) recordLogout(ctx, caller.user, null)
   ctx.sessions.delete(caller.sessionKey)
   return null
 }

@@ -438,14 +438,19 @@ function archive(ctx: AppContext, rel: string, pdf: Buffer): void {
   const abs = archivedFile(ctx.dataDir, rel)
   fs.mkdirSync(path.dirname(abs), { recursive: true })
   const tmp = `${abs}.${process.pid}.tmp`
-  const fd = fs.openSync(tmp, 'w')
   try {
-    fs.writeSync(fd, pdf)
-    fs.fsyncSync(fd)
-  } finally {
-    fs.closeSync(fd)
+    const fd = fs.openSync(tmp, 'w')
+    try {
+      fs.writeSync(fd, pdf)
+      fs.fsyncSync(fd)
+    } finally {
+      fs.closeSync(fd)
+    }
+    fs.renameSync(tmp, abs)
+  } catch (err) {
+    fs.rmSync(tmp, { force: true }) // nothing half-written stays in forms/ (a full disk, a failing drive)
+    throw err
   }
-  fs.renameSync(tmp, abs)
   syncDir(path.dirname(abs))
 }
 

@@ -5,7 +5,7 @@ import { branches, customers, otpHistory, otpRequests, printedForms, receiptCoun
 import { AppError } from '../../../shared/errors'
 import type { OpParsed } from '../../../shared/contract'
 import { japanDate } from '../../../shared/datetime'
-import { formatReceiptNo } from '../../../shared/receipt'
+import { MAX_DAILY_SEQ, formatReceiptNo } from '../../../shared/receipt'
 import type { z } from 'zod'
 import type { FormKind, REQUEST_FORM_SCHEMAS, RequestForm, RequestFormName } from '../../../shared/schemas'
 import type { paperRequestBaseSchema } from '../../../shared/schemas'
@@ -38,6 +38,12 @@ function nextReceiptNo(tx: Tx, branchCode: string, businessDate: string): string
     })
     .returning({ seq: receiptCounters.lastSeq })
     .get()
+  // Refused, not wrapped: the transaction rolls back, so the counter stays at the limit.
+  if (row!.seq > MAX_DAILY_SEQ)
+    throw new AppError(
+      'RECEIPT_SEQUENCE_EXHAUSTED',
+      `本日の受付番号が上限（${MAX_DAILY_SEQ.toLocaleString('ja-JP')}件）に達したため、これ以上受け付けられません。システム管理者に連絡してください。`,
+    )
   return formatReceiptNo(branchCode, businessDate, row!.seq)
 }
 

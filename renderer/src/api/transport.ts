@@ -1,5 +1,7 @@
 // How the page reaches the main side. In Electron: the preload's `window.otp` (IPC). In the
-// browser preview: the HTTP bridge on 127.0.0.1, whose per-run token the bridge wrote into the page.
+// browser preview: the HTTP bridge on 127.0.0.1, whose per-run token the bridge wrote into the
+// page. The preview's session is bound to an HttpOnly cookie the bridge set with the page: this
+// code never sees it, and no id chosen here names a session.
 import type { Result } from '../../../shared/errors'
 import type { LedgerChangedEvent, OperationName } from '../../../shared/operations'
 
@@ -32,34 +34,49 @@ function ipcTransport(api: PreloadApi): Transport {
   }
 }
 
-/** One id per browser tab: the bridge keys the main-side session on it, as Electron keys it on the window. */
-function tabClientId(): string {
-  const k = 'otp-bridge-client'
-  let id = sessionStorage.getItem(k)
-  if (!id) {
-    id = crypto.randomUUID()
-    sessionStorage.setItem(k, id)
-  }
-  return id
-}
+const isEnvelope = (x: unknown): x is Result<unknown> => !!x && typeof x === 'object' && typeof (x as { ok?: unknown }).ok === 'boolean'
+
+/** How long to wait before opening the event stream again after the bridge refused or ended it
+ * (before a login, after a session ended). */
+const EVENTS_RETRY_MS = 5000
 
 function httpTransport(token: string): Transport {
-  const client = tabClientId()
   return {
     kind: 'http-bridge',
     async invoke(op, payload) {
       const res = await fetch(`/api/op/${op}`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'X-OTP-Token': token, 'X-OTP-Client': client },
+        credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json', 'X-OTP-Token': token },
         body: JSON.stringify(payload ?? {}),
       })
-      if (!res.ok) return { ok: false, error: { code: 'INTERNAL', message: `通信エラー（${res.status}）が発生しました。` } }
-      return (await res.json()) as Result<unknown>
+      // Refusals with a body (413, 429) carry the shared envelope and its Japanese message.
+      const body: unknown = await res.json().catch(() => null)
+      if (isEnvelope(body)) return body
+      return { ok: false, error: { code: 'INTERNAL', message: `通信エラー（${res.status}）が発生しました。` } }
     },
     onLedgerChanged(cb) {
-      const es = new EventSource(`/api/events?token=${encodeURIComponent(token)}&client=${encodeURIComponent(client)}`)
-      es.onmessage = (m) => cb(JSON.parse(m.data as string) as LedgerChangedEvent)
-      return () => es.close()
+      let es: EventSource | null = null
+      let timer: ReturnType<typeof setTimeout> | null = null
+      let closed = false
+      const open = () => {
+        if (closed) return
+        es = new EventSource(`/api/events?token=${encodeURIComponent(token)}`)
+        es.onmessage = (m) => cb(JSON.parse(m.data as string) as LedgerChangedEvent)
+        es.onerror = () => {
+          // The stream is only for a logged-in session: when refused or ended, try again later.
+          if (es?.readyState === EventSource.CLOSED) {
+            es = null
+            timer = setTimeout(open, EVENTS_RETRY_MS)
+          }
+        }
+      }
+      open()
+      return () => {
+        closed = true
+        if (timer) clearTimeout(timer)
+        es?.close()
+      }
     },
   }
 }

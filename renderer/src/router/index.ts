@@ -83,6 +83,7 @@ export const router = createRouter({
     },
     { path: '/journal', name: 'daily-journal', component: DailyJournalView, meta: { roles: ['supervisor'], title: '日次取扱一覧' } },
     { path: '/staff', name: 'staff-admin', component: StaffAdminView, meta: { roles: ['admin'], title: '職員管理' } },
+    { path: '/backups', name: 'backup-admin', component: () => import('../views/BackupAdminView.vue'), meta: { roles: ['admin'], title: 'バックアップ' } },
     { path: '/:pathMatch(.*)*', redirect: { name: 'home' } },
   ],
 })
