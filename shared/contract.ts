@@ -38,6 +38,7 @@ import type {
   StaffSummary,
   SystemInfo,
 } from './types'
+import { IMPORT_KINDS, importStartSchema, type ImportInspection, type ImportJobView, type StagedFile } from './importFormat'
 
 /** 'public': callable without a session. Otherwise the session's role must be listed. */
 export type Access = 'public' | 'any-user' | readonly StaffRole[]
@@ -114,6 +115,17 @@ export const contract = {
   'forms.print': def<PrintedForm>()({ input: requestFormRefSchema, access: COUNTER, kind: 'command' }),
   'forms.previewDailyJournal': def<FormDocument>()({ input: dailyJournalRefSchema, access: ['supervisor'], kind: 'query' }),
   'forms.printDailyJournal': def<PrintedForm>()({ input: dailyJournalRefSchema, access: ['supervisor'], kind: 'command' }),
+  /** 顧客データ取込 / センター連携: the main process shows the open dialog and stages the file
+   * (Electron). null when the user cancelled. The browser preview uploads to the bridge instead. */
+  'imports.chooseFile': def<StagedFile | null>()({ input: empty, access: ['admin'], kind: 'command' }),
+  'imports.inspect': def<ImportInspection>()({
+    input: z.strictObject({ stagingId: importStartSchema.shape.stagingId, kind: z.enum(IMPORT_KINDS) }),
+    access: ['admin'],
+    kind: 'query',
+  }),
+  /** Starts a dry run or (after a dry run of the same file and mapping) the apply; answers at once. */
+  'imports.start': def<ImportJobView>()({ input: importStartSchema, access: ['admin'], kind: 'command' }),
+  'imports.job': def<ImportJobView>()({ input: z.strictObject({ jobId: z.uuid() }), access: ['admin'], kind: 'query' }),
 } satisfies { [K in OperationName]: OperationDef<z.ZodType, unknown> }
 
 export type Contract = typeof contract

@@ -34,6 +34,12 @@ export const ERROR_MESSAGES = {
   JOURNAL_DATE_IN_FUTURE: '日次取扱一覧は本日以前の日付を指定してください。',
   DATABASE_TOO_NEW: 'データベースがこのアプリより新しい版で作成されています。アプリを更新してください。',
   DEMO_ON_REAL_LEDGER: 'このデータベースは本番用です。デモデータは読み込めません。',
+  CUSTOMER_CLOSED: 'このお客さまは解約済みのため、新しい依頼は受け付けられません。',
+  IMPORT_FILE_REFUSED: 'ファイルを取り込めません。',
+  IMPORT_NOT_FOUND: '取込ファイルが見つかりません。もう一度ファイルを選択してください。',
+  IMPORT_DRY_RUN_REQUIRED: '先に確認（ドライラン）を実行し、結果を確認してから反映してください。',
+  IMPORT_BUSY: '他の取込を実行中です。終わってから実行してください。',
+  FILE_DIALOG_UNAVAILABLE: 'この画面ではファイルを選択して送信してください。',
   INTERNAL: '処理中にエラーが発生しました。システム管理者に連絡してください。',
 } as const
 

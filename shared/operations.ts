@@ -34,6 +34,10 @@ export const OPERATION_NAMES = [
   'forms.print',
   'forms.previewDailyJournal',
   'forms.printDailyJournal',
+  'imports.chooseFile',
+  'imports.inspect',
+  'imports.start',
+  'imports.job',
 ] as const
 
 export type OperationName = (typeof OPERATION_NAMES)[number]
@@ -59,4 +63,5 @@ export interface LedgerChangedEvent {
     | 'request_withdrawn'
     | 'event_recorded'
     | 'staff_changed'
+    | 'customers_imported'
 }

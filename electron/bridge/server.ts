@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net'
 import { isOperationName, type LedgerChangedEvent } from '../../shared/operations'
 import type { AppContext } from '../main/context'
 import { dispatch } from '../main/dispatcher'
+import { uploadImportFile } from '../main/services/imports'
 
 export interface Bridge {
   url: string
@@ -99,6 +100,12 @@ export async function startBridge(ctx: AppContext, opts: { rendererDir: string; 
           sseClients.add(res)
           req.on('close', () => sseClients.delete(res))
           return
+        }
+        // A file to import (顧客データ取込): the page sends its bytes, streamed to the main side's
+        // staging area with its own size limit; the page never names a path.
+        if (url.pathname === '/api/upload' && req.method === 'POST') {
+          const name = url.searchParams.get('name') ?? 'import.csv'
+          return send(res, 200, JSON.stringify(await uploadImportFile(ctx, `http:${client}`, name, req)))
         }
         const m = /^\/api\/op\/([A-Za-z.]+)$/.exec(url.pathname)
         if (m && req.method === 'POST') {

@@ -14,6 +14,7 @@ import { isAudited, type Caller } from './services/caller'
 import { getCustomer, searchCustomers } from './services/customers'
 import { previewDailyJournal, previewForm, printDailyJournal, printForm } from './services/forms'
 import { recordEvent } from './services/events'
+import { chooseImportFile, importJob, inspectImport, startImport } from './services/imports'
 import { getSettings, updateSettings } from './services/settings'
 import {
   approveRequest,
@@ -69,6 +70,10 @@ const handlers: { [K in OperationName]: Handler<K> } = {
   'forms.print': printForm,
   'forms.previewDailyJournal': previewDailyJournal,
   'forms.printDailyJournal': printDailyJournal,
+  'imports.chooseFile': chooseImportFile,
+  'imports.inspect': (ctx, input) => inspectImport(ctx, input),
+  'imports.start': startImport,
+  'imports.job': (ctx, input) => importJob(ctx, input),
 }
 
 function fail(error: AppError): Result<never> {

@@ -54,6 +54,14 @@ const CASES: Record<OperationName, Case> = {
   'forms.print': { allowed: ['teller', 'supervisor'], bad: { form: 'customer_receipt', requestId: 1, path: '/etc/passwd' }, wrong: 'admin' },
   'forms.previewDailyJournal': { allowed: ['supervisor'], bad: { businessDate: 'yesterday' }, wrong: 'teller' },
   'forms.printDailyJournal': { allowed: ['supervisor'], bad: { businessDate: '2026-11-21', branchCode: '002' }, wrong: 'teller' },
+  'imports.chooseFile': { allowed: ['admin'], bad: { path: '/etc/passwd' }, wrong: 'supervisor' },
+  'imports.inspect': { allowed: ['admin'], bad: { stagingId: '../../ledger.sqlite', kind: 'customers' }, wrong: 'teller' },
+  'imports.start': {
+    allowed: ['admin'],
+    bad: { stagingId: '00000000-0000-0000-0000-000000000000', kind: 'customers', mapping: {}, mode: 'now' },
+    wrong: 'supervisor',
+  },
+  'imports.job': { allowed: ['admin'], bad: { jobId: 'x' }, wrong: 'teller' },
 }
 
 const LOGIN: Record<Who, string> = { teller: 'teller1', supervisor: 'super1', admin: 'admin1' }

@@ -40,7 +40,7 @@ describe('migrations', () => {
     const { dir, db } = fresh()
     const r = migrate(db, { backupDir: path.join(dir, 'backups') })
     expect(r).toEqual({ from: 0, to: LATEST_SCHEMA_VERSION, backupFile: null })
-    expect(schemaVersion(db)).toBe(MIGRATIONS.length)
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION)
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name").all() as { name: string }[]).map((t) => t.name)
     expect(tables).toEqual(expect.arrayContaining(['audit_log', 'branches', 'customers', 'otp_history', 'otp_requests', 'staff']))
     expect(fs.existsSync(path.join(dir, 'backups'))).toBe(false)
@@ -168,6 +168,21 @@ describe('migrations', () => {
       { ack: 1, n: 1, d: 40, last: at(10) },
       { ack: null, n: null, d: null, last: null },
     ])
+  })
+
+  it('0008 keeps every customer open (closed_on NULL) and adds the period and event indexes', () => {
+    const { dir, db } = fresh()
+    migrate(db, { backupDir: path.join(dir, 'backups'), migrations: MIGRATIONS.filter((m) => m.version <= 5) })
+    seedOldLedger(db)
+    const r = migrate(db, { backupDir: path.join(dir, 'backups') })
+    expect(r).toMatchObject({ from: 5, to: LATEST_SCHEMA_VERSION })
+    expect(db.prepare('SELECT closed_on, name_kanji FROM customers').all()).toEqual([{ closed_on: null, name_kanji: '田中 花子' }])
+    const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").all() as { name: string }[]).map((i) => i.name)
+    expect(indexes).toEqual(expect.arrayContaining(['otp_requests_business_date_idx', 'otp_history_event_idx']))
+    const plan = db
+      .prepare("EXPLAIN QUERY PLAN SELECT count(*) FROM otp_requests WHERE business_date BETWEEN '2026-01-01' AND '2026-12-31' AND branch_id = 1")
+      .all() as { detail: string }[]
+    expect(plan.map((p) => p.detail).join(' ')).toContain('otp_requests_business_date_idx')
   })
 
   it('two backups in the same millisecond get two files', () => {
