@@ -174,11 +174,21 @@ describe('migrations', () => {
     const { dir, db } = fresh()
     migrate(db, { backupDir: path.join(dir, 'backups'), migrations: MIGRATIONS.filter((m) => m.version <= 5) })
     seedOldLedger(db)
+    db.exec(`INSERT INTO otp_history(customer_id, at, kind, from_status, to_status, actor_id, event_kind, event_source, occurred_on)
+      VALUES (1, '2026-11-01T00:00:00Z', 'event', 'awaiting_issue', 'token_issued', 1, 'token_issued', 'centre', '2026-11-01')`)
+    const history = db.prepare('SELECT * FROM otp_history').all()
+    expect(() => db.prepare("UPDATE otp_history SET event_source = 'centre_feed'").run()).toThrow(/CHECK/)
     const r = migrate(db, { backupDir: path.join(dir, 'backups') })
     expect(r).toMatchObject({ from: 5, to: LATEST_SCHEMA_VERSION })
+    // History kept row for row; the centre's list may now be named as the source.
+    expect(db.prepare('SELECT * FROM otp_history').all()).toEqual(history)
+    db.prepare("UPDATE otp_history SET event_source = 'centre_feed'").run()
+    expect(() => db.prepare("UPDATE otp_history SET event_source = 'rumour'").run()).toThrow(/CHECK/)
     expect(db.prepare('SELECT closed_on, name_kanji FROM customers').all()).toEqual([{ closed_on: null, name_kanji: '田中 花子' }])
     const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").all() as { name: string }[]).map((i) => i.name)
-    expect(indexes).toEqual(expect.arrayContaining(['otp_requests_business_date_idx', 'otp_history_event_idx']))
+    expect(indexes).toEqual(
+      expect.arrayContaining(['otp_requests_business_date_idx', 'otp_history_event_idx', 'otp_history_customer_idx', 'otp_history_request_idx']),
+    )
     const plan = db
       .prepare("EXPLAIN QUERY PLAN SELECT count(*) FROM otp_requests WHERE business_date BETWEEN '2026-01-01' AND '2026-12-31' AND branch_id = 1")
       .all() as { detail: string }[]

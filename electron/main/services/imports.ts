@@ -36,7 +36,7 @@ function savedMapping(ctx: AppContext, kind: ImportKind): Record<string, string>
   }
 }
 
-function saveMapping(ctx: AppContext, kind: ImportKind, mapping: Record<string, string>): void {
+export function saveMapping(ctx: AppContext, kind: ImportKind, mapping: Record<string, string>): void {
   const value = JSON.stringify(mapping)
   writeTransaction(ctx.db, (tx) =>
     tx.insert(settings).values({ key: MAPPING_KEY[kind], value }).onConflictDoUpdate({ target: settings.key, set: { value } }).run(),
