@@ -7,6 +7,9 @@ export interface Transport {
   kind: 'ipc' | 'http-bridge'
   invoke(op: OperationName, payload: unknown): Promise<Result<unknown>>
   onLedgerChanged(cb: (e: LedgerChangedEvent) => void): () => void
+  /** Browser preview only: sends a file's bytes to the main side's import staging area (Electron
+   * asks the main process to show the open dialog instead: imports.chooseFile). */
+  upload?(fileName: string, body: Blob): Promise<Result<unknown>>
 }
 
 interface PreloadApi {
@@ -52,6 +55,15 @@ function httpTransport(token: string): Transport {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', 'X-OTP-Token': token, 'X-OTP-Client': client },
         body: JSON.stringify(payload ?? {}),
+      })
+      if (!res.ok) return { ok: false, error: { code: 'INTERNAL', message: `通信エラー（${res.status}）が発生しました。` } }
+      return (await res.json()) as Result<unknown>
+    },
+    async upload(fileName, body) {
+      const res = await fetch(`/api/upload?name=${encodeURIComponent(fileName)}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/octet-stream', 'X-OTP-Token': token, 'X-OTP-Client': client },
+        body,
       })
       if (!res.ok) return { ok: false, error: { code: 'INTERNAL', message: `通信エラー（${res.status}）が発生しました。` } }
       return (await res.json()) as Result<unknown>

@@ -78,6 +78,12 @@ export const router = createRouter({
     },
     { path: '/journal', name: 'daily-journal', component: DailyJournalView, meta: { roles: ['supervisor'], title: '日次取扱一覧' } },
     { path: '/staff', name: 'staff-admin', component: StaffAdminView, meta: { roles: ['admin'], title: '職員管理' } },
+    {
+      path: '/imports',
+      name: 'customer-import',
+      component: () => import('../views/CustomerImportView.vue'),
+      meta: { roles: ['admin'], title: '顧客データ取込' },
+    },
     { path: '/:pathMatch(.*)*', redirect: { name: 'home' } },
   ],
 })
