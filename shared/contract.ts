@@ -38,6 +38,15 @@ import type {
   StaffSummary,
   SystemInfo,
 } from './types'
+import {
+  exportCustomersSchema,
+  exportFiguresSchema,
+  exportJournalSchema,
+  exportRequestsSchema,
+  periodSchema,
+  type ExportResult,
+  type FiguresSummary,
+} from './exportFormat'
 import { IMPORT_KINDS, importStartSchema, type ImportInspection, type ImportJobView, type StagedFile } from './importFormat'
 
 /** 'public': callable without a session. Otherwise the session's role must be listed. */
@@ -126,6 +135,13 @@ export const contract = {
   /** Starts a dry run or (after a dry run of the same file and mapping) the apply; answers at once. */
   'imports.start': def<ImportJobView>()({ input: importStartSchema, access: ['admin'], kind: 'command' }),
   'imports.job': def<ImportJobView>()({ input: z.strictObject({ jobId: z.uuid() }), access: ['admin'], kind: 'query' }),
+  /** CSV exports: Electron saves where the user chooses (save dialog); the preview gets the bytes. */
+  'exports.requests': def<ExportResult>()({ input: exportRequestsSchema, access: ['supervisor'], kind: 'command' }),
+  'exports.journal': def<ExportResult>()({ input: exportJournalSchema, access: ['supervisor'], kind: 'command' }),
+  'exports.customers': def<ExportResult>()({ input: exportCustomersSchema, access: ['admin'], kind: 'command' }),
+  'exports.figures': def<ExportResult>()({ input: exportFiguresSchema, access: ['supervisor'], kind: 'command' }),
+  /** 集計: aggregated in SQL over a period. */
+  'figures.summary': def<FiguresSummary>()({ input: periodSchema, access: ['supervisor'], kind: 'query' }),
 } satisfies { [K in OperationName]: OperationDef<z.ZodType, unknown> }
 
 export type Contract = typeof contract

@@ -38,6 +38,11 @@ export const OPERATION_NAMES = [
   'imports.inspect',
   'imports.start',
   'imports.job',
+  'exports.requests',
+  'exports.journal',
+  'exports.customers',
+  'exports.figures',
+  'figures.summary',
 ] as const
 
 export type OperationName = (typeof OPERATION_NAMES)[number]
