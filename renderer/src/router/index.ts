@@ -79,6 +79,12 @@ export const router = createRouter({
     { path: '/journal', name: 'daily-journal', component: DailyJournalView, meta: { roles: ['supervisor'], title: '日次取扱一覧' } },
     { path: '/staff', name: 'staff-admin', component: StaffAdminView, meta: { roles: ['admin'], title: '職員管理' } },
     {
+      path: '/figures',
+      name: 'figures',
+      component: () => import('../views/FiguresView.vue'),
+      meta: { roles: ['supervisor'], title: '集計' },
+    },
+    {
       path: '/imports',
       name: 'customer-import',
       component: () => import('../views/CustomerImportView.vue'),
