@@ -68,6 +68,25 @@ describe('HTTP bridge', () => {
     expect(otherTab).toMatchObject({ ok: false, error: { code: 'NOT_AUTHENTICATED' } })
   })
 
+  it('takes a file to import only from an administrator\'s tab with the token, and stages its bytes under an id', async () => {
+    const upload = (client: string, token = bridge.token) =>
+      fetch(new URL('/api/upload?name=' + encodeURIComponent('顧客.csv'), bridge.url), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/octet-stream', 'X-OTP-Token': token, 'X-OTP-Client': client },
+        body: Buffer.from('店番,口座番号\r\n001,1000001\r\n'),
+      })
+    expect((await upload('tab-up-0000', 'wrong')).status).toBe(401)
+    expect(await (await upload('tab-up-0000')).json()).toMatchObject({ ok: false, error: { code: 'NOT_AUTHENTICATED' } })
+    await call('auth.login', { loginId: 'teller2', password: DEMO_PASSWORD }, { 'X-OTP-Client': 'tab-up-teller' })
+    expect(await (await upload('tab-up-teller')).json()).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_ROLE' } })
+    await call('auth.login', { loginId: 'admin1', password: DEMO_PASSWORD }, { 'X-OTP-Client': 'tab-up-admin' })
+    const staged = await (await upload('tab-up-admin')).json()
+    expect(staged).toMatchObject({ ok: true, value: { fileName: '顧客.csv', size: 34 } })
+    expect(staged.value.stagingId).toMatch(/^[0-9a-f-]{36}$/)
+    const seen = await (await call('imports.inspect', { stagingId: staged.value.stagingId, kind: 'customers' }, { 'X-OTP-Client': 'tab-up-admin' })).json()
+    expect(seen).toMatchObject({ ok: true, value: { header: ['店番', '口座番号'], encodingLabel: 'UTF-8' } })
+  })
+
   it('refuses calls without the token, with a wrong token, or from a foreign origin', async () => {
     expect((await call('system.info', {}, { 'X-OTP-Token': '' })).status).toBe(401)
     expect((await call('system.info', {}, { 'X-OTP-Token': 'x'.repeat(32) })).status).toBe(401)
