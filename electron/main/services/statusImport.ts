@@ -97,7 +97,9 @@ export async function runStatusImport(ctx: AppContext, opts: StatusImportOptions
   for await (const batch of readRows(opts.file, opts.info, { onBytes: (n) => opts.onProgress?.({ bytesRead: n, rows: report.rows }) })) {
     const rows = headerSeen ? batch : batch.slice(1)
     headerSeen = true
-    writeTransaction(ctx.db, (tx) => {
+    // Applying takes the write lock for one batch; a dry run only reads (a deferred transaction).
+    const inBatch = <T>(fn: (tx: Tx) => T): T => (opts.apply ? writeTransaction(ctx.db, fn) : ctx.db.transaction(fn))
+    inBatch((tx) => {
       const at = ctx.clock().toISOString()
       for (const row of rows) {
         report.rows++
