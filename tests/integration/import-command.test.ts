@@ -24,7 +24,8 @@ function cli(args: string[]): { code: number; out: string } {
 }
 
 describe('npm run import:customers', () => {
-  it('dry-runs by default, applies with --apply, and a second run changes nothing', async () => {
+  // Three runs of a separate process (tsx compiles the script each time): a generous timeout.
+  it('dry-runs by default, applies with --apply, and a second run changes nothing', { timeout: 120_000 }, async () => {
     const dir = tempDir()
     ;(await createTestApp({ dir })).close()
     const file = writeFile(dir, 'extract.csv', encode(csvText([CUSTOMER_HEADER, ...ROWS]), 'cp932'))
@@ -58,7 +59,7 @@ describe('npm run import:customers', () => {
     expect(audit.every((a) => a.actor_login_id.startsWith('cli:'))).toBe(true)
   })
 
-  it('refuses a bad file with exit code 1 and a Japanese reason, writing nothing', async () => {
+  it('refuses a bad file with exit code 1 and a Japanese reason, writing nothing', { timeout: 60_000 }, async () => {
     const dir = tempDir()
     ;(await createTestApp({ dir })).close()
     const file = writeFile(dir, 'bad.csv', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]))

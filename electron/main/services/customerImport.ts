@@ -51,6 +51,9 @@ export interface CustomerImportOptions {
 
 export const CUSTOMER_MAPPING_KEY = 'import_mapping_customers'
 
+/** The longest a slice of rows holds the event loop and (when applying) the write lock. */
+const SLICE_MS = 50
+
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 export function accountLabel(branchCode: string, type: AccountType, number: string): string {
@@ -143,72 +146,79 @@ export async function runCustomerImport(ctx: AppContext, opts: CustomerImportOpt
     })) {
       const rows = headerSeen ? batch : batch.slice(1) // the first record is the header
       headerSeen = true
-      store.batch(opts.apply, () => {
-        const at = ctx.clock().toISOString()
-        for (const row of rows) {
-          report.rows++
-          const parsed = parseCustomerRow(get(row.fields))
-          if ('reasons' in parsed) {
-            // A refused row's customer still counts as listed, if its account can be read at all.
-            const t = parseAccountType(get(row.fields)('accountType'))
-            const n = normalizeDigits(get(row.fields)('accountNumber')).padStart(7, '0')
-            const known = t ? store.findByAccount(normalizeDigits(get(row.fields)('branchCode')), t, n) : undefined
-            if (known) store.markSeen(known.id)
-            refuse(row.line, parsed.reasons)
-            continue
-          }
-          const r = parsed.record
-          const account = accountLabel(r.branchCode, r.accountType, r.accountNumber)
-          const firstAccountLine = store.claimAccount(`${r.branchCode}|${r.accountType}|${r.accountNumber}`, row.line)
-          if (firstAccountLine !== null) {
-            refuse(row.line, [`口座 ${account} が${firstAccountLine}行目と重複しています`])
-            continue
-          }
-          const firstIbLine = store.claimIbContractId(r.ibContractId, row.line)
-          if (firstIbLine !== null) {
-            refuse(row.line, [`IB契約者ID ${r.ibContractId} が${firstIbLine}行目と重複しています`])
-            continue
-          }
-          const existing = store.findByAccount(r.branchCode, r.accountType, r.accountNumber)
-          const holder = store.findByIbContractId(r.ibContractId)
-          if (holder && holder.id !== existing?.id) {
-            if (existing) store.markSeen(existing.id)
-            refuse(row.line, [
-              `IB契約者ID ${r.ibContractId} は別の口座（${accountLabel(holder.branchCode, holder.accountType, holder.accountNumber)}）のお客さまに登録されています`,
-            ])
-            continue
-          }
-          if (!existing) {
-            report.counts.new++
-            if (!branchIds.has(r.branchCode)) {
-              const id = store.branchId(r.branchCode)
-              branchIds.set(r.branchCode, id)
-              if (id === undefined && !report.newBranches.includes(r.branchCode)) report.newBranches.push(r.branchCode)
+      // One transaction per slice of rows, a slice ending after SLICE_MS: the write lock and the
+      // event loop are given back that often, however slow the machine is at that moment.
+      for (let i = 0; i < rows.length; ) {
+        const sliceStart = performance.now()
+        store.batch(opts.apply, () => {
+          const at = ctx.clock().toISOString()
+          for (const first = i; i < rows.length; i++) {
+            if (i > first && performance.now() - sliceStart > SLICE_MS) break
+            const row = rows[i]!
+            report.rows++
+            const parsed = parseCustomerRow(get(row.fields))
+            if ('reasons' in parsed) {
+              // A refused row's customer still counts as listed, if its account can be read at all.
+              const t = parseAccountType(get(row.fields)('accountType'))
+              const n = normalizeDigits(get(row.fields)('accountNumber')).padStart(7, '0')
+              const known = t ? store.findByAccount(normalizeDigits(get(row.fields)('branchCode')), t, n) : undefined
+              if (known) store.markSeen(known.id)
+              refuse(row.line, parsed.reasons)
+              continue
             }
-            if (opts.apply) {
-              let branchId = branchIds.get(r.branchCode)
-              if (branchId === undefined) {
-                branchId = store.insertBranch(r.branchCode, `店番${r.branchCode}`)
-                branchIds.set(r.branchCode, branchId)
+            const r = parsed.record
+            const account = accountLabel(r.branchCode, r.accountType, r.accountNumber)
+            const firstAccountLine = store.claimAccount(`${r.branchCode}|${r.accountType}|${r.accountNumber}`, row.line)
+            if (firstAccountLine !== null) {
+              refuse(row.line, [`口座 ${account} が${firstAccountLine}行目と重複しています`])
+              continue
+            }
+            const firstIbLine = store.claimIbContractId(r.ibContractId, row.line)
+            if (firstIbLine !== null) {
+              refuse(row.line, [`IB契約者ID ${r.ibContractId} が${firstIbLine}行目と重複しています`])
+              continue
+            }
+            const existing = store.findByAccount(r.branchCode, r.accountType, r.accountNumber)
+            const holder = store.findByIbContractId(r.ibContractId)
+            if (holder && holder.id !== existing?.id) {
+              if (existing) store.markSeen(existing.id)
+              refuse(row.line, [
+                `IB契約者ID ${r.ibContractId} は別の口座（${accountLabel(holder.branchCode, holder.accountType, holder.accountNumber)}）のお客さまに登録されています`,
+              ])
+              continue
+            }
+            if (!existing) {
+              report.counts.new++
+              if (!branchIds.has(r.branchCode)) {
+                const id = store.branchId(r.branchCode)
+                branchIds.set(r.branchCode, id)
+                if (id === undefined && !report.newBranches.includes(r.branchCode)) report.newBranches.push(r.branchCode)
               }
-              store.markSeen(store.insert(r, branchId, at))
+              if (opts.apply) {
+                let branchId = branchIds.get(r.branchCode)
+                if (branchId === undefined) {
+                  branchId = store.insertBranch(r.branchCode, `店番${r.branchCode}`)
+                  branchIds.set(r.branchCode, branchId)
+                }
+                store.markSeen(store.insert(r, branchId, at))
+              }
+              continue
             }
-            continue
+            store.markSeen(existing.id)
+            const fields = diff(existing, parsed)
+            if (!fields.length) {
+              report.counts.unchanged++
+              continue
+            }
+            report.counts.changed++
+            if (report.changes.length < LIST_LIMIT) report.changes.push({ line: row.line, account, name: existing.nameKanji, fields } satisfies CustomerChange)
+            if (opts.apply && !store.update(existing.id, existing.version, r, at))
+              throw new Error(`customer ${existing.id} changed during the import`) // the slice rolls back
           }
-          store.markSeen(existing.id)
-          const fields = diff(existing, parsed)
-          if (!fields.length) {
-            report.counts.unchanged++
-            continue
-          }
-          report.counts.changed++
-          if (report.changes.length < LIST_LIMIT) report.changes.push({ line: row.line, account, name: existing.nameKanji, fields } satisfies CustomerChange)
-          if (opts.apply && !store.update(existing.id, existing.version, r, at))
-            throw new Error(`customer ${existing.id} changed during the import`) // the batch rolls back
-        }
-      })
-      opts.onProgress?.({ bytesRead: 0, rows: report.rows })
-      await yieldToEventLoop()
+        })
+        opts.onProgress?.({ bytesRead: 0, rows: report.rows })
+        await yieldToEventLoop()
+      }
     }
     if (report.rows === 0) throw new FileRefused('NO_ROWS', '見出し行のほかにデータの行がありません。')
 
