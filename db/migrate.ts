@@ -48,7 +48,7 @@ export function migrate(
   opts: { backupDir: string; migrations?: readonly Migration[]; now?: () => Date },
 ): MigrationReport {
   const migrations = opts.migrations ?? MIGRATIONS
-  const latest = opts.migrations ? migrations.length : LATEST_SCHEMA_VERSION
+  const latest = opts.migrations ? (migrations[migrations.length - 1]?.version ?? 0) : LATEST_SCHEMA_VERSION
   const from = schemaVersion(sqlite)
   assertNotNewer(from, latest)
   if (from === latest) return { from, to: from, backupFile: null }

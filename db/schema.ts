@@ -45,6 +45,7 @@ export const customers = sqliteTable(
     wrongEntryCount: integer('wrong_entry_count').notNull().default(0),
     statusChangedAt: text('status_changed_at').notNull(),
     cancelledOn: text('cancelled_on'), // Japan business date of the last ご利用解除
+    closedOn: text('closed_on'), // 解約: the day a full extract of the core system no longer listed the customer (0007)
     version: integer('version').notNull().default(1),
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),
@@ -90,6 +91,7 @@ export const otpRequests = sqliteTable(
     index('otp_requests_state_idx').on(t.state, t.receivedAt),
     index('otp_requests_customer_idx').on(t.customerId),
     index('otp_requests_journal_idx').on(t.branchId, t.businessDate, t.receivedAt),
+    index('otp_requests_business_date_idx').on(t.businessDate, t.branchId, t.kind),
   ],
 )
 

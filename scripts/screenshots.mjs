@@ -6,6 +6,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { chromium } from '@playwright/test'
+import iconv from 'iconv-lite'
 import { ensureBuild, root } from './lib.mjs'
 
 const out = path.join(root, 'docs', 'screenshots')
@@ -142,6 +143,58 @@ try {
   await dialog.getByTestId('sa-password').locator('input').fill('demo-pass-2026')
   await page.waitForTimeout(500) // let the field labels finish floating
   await shot('07-unlock-approval.png')
+
+  // 顧客データ取込 (an administrator, a new tab): a CP932 extract with a row that cannot be read,
+  // the dry run, then the result of the apply. A tall viewport instead of fullPage, so that the
+  // app bar stays at the top of the picture.
+  const tall = await browser.newPage({ viewport: { width: 1280, height: 1500 }, locale: 'ja-JP', timezoneId: 'Asia/Tokyo', acceptDownloads: true })
+  const tallField = (id) => tall.getByTestId(id).locator('input').first()
+  const loginTall = async (id) => {
+    await tall.goto(url)
+    await tallField('login-id').fill(id)
+    await tallField('login-password').fill('demo-pass-2026')
+    await tall.getByTestId('login-submit').click()
+    await tall.getByTestId('session-user').waitFor()
+  }
+  await loginTall('admin1')
+  await tall.getByTestId('nav-imports').click()
+  const extract = [
+    ['店番', '科目', '口座番号', '漢字氏名', 'カナ氏名', '生年月日', '郵便番号', '住所', '電話番号', 'IB契約者ID'],
+    ['001', '普通', '1000001', '田中 花子', 'ﾀﾅｶ ﾊﾅｺ', '1950-01-01', '010-0001', '秋田県秋田市中通二丁目1-1', '018-800-1111', '2000000001'],
+    ['002', '普通', '2000001', '髙橋 ヴィクトル', 'ﾀｶﾊｼ ｳﾞｨｸﾄﾙ', '昭和55年4月1日', '0100001', '秋田県秋田市中通二丁目1-1', '018-800-0001', '3000000001'],
+    ['002', '普通', '2000002', '山﨑 ヶ子', 'ヤマザキ ケイコ', 'S60.12.31', '010-0002', '秋田県大館市字中町2-3', '018-800-0002', '3000000002'],
+    ['002', '貯蓄', '2000003', '英字 太郎', 'Eiji Taro', '1980-02-30', '010-0003', '秋田県横手市駅前町3-4', '018-800-0003', '3000000003'],
+  ]
+  await tall.getByTestId('import-file').locator('input[type=file]').setInputFiles({
+    name: '顧客データ_20261121.csv',
+    mimeType: 'text/csv',
+    buffer: iconv.encode(extract.map((r) => r.join(',')).join('\r\n') + '\r\n', 'cp932'),
+  })
+  await tall.getByTestId('import-encoding').waitFor()
+  for (const [f, col] of [['accountType', '科目'], ['nameKanji', '漢字氏名']]) {
+    await tall.getByTestId(`import-map-${f}`).click()
+    await tall.getByRole('option', { name: col, exact: true }).click()
+  }
+  await tall.getByTestId('import-dry-run').click()
+  await tall.getByTestId('import-report-dry_run').waitFor()
+  await tall.getByTestId('import-report-dry_run').scrollIntoViewIfNeeded()
+  await tall.waitForTimeout(300)
+  await tall.screenshot({ path: path.join(out, '12-import-dry-run.png') })
+  await tall.getByTestId('import-apply').click()
+  await tall.getByTestId('import-report-apply').waitFor()
+  const closeNotice = tall.getByTestId('notify-close')
+  if (await closeNotice.isVisible()) await closeNotice.click()
+  await tall.getByTestId('import-report-apply').scrollIntoViewIfNeeded()
+  await tall.waitForTimeout(300)
+  await tall.screenshot({ path: path.join(out, '13-import-result.png') })
+  await tall.getByTestId('logout').click()
+
+  // 集計 (a supervisor): the requests of this run in charts and tables.
+  await loginTall('super1')
+  await tall.getByTestId('nav-figures').click()
+  await tall.getByTestId('figures-by-month').locator('canvas').waitFor()
+  await tall.waitForTimeout(500)
+  await tall.screenshot({ path: path.join(out, '14-figures.png') })
   console.log(`Screenshots written to ${path.relative(root, out)}/`)
 } finally {
   await browser.close()

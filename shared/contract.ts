@@ -40,6 +40,16 @@ import type {
   StaffSummary,
   SystemInfo,
 } from './types'
+import {
+  exportCustomersSchema,
+  exportFiguresSchema,
+  exportJournalSchema,
+  exportRequestsSchema,
+  periodSchema,
+  type ExportResult,
+  type FiguresSummary,
+} from './exportFormat'
+import { IMPORT_KINDS, importStartSchema, type ImportInspection, type ImportJobView, type StagedFile } from './importFormat'
 
 /** 'public': callable without a session. Otherwise the session's role must be listed. */
 export type Access = 'public' | 'any-user' | readonly StaffRole[]
@@ -120,6 +130,24 @@ export const contract = {
   'backups.overview': def<BackupOverview>()({ input: empty, access: ['admin'], kind: 'query' }),
   /** Starts a verified backup now; its progress is read with backups.overview. */
   'backups.start': def<BackupJob>()({ input: empty, access: ['admin'], kind: 'command' }),
+  /** 顧客データ取込 / センター連携: the main process shows the open dialog and stages the file
+   * (Electron). null when the user cancelled. The browser preview uploads to the bridge instead. */
+  'imports.chooseFile': def<StagedFile | null>()({ input: empty, access: ['admin'], kind: 'command' }),
+  'imports.inspect': def<ImportInspection>()({
+    input: z.strictObject({ stagingId: importStartSchema.shape.stagingId, kind: z.enum(IMPORT_KINDS) }),
+    access: ['admin'],
+    kind: 'query',
+  }),
+  /** Starts a dry run or (after a dry run of the same file and mapping) the apply; answers at once. */
+  'imports.start': def<ImportJobView>()({ input: importStartSchema, access: ['admin'], kind: 'command' }),
+  'imports.job': def<ImportJobView>()({ input: z.strictObject({ jobId: z.uuid() }), access: ['admin'], kind: 'query' }),
+  /** CSV exports: Electron saves where the user chooses (save dialog); the preview gets the bytes. */
+  'exports.requests': def<ExportResult>()({ input: exportRequestsSchema, access: ['supervisor'], kind: 'command' }),
+  'exports.journal': def<ExportResult>()({ input: exportJournalSchema, access: ['supervisor'], kind: 'command' }),
+  'exports.customers': def<ExportResult>()({ input: exportCustomersSchema, access: ['admin'], kind: 'command' }),
+  'exports.figures': def<ExportResult>()({ input: exportFiguresSchema, access: ['supervisor'], kind: 'command' }),
+  /** 集計: aggregated in SQL over a period. */
+  'figures.summary': def<FiguresSummary>()({ input: periodSchema, access: ['supervisor'], kind: 'query' }),
 } satisfies { [K in OperationName]: OperationDef<z.ZodType, unknown> }
 
 export type Contract = typeof contract

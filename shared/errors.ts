@@ -47,6 +47,12 @@ export const ERROR_MESSAGES = {
   LEDGER_OPEN_FAILED: '台帳を開けませんでした。システム管理者に連絡してください。',
   BACKUP_RUNNING: 'バックアップを実行中です。終わるまでお待ちください。',
   BACKUP_FAILED: 'バックアップを作成できませんでした。システム管理者に連絡してください。',
+  CUSTOMER_CLOSED: 'このお客さまは解約済みのため、新しい依頼は受け付けられません。',
+  IMPORT_FILE_REFUSED: 'ファイルを取り込めません。',
+  IMPORT_NOT_FOUND: '取込ファイルが見つかりません。もう一度ファイルを選択してください。',
+  IMPORT_DRY_RUN_REQUIRED: '先に確認（ドライラン）を実行し、結果を確認してから反映してください。',
+  IMPORT_BUSY: '他の取込を実行中です。終わってから実行してください。',
+  FILE_DIALOG_UNAVAILABLE: 'この画面ではファイルを選択して送信してください。',
   INTERNAL: '処理中にエラーが発生しました。システム管理者に連絡してください。',
 } as const
 

@@ -36,6 +36,15 @@ export const OPERATION_NAMES = [
   'forms.printDailyJournal',
   'backups.overview',
   'backups.start',
+  'imports.chooseFile',
+  'imports.inspect',
+  'imports.start',
+  'imports.job',
+  'exports.requests',
+  'exports.journal',
+  'exports.customers',
+  'exports.figures',
+  'figures.summary',
 ] as const
 
 export type OperationName = (typeof OPERATION_NAMES)[number]
@@ -61,4 +70,5 @@ export interface LedgerChangedEvent {
     | 'request_withdrawn'
     | 'event_recorded'
     | 'staff_changed'
+    | 'customers_imported'
 }

@@ -142,12 +142,15 @@ export const EVENT_TRANSITIONS: Record<EventKind, { from: readonly OtpStatus[]; 
   issuance_restricted: { from: ['awaiting_issue', 'token_issued'], to: 'issuance_restricted' },
 }
 
+/** Sources a member of staff may choose when recording an event by hand. */
 export const EVENT_SOURCES = ['centre', 'customer', 'bank_system'] as const
-export type EventSource = (typeof EVENT_SOURCES)[number]
+/** ... and 'centre_feed': the IB centre's status list, read by the import (センター連携). */
+export type EventSource = (typeof EVENT_SOURCES)[number] | 'centre_feed'
 export const EVENT_SOURCE_LABELS: Record<EventSource, string> = {
   centre: 'センターからの連絡',
   customer: 'お客さまの申出',
   bank_system: '当組合の管理画面で確認',
+  centre_feed: 'センター連携',
 }
 
 /** Wrong codes in a row that block the OTP (seed 002: 10回以上連続). */

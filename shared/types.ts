@@ -55,6 +55,8 @@ export interface CustomerDetail extends CustomerSummary {
   wrongEntryCount: number
   statusChangedAt: string
   cancelledOn: string | null
+  /** 解約: the day a full extract of the core system no longer listed the customer (issue 14). */
+  closedOn: string | null
   version: number
   history: HistoryEntry[]
   requests: RequestSummary[]

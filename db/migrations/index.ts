@@ -1,10 +1,11 @@
-// The numbered migrations, in order. A migration's version is its position: 1, 2, 3 ...
+// The numbered migrations, in order of their version (each file states its own).
 import * as m0001 from './0001_initial'
 import * as m0002 from './0002_request_lifecycle'
 import * as m0003 from './0003_unlock'
 import * as m0004 from './0004_forms'
 import * as m0005 from './0005_repeat_unlock_facts'
 import * as m0006 from './0006_counter_indexes'
+import * as m0007 from './0007_customer_import'
 
 export interface Migration {
   version: number
@@ -12,6 +13,6 @@ export interface Migration {
   sql: string
 }
 
-export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006]
+export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007]
 
-export const LATEST_SCHEMA_VERSION = MIGRATIONS.length
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version

@@ -22,6 +22,7 @@ import { AppError } from '../../shared/errors'
 import type { LedgerChangedEvent } from '../../shared/operations'
 import type { AppContext } from '../main/context'
 import { dispatch } from '../main/dispatcher'
+import { uploadImportFile } from '../main/services/imports'
 
 export interface Bridge {
   url: string
@@ -169,6 +170,12 @@ export async function startBridge(ctx: AppContext, opts: { rendererDir: string; 
         const sid = cookieOf(req, SESSION_COOKIE)
         const browser = sid ? browsers.get(sid) : undefined
         if (!sameToken(given, token) || !sid || !browser) return refuse(req, res, 401, '{"error":"not authorised"}')
+        // A file to import (顧客データ取込): the page sends its bytes, streamed to the main side's
+        // staging area with the import's own size limit (not MAX_BODY); the page never names a path.
+        if (url.pathname === '/api/upload' && req.method === 'POST') {
+          const name = (url.searchParams.get('name') ?? 'import.csv').slice(0, 200)
+          return send(res, 200, JSON.stringify(await uploadImportFile(ctx, keyOf(sid), name, req)))
+        }
         const length = Number(req.headers['content-length'] ?? 0)
         if (length > MAX_BODY) return refuse(req, res, 413, envelope(new AppError('PAYLOAD_TOO_LARGE')))
 

@@ -20,6 +20,14 @@ export interface AppContext {
   sessions: SessionStore
   events: LedgerEvents
   version: string
+  /** The operating system's file dialogs (Electron only; the browser preview uploads and downloads
+   * through the page instead). The renderer never names a path: the main process asks the user. */
+  fileDialogs?: FileDialogs
+}
+
+export interface FileDialogs {
+  chooseOpen(opts: { title: string; filters: { name: string; extensions: string[] }[] }): Promise<string | null>
+  chooseSave(opts: { title: string; defaultName: string; filters: { name: string; extensions: string[] }[] }): Promise<string | null>
 }
 
 export class LedgerEvents extends EventEmitter<{ changed: [LedgerChangedEvent] }> {

@@ -16,6 +16,9 @@ import { isAudited, type Caller } from './services/caller'
 import { getCustomer, searchCustomers } from './services/customers'
 import { previewDailyJournal, previewForm, printDailyJournal, printForm } from './services/forms'
 import { recordEvent } from './services/events'
+import { exportCustomers, exportFigures, exportJournal, exportRequests } from './services/exports'
+import { summarizeFigures } from './services/figures'
+import { chooseImportFile, importJob, inspectImport, startImport } from './services/imports'
 import { getSettings, updateSettings } from './services/settings'
 import {
   approveRequest,
@@ -73,6 +76,15 @@ const handlers: { [K in OperationName]: Handler<K> } = {
   'forms.printDailyJournal': printDailyJournal,
   'backups.overview': (ctx) => backupOverview(ctx),
   'backups.start': startBackup,
+  'imports.chooseFile': chooseImportFile,
+  'imports.inspect': (ctx, input) => inspectImport(ctx, input),
+  'imports.start': startImport,
+  'imports.job': (ctx, input) => importJob(ctx, input),
+  'exports.requests': exportRequests,
+  'exports.journal': exportJournal,
+  'exports.customers': exportCustomers,
+  'exports.figures': exportFigures,
+  'figures.summary': (ctx, input) => summarizeFigures(ctx, input),
 }
 
 function fail(error: AppError): Result<never> {

@@ -204,6 +204,20 @@ async function main(): Promise<void> {
     return
   }
   const c = ctx
+  // Imports and exports ask the user where the file is / goes (issue 14); the page never names a path.
+  c.fileDialogs = {
+    async chooseOpen(o) {
+      const win = BrowserWindow.getFocusedWindow()
+      const r = win ? await dialog.showOpenDialog(win, { ...o, properties: ['openFile'] }) : await dialog.showOpenDialog({ ...o, properties: ['openFile'] })
+      return r.canceled ? null : (r.filePaths[0] ?? null)
+    },
+    async chooseSave(o) {
+      const win = BrowserWindow.getFocusedWindow()
+      const opts = { title: o.title, defaultPath: path.join(app.getPath('documents'), o.defaultName), filters: o.filters }
+      const r = win ? await dialog.showSaveDialog(win, opts) : await dialog.showSaveDialog(opts)
+      return r.canceled ? null : (r.filePath ?? null)
+    },
+  }
   if (app.isPackaged) Menu.setApplicationMenu(Menu.buildFromTemplate(productionMenuTemplate(process.platform)))
   lockDown(c)
   registerIpc(c)

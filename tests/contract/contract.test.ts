@@ -56,6 +56,19 @@ const CASES: Record<OperationName, Case> = {
   'forms.printDailyJournal': { allowed: ['supervisor'], bad: { businessDate: '2026-11-21', branchCode: '002' }, wrong: 'teller' },
   'backups.overview': { allowed: ['admin'], bad: { folder: '/etc' }, wrong: 'supervisor' },
   'backups.start': { allowed: ['admin'], bad: { out: '/tmp/elsewhere' }, wrong: 'teller' },
+  'imports.chooseFile': { allowed: ['admin'], bad: { path: '/etc/passwd' }, wrong: 'supervisor' },
+  'imports.inspect': { allowed: ['admin'], bad: { stagingId: '../../ledger.sqlite', kind: 'customers' }, wrong: 'teller' },
+  'imports.start': {
+    allowed: ['admin'],
+    bad: { stagingId: '00000000-0000-0000-0000-000000000000', kind: 'customers', mapping: {}, mode: 'now' },
+    wrong: 'supervisor',
+  },
+  'imports.job': { allowed: ['admin'], bad: { jobId: 'x' }, wrong: 'teller' },
+  'exports.requests': { allowed: ['supervisor'], bad: { from: '2026-11-30', to: '2026-11-01', encoding: 'cp932' }, wrong: 'teller' },
+  'exports.journal': { allowed: ['supervisor'], bad: { businessDate: '2026-11-21', encoding: 'latin1' }, wrong: 'teller' },
+  'exports.customers': { allowed: ['admin'], bad: { encoding: 'cp932', path: '/tmp/x.csv' }, wrong: 'supervisor' },
+  'exports.figures': { allowed: ['supervisor'], bad: { from: 'x', to: '2026-11-01', encoding: 'cp932' }, wrong: 'teller' },
+  'figures.summary': { allowed: ['supervisor'], bad: { from: '2026-01-01', to: '2026-12-31', branchCode: '1' }, wrong: 'teller' },
 }
 
 const LOGIN: Record<Who, string> = { teller: 'teller1', supervisor: 'super1', admin: 'admin1' }

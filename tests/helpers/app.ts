@@ -68,8 +68,10 @@ export async function createTestApp(opts: { demo?: boolean; now?: Date; dir?: st
 
 /** Every row of every business table, to assert that a refused call changed nothing. The audit
  * log is left out: refusals are audited on purpose. */
-export function snapshotLedger(ctx: AppContext): string {
-  const tables = ['branches', 'staff', 'customers', 'otp_requests', 'otp_history', 'receipt_counters', 'printed_forms', 'settings']
+export function snapshotLedger(ctx: AppContext, except: readonly string[] = []): string {
+  const tables = ['branches', 'staff', 'customers', 'otp_requests', 'otp_history', 'receipt_counters', 'printed_forms', 'settings'].filter(
+    (t) => !except.includes(t),
+  )
   return JSON.stringify(tables.map((t) => ctx.sqlite.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all()))
 }
 

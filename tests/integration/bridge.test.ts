@@ -123,6 +123,28 @@ describe('HTTP bridge', () => {
     expect(log).not.toMatch(/sessionKey|http:/)
   })
 
+  it('takes a file to import only from an administrator\'s logged-in browser with the token, and stages its bytes under an id', async () => {
+    const upload = (b: TestBrowser, token = bridge.token) =>
+      fetch(new URL('/api/upload?name=' + encodeURIComponent('顧客.csv'), bridge.url), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/octet-stream', 'X-OTP-Token': token, Cookie: b.cookie },
+        body: Buffer.from('店番,口座番号\r\n001,1000001\r\n'),
+      })
+    const anonymous = await new TestBrowser(bridge).open()
+    expect((await upload(anonymous, 'wrong')).status).toBe(401)
+    expect(await (await upload(anonymous)).json()).toMatchObject({ ok: false, error: { code: 'NOT_AUTHENTICATED' } })
+    const teller = await new TestBrowser(bridge).open()
+    await teller.json('auth.login', { loginId: 'teller2', password: DEMO_PASSWORD })
+    expect(await (await upload(teller)).json()).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_ROLE' } })
+    const admin = await new TestBrowser(bridge).open()
+    await admin.json('auth.login', { loginId: 'admin1', password: DEMO_PASSWORD })
+    const staged = await (await upload(admin)).json()
+    expect(staged).toMatchObject({ ok: true, value: { fileName: '顧客.csv', size: 34 } })
+    expect(staged.value.stagingId).toMatch(/^[0-9a-f-]{36}$/)
+    const seen = await admin.json('imports.inspect', { stagingId: staged.value.stagingId, kind: 'customers' })
+    expect(seen).toMatchObject({ ok: true, value: { header: ['店番', '口座番号'], encodingLabel: 'UTF-8' } })
+  })
+
   it('refuses calls without the token, with a wrong token, or from a foreign origin', async () => {
     const a = await new TestBrowser(bridge).open()
     expect((await a.call('system.info', {}, { 'X-OTP-Token': '' })).status).toBe(401)

@@ -40,7 +40,7 @@ describe('migrations', () => {
     const { dir, db } = fresh()
     const r = migrate(db, { backupDir: path.join(dir, 'backups') })
     expect(r).toEqual({ from: 0, to: LATEST_SCHEMA_VERSION, backupFile: null })
-    expect(schemaVersion(db)).toBe(MIGRATIONS.length)
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION)
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name").all() as { name: string }[]).map((t) => t.name)
     expect(tables).toEqual(expect.arrayContaining(['audit_log', 'branches', 'customers', 'otp_history', 'otp_requests', 'staff']))
     expect(fs.existsSync(path.join(dir, 'backups'))).toBe(false)
@@ -186,13 +186,38 @@ describe('migrations', () => {
     expect(plan(trail)).toMatch(/SCAN otp_history/)
 
     migrate(db, { backupDir: path.join(dir, 'backups') })
-    expect(schemaVersion(db)).toBe(6)
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION)
     expect(plan(journal)).toBe('SEARCH otp_requests USING COVERING INDEX otp_requests_journal_idx (branch_id=? AND business_date=?)')
     expect(plan(trail)).toBe('SEARCH otp_history USING COVERING INDEX otp_history_request_idx (request_id=?)')
     expect(plan(account)).toMatch(/^SEARCH customers USING (COVERING )?INDEX customers_account_number_idx \(account_branch_code=\? AND account_number=\?\)$/)
     expect(plan("SELECT id FROM audit_log WHERE outcome = 'refused' AND at >= 'a' AND at < 'b' ORDER BY at")).toMatch(/audit_log_outcome_idx/)
     expect(db.prepare('SELECT count(*) AS n FROM otp_history WHERE request_id = 1').get()).toEqual({ n: 1 })
     expect(db.prepare('SELECT receipt_no FROM otp_requests').all()).toEqual([{ receipt_no: '001-20261120-0001' }])
+  })
+
+  it('0007 keeps every customer open (closed_on NULL) and adds the period and event indexes', () => {
+    const { dir, db } = fresh()
+    migrate(db, { backupDir: path.join(dir, 'backups'), migrations: MIGRATIONS.filter((m) => m.version <= 5) })
+    seedOldLedger(db)
+    db.exec(`INSERT INTO otp_history(customer_id, at, kind, from_status, to_status, actor_id, event_kind, event_source, occurred_on)
+      VALUES (1, '2026-11-01T00:00:00Z', 'event', 'awaiting_issue', 'token_issued', 1, 'token_issued', 'centre', '2026-11-01')`)
+    const history = db.prepare('SELECT * FROM otp_history').all()
+    expect(() => db.prepare("UPDATE otp_history SET event_source = 'centre_feed'").run()).toThrow(/CHECK/)
+    const r = migrate(db, { backupDir: path.join(dir, 'backups') })
+    expect(r).toMatchObject({ from: 5, to: LATEST_SCHEMA_VERSION })
+    // History kept row for row; the centre's list may now be named as the source.
+    expect(db.prepare('SELECT * FROM otp_history').all()).toEqual(history)
+    db.prepare("UPDATE otp_history SET event_source = 'centre_feed'").run()
+    expect(() => db.prepare("UPDATE otp_history SET event_source = 'rumour'").run()).toThrow(/CHECK/)
+    expect(db.prepare('SELECT closed_on, name_kanji FROM customers').all()).toEqual([{ closed_on: null, name_kanji: '田中 花子' }])
+    const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").all() as { name: string }[]).map((i) => i.name)
+    expect(indexes).toEqual(
+      expect.arrayContaining(['otp_requests_business_date_idx', 'otp_history_event_idx', 'otp_history_customer_idx', 'otp_history_request_idx']),
+    )
+    const plan = db
+      .prepare("EXPLAIN QUERY PLAN SELECT count(*) FROM otp_requests WHERE business_date BETWEEN '2026-01-01' AND '2026-12-31' AND branch_id = 1")
+      .all() as { detail: string }[]
+    expect(plan.map((p) => p.detail).join(' ')).toContain('otp_requests_business_date_idx')
   })
 
   it('two backups in the same millisecond get two files', () => {

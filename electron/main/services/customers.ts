@@ -163,11 +163,13 @@ export function getCustomer(ctx: AppContext, input: OpParsed<'customers.get'>): 
     version: c.version,
     history,
     requests: requestSummaries(ctx, { customerId: c.id }),
-    allowedRequests: offered.filter((k) => !requestBlock(k, c.otpStatus, c.cancelledOn, today)),
+    closedOn: c.closedOn,
+    // A closed customer (解約) takes no new request; the screen says why.
+    allowedRequests: c.closedOn ? [] : offered.filter((k) => !requestBlock(k, c.otpStatus, c.cancelledOn, today)),
     blockedRequests: offered.flatMap((k) => {
       const block = requestBlock(k, c.otpStatus, c.cancelledOn, today)
       return block?.code === 'NEXT_DAY_RULE' ? [{ kind: k, message: block.message }] : []
     }),
-    allowedEvents: EVENT_KINDS.filter((k) => !eventBlock(k, c.otpStatus)),
+    allowedEvents: c.closedOn ? [] : EVENT_KINDS.filter((k) => !eventBlock(k, c.otpStatus)),
   }
 }

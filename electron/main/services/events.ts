@@ -1,18 +1,88 @@
 // Events the branch learns from the centre or the customer (トークン発行, 利用開始, 閉塞, 発行規制).
 // They record what already happened, so the status changes at once; each is kept in the history
-// with its source and the day it happened, and audited.
+// with its source and the day it happened, and audited. The rule is written once, here
+// (applyEvent): recorded by hand at the counter or read from the IB centre's status list.
 import { eq } from 'drizzle-orm'
 import { customers, otpHistory } from '../../../db/schema'
 import { AppError } from '../../../shared/errors'
 import type { OpParsed } from '../../../shared/contract'
 import { japanDate } from '../../../shared/datetime'
-import { BLOCK_AFTER_WRONG_CODES, EVENT_TRANSITIONS, eventBlock } from '../../../shared/status'
+import { BLOCK_AFTER_WRONG_CODES, EVENT_TRANSITIONS, eventBlock, type EventKind, type EventSource, type OtpStatus } from '../../../shared/status'
 import type { CustomerDetail } from '../../../shared/types'
 import { writeAudit } from '../audit'
-import { writeTransaction } from '../tx'
+import { writeTransaction, type Tx } from '../tx'
 import type { AppContext } from '../context'
 import { requireUser, type Caller } from './caller'
 import { getCustomer } from './customers'
+
+export interface EventFacts {
+  kind: EventKind
+  source: EventSource
+  occurredOn: string
+  note?: string | null
+}
+
+/** Why the event cannot be recorded for a customer in this state, or null. */
+export function eventRefusal(kind: EventKind, c: { otpStatus: OtpStatus; closedOn: string | null }): AppError | null {
+  if (c.closedOn) return new AppError('CUSTOMER_CLOSED', `このお客さまは解約済み（${c.closedOn}）のため、事象は記録できません。`)
+  const block = eventBlock(kind, c.otpStatus)
+  return block ? new AppError(block.code, block.message) : null
+}
+
+/** Records one event inside the caller's transaction: the status table's rule, the status
+ * change, the history row and the audit row. `expectedVersion`, when given, refuses a stale screen. */
+export function applyEvent(
+  tx: Tx,
+  customerId: number,
+  e: EventFacts,
+  actor: { staffId: number | null; loginId: string },
+  at: string,
+  opts: { action: string; expectedVersion?: number; detail?: Record<string, unknown> },
+): { from: OtpStatus; to: OtpStatus } {
+  const c = tx.select().from(customers).where(eq(customers.id, customerId)).get()
+  if (!c) throw new AppError('CUSTOMER_NOT_FOUND')
+  if (opts.expectedVersion !== undefined && c.version !== opts.expectedVersion) throw new AppError('STALE_VERSION')
+  const refusal = eventRefusal(e.kind, c)
+  if (refusal) throw refusal
+  const to = EVENT_TRANSITIONS[e.kind].to
+  const changed = tx
+    .update(customers)
+    .set({
+      otpStatus: to,
+      statusChangedAt: at,
+      updatedAt: at,
+      version: c.version + 1,
+      ...(e.kind === 'blocked' ? { wrongEntryCount: BLOCK_AFTER_WRONG_CODES } : {}),
+      ...(e.kind === 'use_started' ? { wrongEntryCount: 0 } : {}),
+    })
+    .where(eq(customers.id, c.id))
+    .run().changes
+  if (changed !== 1) throw new AppError('STALE_VERSION')
+  tx.insert(otpHistory)
+    .values({
+      customerId: c.id,
+      at,
+      kind: 'event',
+      fromStatus: c.otpStatus,
+      toStatus: to,
+      actorId: actor.staffId,
+      note: e.note ?? null,
+      eventKind: e.kind,
+      eventSource: e.source,
+      occurredOn: e.occurredOn,
+    })
+    .run()
+  writeAudit(tx, {
+    at,
+    actorId: actor.staffId,
+    actorLoginId: actor.loginId,
+    action: opts.action,
+    outcome: 'ok',
+    target: `customer:${c.id}`,
+    detail: { kind: e.kind, source: e.source, occurredOn: e.occurredOn, from: c.otpStatus, to, ...opts.detail },
+  })
+  return { from: c.otpStatus, to }
+}
 
 export function recordEvent(ctx: AppContext, input: OpParsed<'events.record'>, caller: Caller): CustomerDetail {
   const user = requireUser(caller)
@@ -20,50 +90,12 @@ export function recordEvent(ctx: AppContext, input: OpParsed<'events.record'>, c
   if (input.occurredOn > japanDate(ctx.clock()))
     throw new AppError('VALIDATION_FAILED', undefined, { occurredOn: '発生日に未来の日付は入力できません' })
 
-  writeTransaction(ctx.db, (tx) => {
-    const c = tx.select().from(customers).where(eq(customers.id, input.customerId)).get()
-    if (!c) throw new AppError('CUSTOMER_NOT_FOUND')
-    if (c.version !== input.customerVersion) throw new AppError('STALE_VERSION')
-    const block = eventBlock(input.kind, c.otpStatus)
-    if (block) throw new AppError(block.code, block.message)
-    const to = EVENT_TRANSITIONS[input.kind].to
-    const changed = tx
-      .update(customers)
-      .set({
-        otpStatus: to,
-        statusChangedAt: at,
-        updatedAt: at,
-        version: c.version + 1,
-        ...(input.kind === 'blocked' ? { wrongEntryCount: BLOCK_AFTER_WRONG_CODES } : {}),
-        ...(input.kind === 'use_started' ? { wrongEntryCount: 0 } : {}),
-      })
-      .where(eq(customers.id, c.id))
-      .run().changes
-    if (changed !== 1) throw new AppError('STALE_VERSION')
-    tx.insert(otpHistory)
-      .values({
-        customerId: c.id,
-        at,
-        kind: 'event',
-        fromStatus: c.otpStatus,
-        toStatus: to,
-        actorId: user.staffId,
-        note: input.note ?? null,
-        eventKind: input.kind,
-        eventSource: input.source,
-        occurredOn: input.occurredOn,
-      })
-      .run()
-    writeAudit(tx, {
-      at,
-      actorId: user.staffId,
-      actorLoginId: user.loginId,
+  writeTransaction(ctx.db, (tx) =>
+    applyEvent(tx, input.customerId, input, { staffId: user.staffId, loginId: user.loginId }, at, {
       action: 'events.record',
-      outcome: 'ok',
-      target: `customer:${c.id}`,
-      detail: { kind: input.kind, source: input.source, occurredOn: input.occurredOn, from: c.otpStatus, to },
-    })
-  })
+      expectedVersion: input.customerVersion,
+    }),
+  )
   ctx.events.emitChanged({ kind: 'event_recorded', customerId: input.customerId })
   return getCustomer(ctx, { customerId: input.customerId })
 }

@@ -4,7 +4,7 @@ import { and, desc, eq, gte, inArray, lte, ne, sql } from 'drizzle-orm'
 import { branches, customers, otpHistory, otpRequests, printedForms, receiptCounters, staff } from '../../../db/schema'
 import { AppError } from '../../../shared/errors'
 import type { OpParsed } from '../../../shared/contract'
-import { japanDate } from '../../../shared/datetime'
+import { japanDate, toWareki } from '../../../shared/datetime'
 import { MAX_DAILY_SEQ, formatReceiptNo } from '../../../shared/receipt'
 import type { z } from 'zod'
 import type { FormKind, REQUEST_FORM_SCHEMAS, RequestForm, RequestFormName } from '../../../shared/schemas'
@@ -26,6 +26,11 @@ import { audited, requireUser, type Caller } from './caller'
 export function blockedError(kind: RequestKind, status: OtpStatus, cancelledOn: string | null, today: string): AppError | null {
   const block = requestBlock(kind, status, cancelledOn, today)
   return block ? new AppError(block.code, block.message) : null
+}
+
+/** A customer the core system no longer lists (解約, customer import) takes no new request. */
+export function closedError(closedOn: string): AppError {
+  return new AppError('CUSTOMER_CLOSED', `このお客さまは解約済み（${toWareki(closedOn)}に勘定系の顧客データから削除）のため、新しい依頼は受け付けられません。`)
 }
 
 function nextReceiptNo(tx: Tx, branchCode: string, businessDate: string): string {
@@ -109,6 +114,7 @@ export function receiveRequest<K extends FormKind>(
   const requestId = writeTransaction(ctx.db, (tx) => {
     const c = tx.select().from(customers).where(eq(customers.id, form.customerId)).get()
     if (!c) throw new AppError('CUSTOMER_NOT_FOUND')
+    if (c.closedOn) throw closedError(c.closedOn)
     checkPaperAgainstRecord(form, c)
 
     const open = tx

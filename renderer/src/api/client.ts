@@ -3,6 +3,7 @@
 import type { OpInput, OpOutput } from '../../../shared/contract'
 import { AppError } from '../../../shared/errors'
 import type { LedgerChangedEvent, OperationName } from '../../../shared/operations'
+import type { StagedFile } from '../../../shared/importFormat'
 import { detectTransport, type Transport } from './transport'
 
 let transport: Transport | null | undefined
@@ -35,4 +36,18 @@ export function transportKind(): Transport['kind'] | null {
   } catch {
     return null
   }
+}
+
+/** Browser preview: the page uploads the chosen file's bytes (it never names a path). */
+export async function uploadImportFile(file: File): Promise<StagedFile> {
+  const t = getTransport()
+  if (!t.upload) throw new AppError('INTERNAL', 'この画面からはファイルを送信できません。')
+  let result
+  try {
+    result = await t.upload(file.name, file)
+  } catch {
+    throw new AppError('INTERNAL', 'アプリの本体と通信できませんでした。')
+  }
+  if (result.ok) return result.value as StagedFile
+  throw AppError.fromPayload(result.error)
 }

@@ -9,6 +9,9 @@ export interface Transport {
   kind: 'ipc' | 'http-bridge'
   invoke(op: OperationName, payload: unknown): Promise<Result<unknown>>
   onLedgerChanged(cb: (e: LedgerChangedEvent) => void): () => void
+  /** Browser preview only: sends a file's bytes to the main side's import staging area (Electron
+   * asks the main process to show the open dialog instead: imports.chooseFile). */
+  upload?(fileName: string, body: Blob): Promise<Result<unknown>>
 }
 
 interface PreloadApi {
@@ -54,6 +57,16 @@ function httpTransport(token: string): Transport {
       const body: unknown = await res.json().catch(() => null)
       if (isEnvelope(body)) return body
       return { ok: false, error: { code: 'INTERNAL', message: `通信エラー（${res.status}）が発生しました。` } }
+    },
+    async upload(fileName, body) {
+      const res = await fetch(`/api/upload?name=${encodeURIComponent(fileName)}`, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/octet-stream', 'X-OTP-Token': token },
+        body,
+      })
+      if (!res.ok) return { ok: false, error: { code: 'INTERNAL', message: `通信エラー（${res.status}）が発生しました。` } }
+      return (await res.json()) as Result<unknown>
     },
     onLedgerChanged(cb) {
       let es: EventSource | null = null

@@ -9,7 +9,11 @@ export function base64ToBytes(b64: string): Uint8Array<ArrayBuffer> {
 }
 
 export function downloadPdf(fileName: string, pdfBase64: string): void {
-  const blob = new Blob([base64ToBytes(pdfBase64)], { type: 'application/pdf' })
+  downloadBlob(fileName, new Blob([base64ToBytes(pdfBase64)], { type: 'application/pdf' }))
+}
+
+/** Any file the page offers for saving (PDFs, CSV exports, an import's result report). */
+export function downloadBlob(fileName: string, blob: Blob): void {
   const url = URL.createObjectURL(blob)
   const a = document.createElement('a')
   a.href = url

@@ -84,6 +84,18 @@ export const router = createRouter({
     { path: '/journal', name: 'daily-journal', component: DailyJournalView, meta: { roles: ['supervisor'], title: '日次取扱一覧' } },
     { path: '/staff', name: 'staff-admin', component: StaffAdminView, meta: { roles: ['admin'], title: '職員管理' } },
     { path: '/backups', name: 'backup-admin', component: () => import('../views/BackupAdminView.vue'), meta: { roles: ['admin'], title: 'バックアップ' } },
+    {
+      path: '/figures',
+      name: 'figures',
+      component: () => import('../views/FiguresView.vue'),
+      meta: { roles: ['supervisor'], title: '集計' },
+    },
+    {
+      path: '/imports',
+      name: 'customer-import',
+      component: () => import('../views/CustomerImportView.vue'),
+      meta: { roles: ['admin'], title: '顧客データ取込' },
+    },
     { path: '/:pathMatch(.*)*', redirect: { name: 'home' } },
   ],
 })
