@@ -2,14 +2,22 @@
 // the SQL text) costs far more than running an indexed one, so the queries a counter screen runs
 // on every call are built once, with placeholders (sql.placeholder), and kept with the connection
 // they belong to; each call only binds its values.
+//
+// A transaction (drizzle's `tx`) shares its connection's session, and a query prepared on either
+// runs on that connection, inside or outside a transaction: the cache is keyed by the session, so
+// the services' helpers that take `db | tx` find the same prepared query.
 import type { Db } from './open'
 
-const perDb = new WeakMap<object, Map<string, unknown>>()
+type Queryable = Pick<Db, 'select' | 'insert' | 'update'>
+
+const perSession = new WeakMap<object, Map<string, unknown>>()
 
 /** The query `key` of this connection, built by `build` the first time it is asked for. */
-export function preparedQuery<T>(db: Db, key: string, build: (db: Db) => T): T {
-  let queries = perDb.get(db)
-  if (!queries) perDb.set(db, (queries = new Map()))
+export function preparedQuery<D extends Queryable, T>(db: D, key: string, build: (db: D) => T): T {
+  // drizzle keeps the session on the database and on every transaction object (not in its types).
+  const owner = (db as unknown as { session?: object }).session ?? db
+  let queries = perSession.get(owner)
+  if (!queries) perSession.set(owner, (queries = new Map()))
   let q = queries.get(key) as T | undefined
   if (q === undefined) queries.set(key, (q = build(db)))
   return q

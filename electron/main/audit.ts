@@ -1,5 +1,7 @@
 // The audit trail: one append-only row per command, written in the same transaction as the
 // change it describes (or on its own for a refusal, which changes nothing else).
+import { sql } from 'drizzle-orm'
+import { preparedQuery } from '../../db/prepared'
 import { auditLog } from '../../db/schema'
 import type { Db } from '../../db/open'
 
@@ -13,18 +15,22 @@ export interface AuditEntry {
   detail?: Record<string, unknown> | null
 }
 
-type Writer = Pick<Db, 'insert'>
+type Writer = Pick<Db, 'select' | 'insert' | 'update'>
 
 export function writeAudit(db: Writer, e: AuditEntry): void {
-  db.insert(auditLog)
-    .values({
-      at: e.at,
-      actorId: e.actorId,
-      actorLoginId: e.actorLoginId,
-      action: e.action,
-      outcome: e.outcome,
-      target: e.target ?? null,
-      detailJson: e.detail ? JSON.stringify(e.detail) : null,
-    })
-    .run()
+  const p = (name: string) => sql.placeholder(name)
+  preparedQuery(db, 'audit.insert', (d) =>
+    d
+      .insert(auditLog)
+      .values({ at: p('at'), actorId: p('actorId'), actorLoginId: p('actorLoginId'), action: p('action'), outcome: p('outcome'), target: p('target'), detailJson: p('detailJson') })
+      .prepare(),
+  ).run({
+    at: e.at,
+    actorId: e.actorId,
+    actorLoginId: e.actorLoginId,
+    action: e.action,
+    outcome: e.outcome,
+    target: e.target ?? null,
+    detailJson: e.detail ? JSON.stringify(e.detail) : null,
+  })
 }

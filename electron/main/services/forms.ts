@@ -32,13 +32,13 @@ import {
 import { REQUEST_KIND_LABELS, formAvailable } from '../../../shared/status'
 import type { FormDocument, HistoryKind, PrintedForm, RequestDetail, SessionUser } from '../../../shared/types'
 import { writeAudit } from '../audit'
-import { writeTransaction } from '../tx'
+import { writeTransaction, type Tx } from '../tx'
 import type { AppContext } from '../context'
 import { requireUser, type Caller } from './caller'
 import { repeatUnlocks } from './requests'
 import { getSettings } from './settings'
 
-type Db = Pick<AppContext['db'], 'select'>
+type Db = AppContext['db'] | Tx
 
 /** What one print is of: a request's form, or the branch's journal of a date. */
 interface PrintTarget {

@@ -34,15 +34,17 @@ export function closedError(closedOn: string): AppError {
 }
 
 function nextReceiptNo(tx: Tx, branchCode: string, businessDate: string): string {
-  const row = tx
-    .insert(receiptCounters)
-    .values({ branchCode, businessDate, lastSeq: 1 })
-    .onConflictDoUpdate({
-      target: [receiptCounters.branchCode, receiptCounters.businessDate],
-      set: { lastSeq: sql`${receiptCounters.lastSeq} + 1` },
-    })
-    .returning({ seq: receiptCounters.lastSeq })
-    .get()
+  const row = preparedQuery(tx, 'receiptCounters.next', (d) =>
+    d
+      .insert(receiptCounters)
+      .values({ branchCode: sql.placeholder('branchCode'), businessDate: sql.placeholder('businessDate'), lastSeq: 1 })
+      .onConflictDoUpdate({
+        target: [receiptCounters.branchCode, receiptCounters.businessDate],
+        set: { lastSeq: sql`${receiptCounters.lastSeq} + 1` },
+      })
+      .returning({ seq: receiptCounters.lastSeq })
+      .prepare(),
+  ).get({ branchCode, businessDate })
   // Refused, not wrapped: the transaction rolls back, so the counter stays at the limit.
   if (row!.seq > MAX_DAILY_SEQ)
     throw new AppError(
@@ -70,8 +72,15 @@ function checkApplicationDate(form: PaperRequestBase, today: string): void {
     throw new AppError('VALIDATION_FAILED', undefined, { applicationDate: 'お申込日に未来の日付は入力できません' })
 }
 
-function history(tx: Tx, row: typeof otpHistory.$inferInsert): void {
-  tx.insert(otpHistory).values(row).run()
+const HISTORY_COLUMNS = ['customerId', 'at', 'kind', 'requestId', 'fromStatus', 'toStatus', 'actorId', 'note'] as const
+
+function history(tx: Tx, row: Pick<typeof otpHistory.$inferInsert, (typeof HISTORY_COLUMNS)[number]>): void {
+  preparedQuery(tx, 'history.insertOfRequest', (d) =>
+    d
+      .insert(otpHistory)
+      .values(Object.fromEntries(HISTORY_COLUMNS.map((c) => [c, sql.placeholder(c)])) as never)
+      .prepare(),
+  ).run({ requestId: null, fromStatus: null, toStatus: null, actorId: null, note: null, ...row })
 }
 
 const RECEIVE_OPERATION: Record<FormKind, OperationName> = {
@@ -112,23 +121,27 @@ export function receiveRequest<K extends FormKind>(
   }
 
   const requestId = writeTransaction(ctx.db, (tx) => {
-    const c = tx.select().from(customers).where(eq(customers.id, form.customerId)).get()
+    const c = customerRow(tx, form.customerId)
     if (!c) throw new AppError('CUSTOMER_NOT_FOUND')
     if (c.closedOn) throw closedError(c.closedOn)
     checkPaperAgainstRecord(form, c)
 
-    const open = tx
-      .select({ receiptNo: otpRequests.receiptNo })
-      .from(otpRequests)
-      .where(and(eq(otpRequests.customerId, c.id), inArray(otpRequests.state, ['pending_review', 'returned'])))
-      .get()
+    const open = preparedQuery(tx, 'requests.openOfCustomer', (d) =>
+      d
+        .select({ receiptNo: otpRequests.receiptNo })
+        .from(otpRequests)
+        .where(and(eq(otpRequests.customerId, sql.placeholder('id')), inArray(otpRequests.state, ['pending_review', 'returned'])))
+        .prepare(),
+    ).get({ id: c.id })
     if (open)
       throw new AppError('REQUEST_ALREADY_PENDING', `このお客さまには処理中の依頼（受付番号 ${open.receiptNo}）があります。先にその依頼を完了してください。`)
 
     const blocked = blockedError(kind, c.otpStatus, c.cancelledOn, today)
     if (blocked) throw blocked
 
-    const branch = tx.select().from(branches).where(eq(branches.code, user.branchCode)).get()
+    const branch = preparedQuery(tx, 'branches.byCode', (d) =>
+      d.select().from(branches).where(eq(branches.code, sql.placeholder('code'))).prepare(),
+    ).get({ code: user.branchCode })
     if (!branch) throw new AppError('NOT_FOUND', '職員の所属店が見つかりません。')
     const receiptNo = nextReceiptNo(tx, branch.code, today)
     const req = tx
@@ -175,7 +188,7 @@ function loadForChange(
   version: number,
   states: readonly RequestState[],
 ): typeof otpRequests.$inferSelect {
-  const r = tx.select().from(otpRequests).where(eq(otpRequests.id, requestId)).get()
+  const r = requestById(tx).get({ id: requestId })
   if (!r) throw new AppError('REQUEST_NOT_FOUND')
   if (!states.includes(r.state)) throw new AppError('REQUEST_NOT_PENDING', `この依頼は現在「${REQUEST_STATE_LABELS[r.state]}」のため、この操作はできません。`)
   if (r.version !== version) throw new AppError('STALE_VERSION')
@@ -250,8 +263,10 @@ export function getRequest(ctx: AppContext, input: { requestId: number }): Reque
   }
 }
 
-const requestById = (db: AppContext['db']) =>
-  preparedQuery(db, 'requests.byId', () => db.select().from(otpRequests).where(eq(otpRequests.id, sql.placeholder('id'))).prepare())
+const requestById = (db: AppContext['db'] | Tx) =>
+  preparedQuery(db, 'requests.byId', (d) => d.select().from(otpRequests).where(eq(otpRequests.id, sql.placeholder('id'))).prepare())
+const customerRow = (db: AppContext['db'] | Tx, id: number) =>
+  preparedQuery(db, 'customers.byId', (d) => d.select().from(customers).where(eq(customers.id, sql.placeholder('id'))).prepare()).get({ id })
 const staffNameById = (db: AppContext['db']) =>
   preparedQuery(db, 'staff.nameById', () => db.select({ name: staff.name }).from(staff).where(eq(staff.id, sql.placeholder('id'))).prepare())
 
@@ -287,7 +302,7 @@ function applyApproval(
   today: string,
   audit: { action: string; note: string; detail?: Record<string, unknown>; repeat?: NonNullable<RequestDetail['repeatUnlock']> },
 ): number {
-  const c = tx.select().from(customers).where(eq(customers.id, req.customerId)).get()!
+  const c = customerRow(tx, req.customerId)!
   // The status may have moved since reception (an event was recorded): check again.
   const blocked = blockedError(req.kind, c.otpStatus, c.cancelledOn, today)
   if (blocked) throw blocked
@@ -347,7 +362,7 @@ function applyReturn(tx: Tx, req: RequestRow, reviewer: Actor, at: string, reaso
 }
 
 function refuseOwn(tx: Tx, requestId: number, reviewer: Actor, message?: string): void {
-  const r = tx.select({ receivedBy: otpRequests.receivedBy }).from(otpRequests).where(eq(otpRequests.id, requestId)).get()
+  const r = requestById(tx).get({ id: requestId })
   if (r && r.receivedBy === reviewer.staffId) throw new AppError('SELF_APPROVAL', message)
 }
 
@@ -373,24 +388,27 @@ export function returnRequest(ctx: AppContext, input: OpParsed<'requests.return'
 }
 
 /** Unlocks of this customer approved within the branch's period up to `now`. */
-export function repeatUnlocks(db: Pick<AppContext['db'], 'select'> | Tx, customerId: number, now: Date, excludeRequestId: number): RequestDetail['repeatUnlock'] {
+export function repeatUnlocks(db: AppContext['db'] | Tx, customerId: number, now: Date, excludeRequestId: number): RequestDetail['repeatUnlock'] {
   const days = getSettings(db).unlockRepeatDays
   const since = new Date(now.getTime() - days * 24 * 60 * 60 * 1000).toISOString()
-  const rows = db
-    .select({ reviewedAt: otpRequests.reviewedAt })
-    .from(otpRequests)
-    .where(
-      and(
-        eq(otpRequests.customerId, customerId),
-        eq(otpRequests.kind, 'unlock'),
-        eq(otpRequests.state, 'approved'),
-        gte(otpRequests.reviewedAt, since),
-        lte(otpRequests.reviewedAt, now.toISOString()),
-        ne(otpRequests.id, excludeRequestId),
-      ),
-    )
-    .orderBy(desc(otpRequests.reviewedAt))
-    .all()
+  const p = (name: string) => sql.placeholder(name)
+  const rows = preparedQuery(db, 'requests.repeatUnlocks', (d) =>
+    d
+      .select({ reviewedAt: otpRequests.reviewedAt })
+      .from(otpRequests)
+      .where(
+        and(
+          eq(otpRequests.customerId, p('customerId')),
+          eq(otpRequests.kind, 'unlock'),
+          eq(otpRequests.state, 'approved'),
+          gte(otpRequests.reviewedAt, p('since')),
+          lte(otpRequests.reviewedAt, p('until')),
+          ne(otpRequests.id, p('exclude')),
+        ),
+      )
+      .orderBy(desc(otpRequests.reviewedAt))
+      .prepare(),
+  ).all({ customerId, since, until: now.toISOString(), exclude: excludeRequestId })
   return rows.length ? { count: rows.length, lastApprovedAt: rows[0]!.reviewedAt!, days } : null
 }
 

@@ -1,6 +1,7 @@
 // Branch settings kept in the ledger (settings table, one row per key), maintained by
 // administrators: the repeat-unlock period, and what the forms print about the institution.
 import { inArray } from 'drizzle-orm'
+import { preparedQuery } from '../../../db/prepared'
 import { settings } from '../../../db/schema'
 import type { OpParsed } from '../../../shared/contract'
 import { branchSettingsSchema, type BranchSettings } from '../../../shared/schemas'
@@ -43,12 +44,8 @@ function decode(key: keyof BranchSettings, raw: string): unknown {
 }
 const encode = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : JSON.stringify(v))
 
-export function getSettings(db: Pick<AppContext['db'], 'select'> | Tx): BranchSettings {
-  const rows = db
-    .select()
-    .from(settings)
-    .where(inArray(settings.key, SETTING_KEYS))
-    .all()
+export function getSettings(db: AppContext['db'] | Tx): BranchSettings {
+  const rows = preparedQuery(db, 'settings.branch', (d) => d.select().from(settings).where(inArray(settings.key, SETTING_KEYS)).prepare()).all()
   const out: BranchSettings = { ...DEFAULTS }
   for (const key of Object.keys(KEYS) as (keyof BranchSettings)[]) {
     const raw = rows.find((r) => r.key === KEYS[key])?.value
