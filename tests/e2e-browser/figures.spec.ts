@@ -15,6 +15,7 @@ async function download(page: Page, testId: string): Promise<{ name: string; byt
 }
 
 test('集計: charts and table for the period, the requests of the period as CP932 CSV', async ({ page }) => {
+  test.setTimeout(180_000) // a reception, an approval, two screens, two downloads and two logins
   const c = demoCustomer(11)
   expect(c).toMatchObject({ name: '木村 拓也', status: '未登録' })
   await page.goto('/')
