@@ -294,7 +294,9 @@ describe('bad files change nothing and say why in Japanese', () => {
     const inspected = await app.raw('imports.inspect', { stagingId, kind: 'customers' })
     expect(inspected.ok).toBe(false)
     expect(!inspected.ok && inspected.error.message).toMatch(/^2行目：1行が長すぎます/)
-    expect(process.memoryUsage().rss - rss).toBeLessThan(80 * 1024 * 1024)
+    // Holding the line would cost at least 200 MB (its bytes and the decoded string); the streamed
+    // reads' 1 MB buffers are garbage V8 collects lazily, so the bound leaves room for them.
+    expect(process.memoryUsage().rss - rss).toBeLessThan(160 * 1024 * 1024)
     expect(snapshotLedger(app.ctx)).toBe(before)
   })
 
