@@ -129,8 +129,14 @@ export async function openApp(opts: OpenAppOptions): Promise<AppContext> {
     })
     if (opts.demo && kind !== 'demo') throw new AppError('DEMO_ON_REAL_LEDGER')
     const demo = kind === 'demo'
-    writeLedgerMarker(opts.dataDir, clock())
-    markInUse(opts.dataDir)
+    // Best effort: a full disk must not keep a readable ledger from opening (the traces of a used
+    // folder are its forms, backups and logs too).
+    try {
+      writeLedgerMarker(opts.dataDir, clock())
+      markInUse(opts.dataDir)
+    } catch (err) {
+      logger.warn({ code: storageFailureCode(err) ?? 'MARKER_WRITE_FAILED', err }, 'could not write the ledger markers')
+    }
     const ctx: AppContext = {
       sqlite,
       db,

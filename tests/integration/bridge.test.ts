@@ -226,8 +226,8 @@ describe('HTTP bridge', () => {
     expect(limited.length).toBeGreaterThanOrEqual(300 - LOGIN_ATTEMPTS_PER_MINUTE)
     expect(limited[0]!.body).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED', message: expect.stringMatching(/しばらく/) } })
     expect(results.filter((r) => r.status === 200).every((r) => r.body.error.code === 'LOGIN_FAILED')).toBe(true)
-    // Answered while the password checks that were let through still ran, not after the flood.
-    expect(order.indexOf('info')).toBeLessThan(order.lastIndexOf('login200'))
+    // At most 10 of the 300 were checked at all: the rest cost the server an answer from memory.
+    expect(order.filter((o) => o === 'login200').length).toBeLessThanOrEqual(LOGIN_ATTEMPTS_PER_MINUTE)
     // Another browser's own login still goes through.
     expect(await other.json('auth.login', { loginId: 'teller1', password: DEMO_PASSWORD })).toMatchObject({ ok: true })
   })

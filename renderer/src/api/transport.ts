@@ -43,7 +43,12 @@ const isEnvelope = (x: unknown): x is Result<unknown> => !!x && typeof x === 'ob
  * (before a login, after a session ended). */
 const EVENTS_RETRY_MS = 5000
 
+/** Operations after which the session exists: a waiting event stream is opened at once, so no
+ * ledger event of the first seconds after a login is missed. */
+const STARTS_SESSION: readonly OperationName[] = ['auth.login', 'auth.setupFirstAdmin']
+
 function httpTransport(token: string): Transport {
+  const waitingStreams = new Set<() => void>()
   return {
     kind: 'http-bridge',
     async invoke(op, payload) {
@@ -55,7 +60,10 @@ function httpTransport(token: string): Transport {
       })
       // Refusals with a body (413, 429) carry the shared envelope and its Japanese message.
       const body: unknown = await res.json().catch(() => null)
-      if (isEnvelope(body)) return body
+      if (isEnvelope(body)) {
+        if (body.ok && STARTS_SESSION.includes(op)) for (const reopen of [...waitingStreams]) reopen()
+        return body
+      }
       return { ok: false, error: { code: 'INTERNAL', message: `通信エラー（${res.status}）が発生しました。` } }
     },
     async upload(fileName, body) {
@@ -73,7 +81,10 @@ function httpTransport(token: string): Transport {
       let timer: ReturnType<typeof setTimeout> | null = null
       let closed = false
       const open = () => {
-        if (closed) return
+        waitingStreams.delete(open)
+        if (timer) clearTimeout(timer)
+        timer = null
+        if (closed || es) return
         es = new EventSource(`/api/events?token=${encodeURIComponent(token)}`)
         es.onmessage = (m) => cb(JSON.parse(m.data as string) as LedgerChangedEvent)
         es.onerror = () => {
@@ -81,12 +92,14 @@ function httpTransport(token: string): Transport {
           if (es?.readyState === EventSource.CLOSED) {
             es = null
             timer = setTimeout(open, EVENTS_RETRY_MS)
+            waitingStreams.add(open) // or at once, after the next login
           }
         }
       }
       open()
       return () => {
         closed = true
+        waitingStreams.delete(open)
         if (timer) clearTimeout(timer)
         es?.close()
       }
