@@ -11,6 +11,7 @@ import { parseLaunchOptions } from './args'
 import type { AppContext } from './context'
 import { dispatch } from './dispatcher'
 import { openApp } from './ledger'
+import { releaseInUse } from '../../db/ledgerFile'
 import { warmUpPdf } from '../../forms/render'
 import { createLogger } from './logger'
 import { productionMenuTemplate } from './menu'
@@ -51,6 +52,8 @@ function closeLedger(): void {
   } catch (err) {
     ctx.logger.error({ code: 'LEDGER_CLOSE_FAILED', err }, 'closing the ledger failed')
   }
+  // The ledger is free for `npm run restore` once the app has closed it.
+  releaseInUse(ctx.dataDir)
   ctx = null
 }
 

@@ -152,6 +152,8 @@ test('login, search, 新規申込, お客さま控 (preview, print, save) and �
   })
   expect(fonts).toBeGreaterThan(0)
   // Hash routing from disk: a deep link into the page, after a reload, lands where it should.
+  // (A cold load: the page is left first, so this is a start on the deep link, not a hash change.)
+  await page.goto('about:blank')
   await page.goto(`${pageUrl}#/review`)
   await expect(page.getByTestId('queue-count')).toBeVisible()
   expect(page.url()).toMatch(/#\/review$/)
