@@ -25,6 +25,7 @@ import { verifyPassword } from '../../electron/main/passwords'
 import { journalTarget, requestTarget } from '../../electron/main/services/forms'
 import { renderPdf } from '../../forms/render'
 import type { SessionUser } from '../../shared/types'
+import { baseForm, type CustomerRow } from '../helpers/forms'
 import { BENCH_NOW, BENCH_TODAY, cachedLedger } from './ledger'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -212,17 +213,8 @@ async function benchSize(size: number): Promise<SizeResult> {
       all<Record<string, any>>(`SELECT * FROM customers WHERE otp_status = ? AND id > 50 ORDER BY id LIMIT ?`, status, n + open.size).filter((c) => !open.has(c.id))
     const inUse = pool('in_use', 2 * ITERATIONS + 20)
     const blocked = pool('blocked', 2 * ITERATIONS + 20)
-    const paper = (c: Record<string, any>) => ({
-      customerId: c.id,
-      applicationDate: BENCH_TODAY,
-      nameKanji: c.name_kanji,
-      nameKana: c.name_kana,
-      phone: c.phone,
-      account: { branchCode: c.account_branch_code, type: c.account_type, number: c.account_number },
-      ibContractId: c.ib_contract_id,
-      identity: { documentType: 'drivers_license' },
-      sealMatched: true,
-    })
+    // The paper request a teller types for this customer: the same form the tests use.
+    const paper = (c: Record<string, any>) => baseForm(c as CustomerRow, BENCH_TODAY)
     const verification = { idDocumentMatches: true, contractHolderConfirmed: true, blockAccount: '機種変更後に古いコードを入力した', othersMayHaveTried: false, fraudSuspected: false }
 
     // Hand-written reception and approval: the same reads and writes in one IMMEDIATE transaction each.
