@@ -3,14 +3,16 @@
 // passed is used (from OTP_BACKUP_DIR and <data folder>/backups). The backup is verified in full
 // first (integrity_check, schema version, the archived PDFs it records); the ledger it replaces
 // is kept in <data folder>/replaced/<UTC stamp>/; PDFs missing from the data folder are copied
-// back from the backup folder; the restore is written to the restored ledger's audit trail.
+// back from the backup folder; the restored ledger is opened and migrated as the app would, and
+// the restore is written to its audit trail and to logs/app.log. (The app itself restores from
+// the administrator's screen: electron/main/services/restore.ts, the same steps.)
 import os from 'node:os'
 import path from 'node:path'
 import { backupDirOf, latestGoodBackup } from '../db/backup'
-import { restoreBackup, RestoreRefused } from '../db/restore'
-import { LEDGER_FILE } from '../db/ledgerFile'
-import { openSqlite, wrapDrizzle } from '../db/open'
-import { writeAudit } from '../electron/main/audit'
+import { RestoreRefused } from '../db/restore'
+import { createLogger } from '../electron/main/logger'
+import { restoreAndOpen } from '../electron/main/services/restore'
+import { AppError } from '../shared/errors'
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=').slice(1).join('=')
 const flag = (name: string) => process.argv.includes(`--${name}`)
@@ -32,17 +34,18 @@ function main(): number {
     from = latest.file
   }
   console.log(`復元するバックアップ / Restoring: ${path.resolve(from)}`)
-  const r = restoreBackup({ dataDir: root, backupFile: from, ignoreFormProblems: flag('ignore-missing-forms') })
-  const db = openSqlite(path.join(root, LEDGER_FILE))
-  writeAudit(wrapDrizzle(db), {
-    at: new Date().toISOString(),
-    actorId: null,
-    actorLoginId: `cli:${os.userInfo().username}`,
+  const logger = createLogger(root)
+  const { result: r, sqlite } = restoreAndOpen({
+    dataDir: root,
+    backupFile: path.resolve(from),
+    actor: { staffId: null, loginId: `cli:${os.userInfo().username}` },
     action: 'ledger.restore',
-    outcome: 'ok',
-    detail: { from: r.restored.name, replacedDir: r.replacedDir, formsCopied: r.formsCopied },
+    clock: () => new Date(),
+    logger,
+    ignoreFormProblems: flag('ignore-missing-forms'),
   })
-  db.close()
+  sqlite.pragma('wal_checkpoint(TRUNCATE)')
+  sqlite.close()
   console.log(`検証: integrity_check ${r.check.integrity}、帳票PDF ${r.check.prints.ok}/${r.check.prints.recorded} 件一致`)
   if (r.replacedDir) console.log(`置き換えた台帳の保管先 / Replaced ledger kept in: ${r.replacedDir}`)
   if (r.formsCopied) console.log(`バックアップから戻した帳票PDF / PDFs copied back: ${r.formsCopied}`)
@@ -53,7 +56,7 @@ function main(): number {
 try {
   process.exit(main())
 } catch (err) {
-  if (err instanceof RestoreRefused) console.error(`復元できません: ${err.message}`)
+  if (err instanceof RestoreRefused || err instanceof AppError) console.error(`復元できません: ${err.message}`)
   else console.error(`復元できませんでした（${(err as { code?: string }).code ?? 'ERROR'}: ${(err as Error).message}）。台帳は置き換えていません。`)
   process.exit(1)
 }

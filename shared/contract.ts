@@ -19,6 +19,7 @@ import {
   dailyJournalRefSchema,
   idSchema,
   requestFormRefSchema,
+  restoreBackupSchema,
   loginSchema,
   newPasswordSchema,
   newApplicationSchema,
@@ -30,6 +31,7 @@ import type {
   AuthState,
   BackupJob,
   BackupOverview,
+  BackupRestored,
   CustomerDetail,
   CustomerSummary,
   FormDocument,
@@ -130,6 +132,9 @@ export const contract = {
   'backups.overview': def<BackupOverview>()({ input: empty, access: ['admin'], kind: 'query' }),
   /** Starts a verified backup now; its progress is read with backups.overview. */
   'backups.start': def<BackupJob>()({ input: empty, access: ['admin'], kind: 'command' }),
+  /** Restores a listed backup as the ledger, after the administrator's password again: verified
+   * first, the replaced ledger kept aside, every session ended (everyone logs in again). */
+  'backups.restore': def<BackupRestored>()({ input: restoreBackupSchema, access: ['admin'], kind: 'command' }),
   /** 顧客データ取込 / センター連携: the main process shows the open dialog and stages the file
    * (Electron). null when the user cancelled. The browser preview uploads to the bridge instead. */
   'imports.chooseFile': def<StagedFile | null>()({ input: empty, access: ['admin'], kind: 'command' }),

@@ -36,6 +36,7 @@ export const OPERATION_NAMES = [
   'forms.printDailyJournal',
   'backups.overview',
   'backups.start',
+  'backups.restore',
   'imports.chooseFile',
   'imports.inspect',
   'imports.start',

@@ -353,6 +353,16 @@ export const requestFormRefSchema = z.strictObject({
 /** 日次取扱一覧 of one business date (today or earlier; checked against the clock in main). */
 export const dailyJournalRefSchema = z.strictObject({ businessDate: ymd('取扱日') })
 
+/** 復元 from the administrator's バックアップ screen: a backup named as the screen lists it (a file
+ * name in the backup folders, never a path), and the administrator's own password typed again. */
+export const restoreBackupSchema = z.strictObject({
+  name: z
+    .string({ error: 'バックアップを選択してください' })
+    .max(120, { error: 'バックアップを一覧から選択してください' })
+    .regex(/^ledger-[A-Za-z0-9-]+\.sqlite$/, { error: 'バックアップを一覧から選択してください' }),
+  password: passwordString().min(1, { error: 'パスワードを入力してください' }),
+})
+
 /** Map zod issues to field path -> first Japanese message ('account.number' style paths). */
 export function fieldErrors(error: z.ZodError): Record<string, string> {
   const out: Record<string, string> = {}

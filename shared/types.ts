@@ -193,6 +193,19 @@ export interface BackupOverview {
   job: BackupJob | null
   /** Free space where the ledger lives; `low` warns before the disk is full. */
   disk: { freeBytes: number; totalBytes: number; low: boolean } | null
-  /** The command that restores a backup (the app must be closed). */
-  restoreCommand: string
+  /** Where a restore keeps the ledger it replaces (<data folder>/replaced/). */
+  replacedFolder: string
+}
+
+/** What a restore from the screen did. Every session has ended when this arrives. */
+export interface BackupRestored {
+  name: string
+  /** When the restored backup was made. */
+  createdAt: string
+  /** Where the replaced ledger now is (null when there was no ledger file). */
+  replacedDir: string | null
+  /** Archived PDFs copied back from the backup folder into the data folder. */
+  formsCopied: number
+  /** Sessions the restore ended (this terminal's included). */
+  sessionsEnded: number
 }

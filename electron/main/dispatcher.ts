@@ -9,9 +9,11 @@ import { LATEST_SCHEMA_VERSION } from '../../db/migrations'
 import { writeAudit } from './audit'
 import type { AppContext } from './context'
 import { storageFailureCode } from './failures'
+import { enterOperation, leaveOperation } from './inflight'
 import type { SessionUser } from '../../shared/types'
 import { authState, login, logout, setupFirstAdmin } from './services/auth'
 import { backupOverview, startBackup } from './services/backups'
+import { restoreFromScreen } from './services/restore'
 import { isAudited, type Caller } from './services/caller'
 import { getCustomer, searchCustomers } from './services/customers'
 import { previewDailyJournal, previewForm, printDailyJournal, printForm } from './services/forms'
@@ -76,6 +78,7 @@ const handlers: { [K in OperationName]: Handler<K> } = {
   'forms.printDailyJournal': printDailyJournal,
   'backups.overview': (ctx) => backupOverview(ctx),
   'backups.start': startBackup,
+  'backups.restore': restoreFromScreen,
   'imports.chooseFile': chooseImportFile,
   'imports.inspect': (ctx, input) => inspectImport(ctx, input),
   'imports.start': startImport,
@@ -184,6 +187,7 @@ async function run(ctx: AppContext, op: unknown, payload: unknown, sessionKey: s
     return fail(new AppError('VALIDATION_FAILED', undefined, fields))
   }
 
+  enterOperation(ctx)
   try {
     const handler = handlers[op] as Handler<typeof op>
     const value = await handler(ctx, parsed.data as never, caller)
@@ -204,5 +208,7 @@ async function run(ctx: AppContext, op: unknown, payload: unknown, sessionKey: s
     }
     ctx.logger.error({ code: 'INTERNAL', op, err }, 'operation failed')
     return fail(new AppError('INTERNAL'))
+  } finally {
+    leaveOperation(ctx)
   }
 }

@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm'
 import type { Logger } from 'pino'
 import { backupDirOf, checkAndRecord, latestGoodBackup } from '../../db/backup'
 import { LEDGER_FILE, inspectLedgerFile, ledgerTraces, markInUse, quickCheck, writeLedgerMarker } from '../../db/ledgerFile'
-import { openSqlite, wrapDrizzle } from '../../db/open'
+import { openSqlite, wrapDrizzle, type Sqlite } from '../../db/open'
 import { assertNotNewer, migrate, schemaVersion } from '../../db/migrate'
 import { settings } from '../../db/schema'
 import { DEMO_PASSWORD, seedDemo } from '../../db/seed'
@@ -33,15 +33,29 @@ export interface OpenAppOptions {
   autoBackup?: boolean
   /** Create a new ledger although the folder shows it held one (`npm run ledger:new`, audited). */
   newLedgerOverTraces?: boolean
+  /** How a refusal tells the user to restore (default: the npm command). */
+  recovery?: RecoveryMeans
 }
 
-/** What to tell the user when the ledger cannot be used: the latest verified backup and the
- * commands, worded for whoever sits at the machine. */
-export function recoveryAdvice(dataDir: string): string {
+/** How a person at this machine restores a backup: `command` where the project's scripts exist
+ * (a development or test machine: npm run restore), `app` in an installed app, which has no npm
+ * and offers the restore itself (the start-up dialog, the administrator's バックアップ screen). */
+export type RecoveryMeans = 'command' | 'app'
+
+/** What to tell the user when the ledger cannot be used: the latest verified backup and how it is
+ * restored, worded for whoever sits at the machine. */
+export function recoveryAdvice(dataDir: string, means: RecoveryMeans = 'command'): string {
   const latest = latestGoodBackup([backupDirOf(dataDir), path.join(dataDir, 'backups')])
   const where = latest
     ? `最新の検証済みバックアップ: ${latest.file}（${latest.createdAt.slice(0, 16).replace('T', ' ')} UTC 作成）`
     : `検証済みのバックアップが見つかりません（${backupDirOf(dataDir)}）。`
+  if (means === 'app')
+    return (
+      `${where}\n` +
+      (latest
+        ? '「最新のバックアップから復元」を選ぶと、このバックアップを検証してから台帳として戻し、アプリを起動します（今の台帳ファイルは replaced/ に残ります）。'
+        : 'バックアップの保存先（OTP_BACKUP_DIR）を確認し、システム管理者に連絡してください。')
+    )
   return (
     `${where}\n` +
     `復元するには、アプリを終了して次のコマンドを実行してください（置き換えた台帳は replaced/ に残ります）:\n` +
@@ -53,7 +67,7 @@ export function recoveryAdvice(dataDir: string): string {
  * Refuses a folder whose ledger is gone or empty although the folder held one, and a file that
  * is visibly not a whole SQLite ledger. Costs a stat and a 100-byte read.
  */
-function checkLedgerFile(dataDir: string, file: string, newLedgerOverTraces: boolean): void {
+function checkLedgerFile(dataDir: string, file: string, newLedgerOverTraces: boolean, means: RecoveryMeans): void {
   const state = inspectLedgerFile(file)
   if (state.kind === 'absent' || state.kind === 'empty') {
     const traces = ledgerTraces(dataDir)
@@ -62,17 +76,20 @@ function checkLedgerFile(dataDir: string, file: string, newLedgerOverTraces: boo
       'LEDGER_MISSING',
       `台帳ファイル（${file}）が${state.kind === 'absent' ? 'ありません' : '空です'}。` +
         `このフォルダーには台帳を使っていた記録（${traces.join('、')}）があるため、新しい台帳としては開きません。\n` +
-        `${recoveryAdvice(dataDir)}\n` +
-        `記録を捨てて新しい台帳を作る場合は、システム管理者がこの端末で次のコマンドを実行してください（監査記録に残ります）:\n` +
-        `  npm run ledger:new -- --data-dir="${dataDir}" --confirm`,
+        `${recoveryAdvice(dataDir, means)}\n` +
+        (means === 'command'
+          ? `記録を捨てて新しい台帳を作る場合は、システム管理者がこの端末で次のコマンドを実行してください（監査記録に残ります）:\n` +
+            `  npm run ledger:new -- --data-dir="${dataDir}" --confirm`
+          : '記録を捨てて新しい台帳を作ることは、この画面からはできません。システム管理者に連絡してください。'),
     )
   }
-  if (state.kind === 'not-sqlite') throw damaged(dataDir, file, 'SQLite の台帳ではない内容で上書きされています')
-  if (state.kind === 'truncated') throw damaged(dataDir, file, `ファイルが途中で切れています（${state.size} バイト、本来は ${state.expected} バイト以上）`)
+  if (state.kind === 'not-sqlite') throw damaged(dataDir, file, 'SQLite の台帳ではない内容で上書きされています', means)
+  if (state.kind === 'truncated')
+    throw damaged(dataDir, file, `ファイルが途中で切れています（${state.size} バイト、本来は ${state.expected} バイト以上）`, means)
 }
 
-function damaged(dataDir: string, file: string, what: string): AppError {
-  return new AppError('LEDGER_DAMAGED', `台帳ファイル（${file}）が破損しているため開けません: ${what}。\n${recoveryAdvice(dataDir)}`)
+function damaged(dataDir: string, file: string, what: string, means: RecoveryMeans): AppError {
+  return new AppError('LEDGER_DAMAGED', `台帳ファイル（${file}）が破損しているため開けません: ${what}。\n${recoveryAdvice(dataDir, means)}`)
 }
 
 /** A ledger written by a newer app is refused before anything (not even the journal mode) is
@@ -87,29 +104,48 @@ function refuseNewerLedger(file: string): void {
   }
 }
 
-export async function openApp(opts: OpenAppOptions): Promise<AppContext> {
-  fs.mkdirSync(opts.dataDir, { recursive: true })
-  const file = path.join(opts.dataDir, LEDGER_FILE)
-  // Before anything is written into the folder (the log included): what it held decides.
-  checkLedgerFile(opts.dataDir, file, !!opts.newLedgerOverTraces)
-  const logger = opts.logger ?? createLogger(opts.dataDir)
-  const clock = opts.clock ?? (() => new Date())
-  let sqlite: ReturnType<typeof openSqlite>
+/**
+ * Opens the ledger file of `dataDir` and brings it up to date: a ledger of a newer app refused,
+ * the quick look for damage, the numbered migrations (with the checked copy before them). A
+ * failure comes back as an AppError with the whole story in Japanese. Used at start and when a
+ * restored backup is opened in place of the ledger (services/restore.ts).
+ */
+export function openLedgerFile(dataDir: string, opts: { clock: Clock; logger: Logger; means?: RecoveryMeans }): Sqlite {
+  const file = path.join(dataDir, LEDGER_FILE)
+  const means = opts.means ?? 'command'
+  let sqlite: Sqlite
   try {
     refuseNewerLedger(file)
     sqlite = openSqlite(file)
     quickCheck(sqlite)
   } catch (err) {
-    throw startFailure(err, opts.dataDir, file, logger)
+    throw startFailure(err, dataDir, file, opts.logger, means)
   }
   try {
-    const report = migrate(sqlite, { backupDir: path.join(opts.dataDir, 'backups'), now: clock })
-    if (report.from !== report.to) logger.info({ ...report, file }, 'ledger migrated')
+    const report = migrate(sqlite, { backupDir: path.join(dataDir, 'backups'), now: opts.clock })
+    if (report.from !== report.to) opts.logger.info({ ...report, file }, 'ledger migrated')
     // The copy taken before the migration is checked like every other backup, and listed with it.
     if (report.backupFile) {
-      const check = checkAndRecord(report.backupFile, opts.dataDir)
-      if (!check.ok) logger.error({ code: 'BACKUP_CHECK_FAILED', file: report.backupFile, integrity: check.integrity }, 'pre-migration backup failed its check')
+      const check = checkAndRecord(report.backupFile, dataDir)
+      if (!check.ok) opts.logger.error({ code: 'BACKUP_CHECK_FAILED', file: report.backupFile, integrity: check.integrity }, 'pre-migration backup failed its check')
     }
+    return sqlite
+  } catch (err) {
+    sqlite.close()
+    throw startFailure(err, dataDir, file, opts.logger, means)
+  }
+}
+
+export async function openApp(opts: OpenAppOptions): Promise<AppContext> {
+  fs.mkdirSync(opts.dataDir, { recursive: true })
+  const file = path.join(opts.dataDir, LEDGER_FILE)
+  const means = opts.recovery ?? 'command'
+  // Before anything is written into the folder (the log included): what it held decides.
+  checkLedgerFile(opts.dataDir, file, !!opts.newLedgerOverTraces, means)
+  const logger = opts.logger ?? createLogger(opts.dataDir)
+  const clock = opts.clock ?? (() => new Date())
+  const sqlite = openLedgerFile(opts.dataDir, { clock, logger, means })
+  try {
     const db = wrapDrizzle(sqlite)
 
     // A fresh ledger: its kind is fixed now, and demo data goes only into a demo ledger. Decided
@@ -153,13 +189,13 @@ export async function openApp(opts: OpenAppOptions): Promise<AppContext> {
     return ctx
   } catch (err) {
     sqlite.close()
-    throw startFailure(err, opts.dataDir, file, logger)
+    throw startFailure(err, opts.dataDir, file, logger, means)
   }
 }
 
 /** A start that failed on the disk or the file, as an AppError with the whole story in Japanese
  * (electron/main/index.ts shows an AppError's message as it is). */
-function startFailure(err: unknown, dataDir: string, file: string, logger: Logger): unknown {
+function startFailure(err: unknown, dataDir: string, file: string, logger: Logger, means: RecoveryMeans): unknown {
   if (err instanceof AppError) return err
   const code = storageFailureCode(err)
   try {
@@ -167,7 +203,7 @@ function startFailure(err: unknown, dataDir: string, file: string, logger: Logge
   } catch {
     // the log may be on the same failing disk
   }
-  if (code === 'LEDGER_DAMAGED') return damaged(dataDir, file, 'SQLite が内部の構造の破損を報告しました')
+  if (code === 'LEDGER_DAMAGED') return damaged(dataDir, file, 'SQLite が内部の構造の破損を報告しました', means)
   if (code === 'DISK_FULL')
     return new AppError('DISK_FULL', `ディスクの空き容量が足りないため台帳（${file}）を開けません。空き容量を確保してから起動し直してください。`)
   if (code === 'STORAGE_ERROR')

@@ -49,6 +49,14 @@ export class SessionStore {
     this.entries.delete(key)
   }
 
+  /** Ends every session (the ledger was replaced by a restore). Returns how many were live. */
+  clear(): number {
+    let live = 0
+    for (const key of [...this.entries.keys()]) if (this.peek(key)) live++
+    this.entries.clear()
+    return live
+  }
+
   /** Ends every session of a staff member (account locked or deactivated). */
   deleteStaff(staffId: number): void {
     for (const [k, e] of this.entries) if (e.user.staffId === staffId) this.entries.delete(k)

@@ -53,7 +53,7 @@ describe('backups on the administrator screen', () => {
     expect(overview.backups).toHaveLength(1)
     expect(overview.backups[0]).toMatchObject({ kind: 'manual', check: { ok: true, integrity: 'ok', printsRecorded: 2, printsOk: 2, printsMissing: 0 } })
     expect(overview.folder).toBe(path.join(app.dir, 'backups'))
-    expect(overview.restoreCommand).toBe(`npm run restore -- --data-dir="${app.dir}"`)
+    expect(overview.replacedFolder).toBe(path.join(app.dir, 'replaced'))
     expect(overview.disk?.totalBytes).toBeGreaterThan(0)
     expect(auditRows(app.ctx).filter((r) => r.action === 'backups.create')).toMatchObject([{ outcome: 'ok', actor_login_id: 'admin1' }])
   })

@@ -49,6 +49,17 @@ export interface JobSpec {
   run(progress: (p: { bytesRead: number; rows: number }) => void): Promise<ImportReport>
 }
 
+/** Whether an import is running now (a restore waits for it). */
+export function importRunning(ctx: AppContext): boolean {
+  return registry(ctx).running !== null
+}
+
+/** Forgets the finished dry runs: after a restore they describe another ledger, so applying
+ * needs a new one. */
+export function forgetDryRuns(ctx: AppContext): void {
+  registry(ctx).dryRuns.clear()
+}
+
 export function startJob(ctx: AppContext, spec: JobSpec): ImportJobView {
   const reg = registry(ctx)
   if (reg.running) throw new AppError('IMPORT_BUSY')

@@ -2,8 +2,7 @@
 // the backup screen (with progress). Each is verified in full as it is written (db/backup.ts) and
 // audited; automatic ones beyond the configured number are removed. The disk is watched too: an
 // administrator is warned while there is still room, not when a reception fails.
-// Restoring is a command at the machine (npm run restore), with the app closed: the screen
-// explains it and names the folder.
+// Restoring one is services/restore.ts (the screen) and npm run restore (the command line).
 import fs from 'node:fs'
 import path from 'node:path'
 import { AppError } from '../../../shared/errors'
@@ -31,9 +30,9 @@ const stateOf = (ctx: AppContext): BackupState => {
   return s
 }
 
-const dirsOf = (ctx: AppContext) => [backupDirOf(ctx.dataDir), path.join(ctx.dataDir, 'backups')]
+export const dirsOf = (ctx: AppContext) => [backupDirOf(ctx.dataDir), path.join(ctx.dataDir, 'backups')]
 
-function summary(b: BackupRecord): BackupSummary {
+export function summary(b: BackupRecord): BackupSummary {
   const c = b.check
   return {
     name: b.name,
@@ -68,10 +67,6 @@ export function diskStatus(ctx: AppContext): BackupOverview['disk'] {
   }
 }
 
-export function restoreCommand(ctx: AppContext): string {
-  return `npm run restore -- --data-dir="${ctx.dataDir}"`
-}
-
 export function backupOverview(ctx: AppContext): BackupOverview {
   return {
     folder: backupDirOf(ctx.dataDir),
@@ -79,7 +74,7 @@ export function backupOverview(ctx: AppContext): BackupOverview {
     backups: listBackups(dirsOf(ctx)).map(summary),
     job: stateOf(ctx).job,
     disk: diskStatus(ctx),
-    restoreCommand: restoreCommand(ctx),
+    replacedFolder: path.join(ctx.dataDir, 'replaced'),
   }
 }
 
@@ -130,6 +125,11 @@ export async function runBackup(ctx: AppContext, kind: 'auto' | 'manual', by: { 
     audit('failed', { kind, reason: code })
   }
   return job
+}
+
+/** Whether a backup is being written now (a restore waits for it). */
+export function backupRunning(ctx: AppContext): boolean {
+  return stateOf(ctx).job?.state === 'running'
 }
 
 export function startBackup(ctx: AppContext, _input: unknown, caller: Caller): BackupJob {
