@@ -3,8 +3,11 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import { call } from '../api/client'
-import type { BackupOverview } from '../../../shared/types'
+import type { BackupOverview, BackupRestored } from '../../../shared/types'
+import type { Outcome } from '../lib/outcome'
+import { dateTime } from '../lib/format'
 import { useNotifyStore } from './notify'
+import { useSessionStore } from './session'
 
 /** How often the screen asks for the progress of a running backup. */
 const POLL_MS = 400
@@ -46,10 +49,28 @@ export const useBackupsStore = defineStore('backups', () => {
     follow()
   }
 
+  /** Restores a listed backup (the administrator's password again). On success every session has
+   * ended: the login screen says what was restored and where the replaced ledger is kept. Errors
+   * are shown by the dialog itself (its fields and its error area). */
+  async function restore(name: string, password: string): Promise<Outcome<BackupRestored>> {
+    const r = await useNotifyStore().attempt(() => call('backups.restore', { name, password }), { silent: true })
+    if (!r.ok) return r
+    stop()
+    overview.value = null
+    const v = r.value
+    useSessionStore().endedBy(
+      `台帳をバックアップ「${v.name}」（${dateTime(v.createdAt)} 作成）の時点に戻しました。` +
+        (v.replacedDir ? `置き換えた台帳は ${v.replacedDir} に保管しています。` : '') +
+        (v.formsCopied ? `帳票PDF ${v.formsCopied} 件をバックアップから戻しました。` : '') +
+        'すべての職員がログアウトしました。もう一度ログインしてください。',
+    )
+    return r
+  }
+
   function stop(): void {
     if (timer) clearTimeout(timer)
     timer = null
   }
 
-  return { overview, loading, running, load, start, follow, stop }
+  return { overview, loading, running, load, start, follow, restore, stop }
 })

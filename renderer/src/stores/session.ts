@@ -95,6 +95,14 @@ export const useSessionStore = defineStore('session', () => {
     clearData()
   }
 
+  /** The main side ended every session on purpose (the ledger was restored from a backup): back
+   * to the login screen, which says why. */
+  function endedBy(reason: string): void {
+    user.value = null
+    endedReason.value = reason
+    clearData()
+  }
+
   return {
     user,
     needsSetup,
@@ -111,5 +119,6 @@ export const useSessionStore = defineStore('session', () => {
     setupFirstAdmin,
     logout,
     expire,
+    endedBy,
   }
 })
