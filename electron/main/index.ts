@@ -3,6 +3,7 @@
 // sandbox, no Node in the page, CSP, no navigation, no new windows, no permissions). Any failure
 // to start (the ledger, the page, the renderer process) is shown in a Japanese dialog and logged,
 // and the app then quits and frees the single-instance lock: never a process without a window.
+import os from 'node:os'
 import path from 'node:path'
 import { app, BrowserWindow, dialog, ipcMain, Menu, session, type WebContents } from 'electron'
 import { AppError } from '../../shared/errors'
@@ -11,7 +12,9 @@ import { parseLaunchOptions } from './args'
 import type { AppContext } from './context'
 import { dispatch } from './dispatcher'
 import { openApp } from './ledger'
+import { backupDirOf, latestGoodBackup } from '../../db/backup'
 import { releaseInUse } from '../../db/ledgerFile'
+import { restoreLatestAtStart } from './services/restore'
 import { warmUpPdf } from '../../forms/render'
 import { createLogger } from './logger'
 import { productionMenuTemplate } from './menu'
@@ -57,16 +60,68 @@ function closeLedger(): void {
   ctx = null
 }
 
-/** A failure the app cannot go on from: log it, tell the user in Japanese, quit and free the lock. */
-function failStartup(code: string, message: string, err?: unknown): void {
+/** A failure the app cannot go on from: log it, tell the user in Japanese (unless a dialog has just
+ * told them), quit and free the lock. */
+function failStartup(code: string, message: string, err?: unknown, alreadyShown = false): void {
   if (failed) return
   failed = true
   logError(code, { err: err instanceof Error ? { message: err.message, stack: err.stack } : err }, 'the app cannot go on')
-  dialog.showErrorBox(TITLE, message)
+  if (!alreadyShown) dialog.showErrorBox(TITLE, message)
   for (const w of BrowserWindow.getAllWindows()) if (!w.isDestroyed()) w.destroy()
   closeLedger()
   app.releaseSingleInstanceLock()
   app.exit(1)
+}
+
+/**
+ * A ledger that is missing or damaged, and a verified backup to put back: the refusal offers the
+ * restore right there, since an installed app has no command line (npm run restore) to send anyone
+ * to. Only the newest verified backup, verified again in full; whatever file was there is kept in
+ * replaced/, nothing is discarded; the restore is audited in the restored ledger as done at the
+ * machine by the operating-system user, and everyone then logs in with the accounts it holds.
+ * Returns what came of it: restored (the start goes on), declined (the user has read the refusal
+ * and chose to quit), or not offered (no verified backup, or another refusal).
+ */
+function offerRestoreAtStart(dir: string, refusal: AppError): 'restored' | 'declined' | 'not-offered' {
+  if (refusal.code !== 'LEDGER_MISSING' && refusal.code !== 'LEDGER_DAMAGED') return 'not-offered'
+  if (!latestGoodBackup([backupDirOf(dir), path.join(dir, 'backups')])) return 'not-offered'
+  logError(refusal.code, {}, 'the ledger cannot be opened: the latest verified backup is offered')
+  const choice = dialog.showMessageBoxSync({
+    type: 'error',
+    title: TITLE,
+    message: refusal.code === 'LEDGER_MISSING' ? '台帳ファイルが見つかりません' : '台帳ファイルが破損しています',
+    detail: refusal.message,
+    buttons: ['終了', '最新のバックアップから復元'],
+    defaultId: 0,
+    cancelId: 0,
+    noLink: true,
+  })
+  if (choice !== 1) {
+    failStartup(refusal.code, refusal.message, refusal, true)
+    return 'declined'
+  }
+  try {
+    const r = restoreLatestAtStart(dir, { osUser: os.userInfo().username, logger: createLogger(dir) })
+    dialog.showMessageBoxSync({
+      type: 'info',
+      title: '窓口OTP事務',
+      message: 'バックアップから台帳を復元しました',
+      detail:
+        `復元したバックアップ: ${r.restored.name}\n` +
+        (r.replacedDir ? `元の台帳ファイルの保管先: ${r.replacedDir}\n` : '') +
+        'ログインし、バックアップの作成後に受け付けた依頼がないか、紙の依頼書と照合してください。',
+      buttons: ['OK'],
+      noLink: true,
+    })
+    return 'restored'
+  } catch (err) {
+    failStartup(
+      'RESTORE_FAILED',
+      `バックアップから復元できませんでした。\n${err instanceof Error ? err.message : String(err)}\n台帳は変更していません。システム管理者に連絡してください。`,
+      err,
+    )
+    return 'declined'
+  }
 }
 
 function sessionKeyOf(wc: WebContents): string {
@@ -197,9 +252,17 @@ async function main(): Promise<void> {
     return
   }
   dataDir = launch.dataDir
+  // The refusals name what this app offers (the restore below, the バックアップ screen), never npm.
+  const open = () => openApp({ ...launch, transport: 'ipc', version: app.getVersion(), recovery: 'app' })
   try {
-    ctx = await openApp({ ...launch, transport: 'ipc', version: app.getVersion() })
+    try {
+      ctx = await open()
+    } catch (err) {
+      if (!(err instanceof AppError) || offerRestoreAtStart(launch.dataDir, err) !== 'restored') throw err
+      ctx = await open()
+    }
   } catch (err) {
+    if (failed) return // the user chose to quit at the offer, or the restore failed and said so
     // openApp says in Japanese what is wrong with the ledger (missing, damaged, too new…).
     const message =
       err instanceof AppError ? err.message : `台帳（${launch.dataDir}）を開けませんでした。\n${String((err as Error)?.message ?? err)}`

@@ -10,7 +10,9 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import Database from 'better-sqlite3'
 import { afterEach, beforeAll, beforeEach, describe, expect, test, vi, type MockInstance } from 'vitest'
+import { writeBackup } from '../../db/backup'
 import { LATEST_SCHEMA_VERSION } from '../../db/migrations'
+import { openSqlite } from '../../db/open'
 import { ERROR_MESSAGES } from '../../shared/errors'
 import { EVENT_CHANNEL, OPERATION_NAMES, channelOf } from '../../shared/operations'
 import { buildIsFresh } from '../../scripts/lib.mjs'
@@ -216,6 +218,35 @@ describe('results cross the IPC boundary', () => {
   })
 })
 
+describe('restoring a backup from the screen, over IPC', () => {
+  test('the main process swaps the restored ledger in: the window logs in again and sees the backup\'s state; quitting closes it', async () => {
+    const r = await start({ isPackaged: true })
+    const call = async (op: (typeof OPERATION_NAMES)[number], payload: unknown) =>
+      (await invokeAs(channelOf(op), ownPage, payload)) as { ok: boolean; value?: never; error?: { code: string } }
+    expect(await call('auth.login', { loginId: 'admin1', password: 'demo-pass-2026' })).toMatchObject({ ok: true })
+    const job = (await call('backups.start', {})).value as unknown as { state: string }
+    expect(job.state).toBe('running')
+    let ov: { job: { state: string; result: { name: string } | null } | null } = { job: null }
+    await vi.waitFor(async () => {
+      ov = (await call('backups.overview', {})).value as never
+      expect(ov.job?.state).toBe('done')
+    })
+    const staffBefore = ((await call('staff.list', {})).value as unknown as unknown[]).length
+    expect(await call('staff.create', { loginId: 'after1', name: '後 一郎', role: 'teller', password: 'first-pass-2026' })).toMatchObject({ ok: true })
+
+    const done = await call('backups.restore', { name: ov.job!.result!.name, password: 'demo-pass-2026' })
+    expect(done).toMatchObject({ ok: true, value: { name: ov.job!.result!.name, sessionsEnded: 1 } })
+    expect(structuredClone(done)).toStrictEqual(done)
+    expect((await call('staff.list', {})).error?.code).toBe('NOT_AUTHENTICATED')
+    expect(await call('auth.login', { loginId: 'admin1', password: 'demo-pass-2026' })).toMatchObject({ ok: true })
+    expect(((await call('staff.list', {})).value as unknown as unknown[]).length).toBe(staffBefore)
+    quitApp()
+    // The restored ledger was the one closed at quit: checkpointed, no WAL left beside it.
+    expect(fs.existsSync(path.join(r.dataDir, 'ledger.sqlite-wal'))).toBe(false)
+    expect(fs.readdirSync(path.join(r.dataDir, 'replaced'))).toHaveLength(1)
+  })
+})
+
 describe('a start that fails is shown, logged, and quits freeing the lock', () => {
   function expectFailed(r: Recording, message: RegExp): void {
     expect(r.dialogs).toHaveLength(1)
@@ -270,6 +301,61 @@ describe('a start that fails is shown, logged, and quits freeing the lock', () =
     expectFailed(r, /データベースの版（\d+）がこのアプリの対応する版（\d+）より新しい|データベースがこのアプリより新しい版/)
     expect(r.dialogs[0]!.message).not.toContain('npm')
     expect(fs.readFileSync(path.join(dataDir, 'logs', 'app.log'), 'utf8')).toContain('"code":"DATABASE_TOO_NEW"')
+  })
+
+  /** A demo ledger started once, backed up (verified) and then overwritten with garbage. */
+  async function damagedWithBackup(): Promise<{ dataDir: string; backup: string }> {
+    const dataDir = tempDir()
+    await start({}, dataDir)
+    quitApp()
+    const src = openSqlite(path.join(dataDir, 'ledger.sqlite'))
+    const b = await writeBackup(src, { dir: path.join(dataDir, 'backups'), kind: 'manual', dataDir })
+    src.close()
+    expect(b.check?.ok).toBe(true)
+    fs.writeFileSync(path.join(dataDir, 'ledger.sqlite'), 'garbage')
+    return { dataDir, backup: b.name }
+  }
+
+  test('a damaged ledger with a verified backup: the refusal offers the restore, and the app starts on the restored ledger', async () => {
+    const { dataDir, backup } = await damagedWithBackup()
+    const r = await start({ isPackaged: true, messageBoxAnswers: [1, 0] }, dataDir)
+    expect(r.messageBoxes[0]!.buttons).toEqual(['終了', '最新のバックアップから復元'])
+    expect(r.messageBoxes[0]!.detail).toContain(backup)
+    expect(r.messageBoxes[0]!.detail).not.toMatch(/npm|--data-dir/)
+    expect(r.messageBoxes[1]!.message).toBe('バックアップから台帳を復元しました')
+    expect(r.messageBoxes[1]!.detail).toContain('replaced')
+    expect(r.dialogs).toHaveLength(0)
+    expect(r.windows).toHaveLength(1)
+    expect(await invokeAs(channelOf('auth.login'), ownPage, { loginId: 'admin1', password: 'demo-pass-2026' })).toMatchObject({ ok: true })
+    const replaced = fs.readdirSync(path.join(dataDir, 'replaced'))
+    expect(fs.readFileSync(path.join(dataDir, 'replaced', replaced[0]!, 'ledger.sqlite'), 'utf8')).toBe('garbage')
+    quitApp()
+    const db = new Database(path.join(dataDir, 'ledger.sqlite'), { readonly: true })
+    const row = db.prepare("SELECT actor_login_id, detail_json FROM audit_log WHERE action = 'ledger.restore'").get() as { actor_login_id: string; detail_json: string }
+    db.close()
+    expect(row.actor_login_id).toBe(`machine:${os.userInfo().username}`)
+    expect(JSON.parse(row.detail_json)).toMatchObject({ from: backup })
+    expect(appLog(dataDir)).toContain('"code":"LEDGER_RESTORED"')
+  })
+
+  test('a damaged ledger: choosing 終了 quits with nothing changed, after one dialog', async () => {
+    const { dataDir } = await damagedWithBackup()
+    const r = await start({ isPackaged: true, messageBoxAnswers: [0] }, dataDir)
+    expect(r.messageBoxes).toHaveLength(1)
+    expect(r.dialogs).toHaveLength(0)
+    expect(r.windows).toHaveLength(0)
+    expect(r.calls).toContain('exit:1')
+    expect(fs.readFileSync(path.join(dataDir, 'ledger.sqlite'), 'utf8')).toBe('garbage')
+    expect(fs.existsSync(path.join(dataDir, 'replaced'))).toBe(false)
+  })
+
+  test('a damaged ledger and no verified backup: the refusal names no developer command', async () => {
+    const { dataDir } = await damagedWithBackup()
+    fs.rmSync(path.join(dataDir, 'backups'), { recursive: true })
+    const r = await start({ isPackaged: true }, dataDir)
+    expect(r.messageBoxes).toHaveLength(0)
+    expectFailed(r, /破損しているため開けません/)
+    expect(r.dialogs[0]!.message).not.toMatch(/npm|--data-dir/)
   })
 
   test('main() itself failing (Electron never gets ready)', async () => {

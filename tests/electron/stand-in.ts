@@ -37,6 +37,9 @@ export interface Recording {
   windows: FakeBrowserWindow[]
   handles: Map<string, Handler>
   dialogs: Array<{ title: string; message: string }>
+  /** dialog.showMessageBoxSync calls (the start-up offer to restore), and the buttons to press. */
+  messageBoxes: Array<{ title?: string; message: string; detail?: string; buttons?: string[] }>
+  messageBoxAnswers: number[]
   paths: Record<string, string>
   menu: { template: unknown } | null
   permissionRequest: Handler | null
@@ -147,6 +150,11 @@ export const electronStandIn = {
       rec.calls.push('showErrorBox')
       rec.dialogs.push({ title, message })
     },
+    showMessageBoxSync(opts: { title?: string; message: string; detail?: string; buttons?: string[] }) {
+      rec.calls.push('showMessageBoxSync')
+      rec.messageBoxes.push(opts)
+      return rec.messageBoxAnswers.shift() ?? 0
+    },
   },
   Menu: {
     buildFromTemplate: (template: unknown) => ({ template }),
@@ -173,6 +181,8 @@ export interface LoadOptions {
   loadError?: Error
   /** Another copy of the main bundle (e.g. the one inside a packaged app). */
   bundle?: string
+  /** The buttons pressed in successive message boxes (default: the first, 終了). */
+  messageBoxAnswers?: number[]
 }
 
 /**
@@ -182,7 +192,7 @@ export interface LoadOptions {
 export function loadMainBundle(opts: LoadOptions = {}): Recording {
   const bundle = opts.bundle ?? mainBundle
   if (!fs.existsSync(bundle)) throw new Error('out/main/index.js is missing: run `npm run build` first (npm test does)')
-  rec = { calls: [], windows: [], handles: new Map(), dialogs: [], paths: {}, menu: null, permissionRequest: null, permissionCheck: null, onWindowCreated: opts.onWindowCreated ?? null, loadError: opts.loadError ?? null }
+  rec = { calls: [], windows: [], handles: new Map(), dialogs: [], messageBoxes: [], messageBoxAnswers: [...(opts.messageBoxAnswers ?? [])], paths: {}, menu: null, permissionRequest: null, permissionCheck: null, onWindowCreated: opts.onWindowCreated ?? null, loadError: opts.loadError ?? null }
   FakeBrowserWindow.all = []
   fakeApp.removeAllListeners()
   defaultSession.removeAllListeners()
