@@ -57,7 +57,7 @@ export function countJournalRows(rows: readonly DailyJournalRow[]): JournalCount
 const kindLabelLines = (k: RequestKind): string => REQUEST_KIND_LABELS[k].replace('／', '／\n')
 
 /** How the counts block names the states: a count of 承認 reads 承認済. */
-const COUNT_STATE_LABELS: Record<RequestState, string> = { ...REQUEST_STATE_LABELS, approved: '承認済' }
+const COUNT_STATE_LABELS: Record<RequestState, string> = { ...REQUEST_STATE_LABELS, approved: '承認済', superseded: '失効' }
 
 /** One count table: labels in the shaded top row, the figures under them, 合計 last. */
 function countTable(heading: string, labels: string[], figures: number[], total: number): Content {
