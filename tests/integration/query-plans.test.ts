@@ -183,7 +183,7 @@ beforeAll(async () => {
   // a fraud refusal on the record, the teller's list of the day, the on-screen journal.
   await app.loginAs('teller2', 't2')
   const other = fresh('in_use', 2)
-  const open = await app.ok('requests.receiveCancellation', form(other), 't2')
+  await app.ok('requests.receiveCancellation', form(other), 't2')
   await app.ok('requests.receiveSuspension', { ...suspensionForm(other), applicationDate: date }, 't')
   const third = fresh('in_use', 3)
   const toTake = await app.ok('requests.receiveCancellation', form(third), 't')

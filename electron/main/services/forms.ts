@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { and, asc, eq, gte, inArray, isNull, like, lt, or, sql } from 'drizzle-orm'
+import { and, asc, eq, gte, inArray, isNull, like, lt, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
 import type { TDocumentDefinitions } from 'pdfmake/interfaces'
 import { archivedFile } from '../../../db/formArchive'
