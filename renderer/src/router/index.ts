@@ -102,7 +102,8 @@ export const router = createRouter({
 
 /** The first screen of each role. */
 export function homeOf(user: SessionUser): RouteLocationRaw {
-  return user.role === 'admin' ? { name: 'staff-admin' } : { name: 'customer-search' }
+  // Supervisors start at their 検印 queue (the work waiting for them), tellers at the search.
+  return user.role === 'admin' ? { name: 'staff-admin' } : user.role === 'supervisor' ? { name: 'review-queue' } : { name: 'customer-search' }
 }
 
 router.beforeEach(async (to) => {
