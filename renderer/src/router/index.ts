@@ -65,6 +65,7 @@ export const router = createRouter({
       name: 'new-application',
       redirect: (to) => ({ name: 'request-form', params: { customerId: to.params.customerId, kind: 'new_application' } }),
     },
+    { path: '/today', name: 'my-day', component: () => import('../views/MyDayView.vue'), meta: { roles: COUNTER, title: '本日の自分の受付' } },
     { path: '/returned', name: 'returned-list', component: ReturnedListView, meta: { roles: COUNTER, title: '差戻し一覧' } },
     {
       path: '/my-requests/:requestId(\\d+)',
