@@ -12,6 +12,9 @@ async function login(page: Page, loginId: string): Promise<void> {
   await loginFromScreen(page, loginId)
 }
 
+// Each test walks several staff members through several screens: more than the default minute.
+test.describe.configure({ timeout: 240_000 })
+
 const myDayRow = (page: Page, receiptNo: string) => page.locator(`[data-testid="my-day-row"][data-receipt-no="${receiptNo}"]`)
 
 test('緊急停止: 紛失・盗難 stops the token at reception over an open request, which is superseded and its teller told; the supervisor checks afterwards', async ({ page }) => {
