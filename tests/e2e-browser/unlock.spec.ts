@@ -203,6 +203,7 @@ test('閉塞解除 returned through the 役席認証 dialog: the teller finds it
 })
 
 test('不正利用の疑い「あり」: the unlock cannot be confirmed; the teller is steered to 利用停止, which is received', async ({ page }) => {
+  test.setTimeout(180_000) // the teller's steps, then the supervisor's journal
   const c = demoCustomer(40)
   expect(c).toMatchObject({ name: '山崎 太郎', status: '閉塞' })
   await login(page, 'teller1')
