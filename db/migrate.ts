@@ -58,13 +58,25 @@ export function migrate(
     if (m.version <= from) continue
     // IMMEDIATE, and the version read again inside: another process opening the same file at the
     // same moment waits here and then finds the migration already applied.
-    sqlite
-      .transaction(() => {
-        if (schemaVersion(sqlite) >= m.version) return
-        sqlite.exec(m.sql)
-        sqlite.pragma(`user_version = ${m.version}`)
-      })
-      .immediate()
+    // A table rebuild (SQLite's documented 12 steps) needs foreign keys off, which can only be
+    // switched outside a transaction; every reference is checked again before the commit.
+    const fkWas = sqlite.pragma('foreign_keys', { simple: true }) as number
+    if (m.foreignKeysOff) sqlite.pragma('foreign_keys = OFF')
+    try {
+      sqlite
+        .transaction(() => {
+          if (schemaVersion(sqlite) >= m.version) return
+          sqlite.exec(m.sql)
+          if (m.foreignKeysOff) {
+            const broken = sqlite.pragma('foreign_key_check') as unknown[]
+            if (broken.length) throw new Error(`migration ${m.version}: ${broken.length} broken references`)
+          }
+          sqlite.pragma(`user_version = ${m.version}`)
+        })
+        .immediate()
+    } finally {
+      if (m.foreignKeysOff) sqlite.pragma(`foreign_keys = ${fkWas ? 'ON' : 'OFF'}`)
+    }
   }
   optimizeLedger(sqlite) // statistics for the indexes the migrations created
   return { from, to: latest, backupFile }

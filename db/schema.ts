@@ -86,12 +86,22 @@ export const otpRequests = sqliteTable(
     repeatUnlockCount: integer('repeat_unlock_count'),
     repeatUnlockDays: integer('repeat_unlock_days'),
     repeatUnlockLastAt: text('repeat_unlock_last_at'),
+    // 0008: a 利用停止 that took effect at reception (緊急停止; 事後検印), who took a returned request
+    // over (引継ぎ), who closed it (取消, or the urgent stop that superseded it) and when.
+    urgent: integer('urgent', { mode: 'boolean' }).notNull().default(false),
+    takenOverBy: integer('taken_over_by').references(() => staff.id),
+    takenOverAt: text('taken_over_at'),
+    closedBy: integer('closed_by').references(() => staff.id),
+    closedAt: text('closed_at'),
+    supersededBy: integer('superseded_by'),
   },
   (t) => [
     index('otp_requests_state_idx').on(t.state, t.receivedAt),
     index('otp_requests_customer_idx').on(t.customerId),
     index('otp_requests_journal_idx').on(t.branchId, t.businessDate, t.receivedAt),
     index('otp_requests_business_date_idx').on(t.businessDate, t.branchId, t.kind),
+    index('otp_requests_receiver_day_idx').on(t.receivedBy, t.businessDate, t.receivedAt),
+    index('otp_requests_receiver_closed_idx').on(t.receivedBy, t.state, t.closedAt),
   ],
 )
 
@@ -112,6 +122,23 @@ export const otpHistory = sqliteTable(
     occurredOn: text('occurred_on'),
   },
   (t) => [index('otp_history_customer_idx').on(t.customerId, t.at), index('otp_history_request_idx').on(t.requestId, t.at)],
+)
+
+/** 0008: a 閉塞解除 refused at the counter for suspected fraud (no request is sent on). */
+export const counterRefusals = sqliteTable(
+  'counter_refusals',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    branchId: integer('branch_id').notNull().references(() => branches.id),
+    businessDate: text('business_date').notNull(),
+    customerId: integer('customer_id').notNull().references(() => customers.id),
+    kind: text('kind').$type<'unlock'>().notNull(),
+    reason: text('reason').$type<'fraud_suspected'>().notNull(),
+    at: text('at').notNull(),
+    staffId: integer('staff_id').notNull().references(() => staff.id),
+    detailJson: text('detail_json').notNull(),
+  },
+  (t) => [index('counter_refusals_journal_idx').on(t.branchId, t.businessDate, t.at)],
 )
 
 export const receiptCounters = sqliteTable(

@@ -28,7 +28,7 @@ import {
   stampBoxes,
   ZEBRA_FILL,
 } from './layout'
-import type { DailyJournalData, DailyJournalRow, UnlockWarning } from './types'
+import type { DailyJournalData, DailyJournalRow, JournalProgress, UnlockWarning } from './types'
 
 export const DAILY_JOURNAL_TITLE = 'ワンタイムパスワード　日次取扱一覧'
 
@@ -57,7 +57,7 @@ export function countJournalRows(rows: readonly DailyJournalRow[]): JournalCount
 const kindLabelLines = (k: RequestKind): string => REQUEST_KIND_LABELS[k].replace('／', '／\n')
 
 /** How the counts block names the states: a count of 承認 reads 承認済. */
-const COUNT_STATE_LABELS: Record<RequestState, string> = { ...REQUEST_STATE_LABELS, approved: '承認済' }
+const COUNT_STATE_LABELS: Record<RequestState, string> = { ...REQUEST_STATE_LABELS, approved: '承認済', superseded: '失効' }
 
 /** One count table: labels in the shaded top row, the figures under them, 合計 last. */
 function countTable(heading: string, labels: string[], figures: number[], total: number): Content {
@@ -82,12 +82,38 @@ function countTable(heading: string, labels: string[], figures: number[], total:
   }
 }
 
-function countsBlock(counts: JournalCounts): ContentStack {
+/** What happened on the way (差戻し and 再提出 count every time, also of requests approved since). */
+export const PROGRESS_LABELS: [keyof JournalProgress, string][] = [
+  ['returns', '差戻し'],
+  ['resubmissions', '再提出'],
+  ['withdrawals', '取消'],
+  ['supersessions', '失効\n（緊急停止）'],
+  ['urgentStops', '緊急停止'],
+  ['fraudRefusals', '不正の疑い\nでお断り'],
+]
+
+function progressTable(p: JournalProgress): Content {
+  const head = (text: string): TableCell => ({ text, style: 'label', fontSize: 7.5, fillColor: LABEL_FILL, alignment: 'center', verticalAlignment: 'middle' })
+  const figure = (n: number): TableCell => ({ text: `${n}件`, alignment: 'center', bold: n > 0, fontSize: 10.5 })
+  return {
+    table: {
+      widths: [40, ...PROGRESS_LABELS.map(() => '*' as const)],
+      body: [
+        [{ text: '経過', style: 'label', fillColor: HEADING_FILL, rowSpan: 2, verticalAlignment: 'middle' }, ...PROGRESS_LABELS.map(([, l]) => head(l))],
+        [{}, ...PROGRESS_LABELS.map(([k]) => figure(p[k]))],
+      ],
+    },
+    layout: DENSE_GRID,
+  }
+}
+
+function countsBlock(counts: JournalCounts, progress?: JournalProgress): ContentStack {
   return {
     stack: [
       countTable('状態別', REQUEST_STATES.map((s) => COUNT_STATE_LABELS[s]), REQUEST_STATES.map((s) => counts.byState[s]), counts.total),
       { text: '', margin: [0, 4, 0, 0] },
       countTable('種類別', REQUEST_KINDS.map(kindLabelLines), REQUEST_KINDS.map((k) => counts.byKind[k]), counts.total),
+      ...(progress ? [{ text: '', margin: [0, 4, 0, 0] } as Content, progressTable(progress)] : []),
     ],
   }
 }
@@ -110,6 +136,8 @@ export function unlockWarningText(w: UnlockWarning): string {
       const no = w.receiptNo ? `受付番号 ${w.receiptNo}　` : ''
       return `${hhmm(w.at)}　${no}${w.customerName}：不正利用の疑いにより${what}（対応職員：${w.actorName}）`
     }
+    case 'others_tried':
+      return `受付番号 ${w.receiptNo}　${w.customerName}：他の人がコードを入力した可能性「あり」の閉塞解除（${REQUEST_STATE_LABELS[w.state]}）`
   }
 }
 
@@ -157,7 +185,7 @@ function rowCells(r: DailyJournalRow, businessDate: string): TableCell[] {
     { text: r.receivedByName },
     reviewerCell(r, businessDate),
     { text: REQUEST_STATE_LABELS[r.state], bold: attention, alignment: 'center' },
-    { text: r.note ?? '', style: 'small' },
+    { text: [r.note, ...(r.flags ?? []).map((f) => `⚠${f}`)].filter(Boolean).join('\n'), style: 'small' },
   ]
 }
 
@@ -209,7 +237,7 @@ export function dailyJournalDefinition(data: DailyJournalData): TDocumentDefinit
             { text: '※ 各依頼の状態・件数は作成日時現在のものです。', style: 'sub', margin: [0, 3, 0, 0] },
           ],
         },
-        { width: '*', ...countsBlock(countJournalRows(data.rows)) },
+        { width: '*', ...countsBlock(countJournalRows(data.rows), data.progress) },
       ],
       columnGap: 14,
       margin: [0, 10, 0, 0],

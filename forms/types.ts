@@ -139,6 +139,8 @@ export type UnlockWarning =
    * request exists, or when a returned unlock was resubmitted or decided with 不正利用の疑い, where
    * `receiptNo` names the request. */
   | { kind: 'fraud_refused'; at: string; customerName: string; actorName: string; stage?: 'reception' | 'resubmission' | 'approval'; receiptNo?: string }
+  /** ⑤ 他の人がワンタイムパスワードを入力した可能性「あり」 was answered (whatever became of it). */
+  | { kind: 'others_tried'; receiptNo: string; customerName: string; state: RequestState }
 
 export interface DailyJournalRow {
   receiptNo: string
@@ -154,8 +156,23 @@ export interface DailyJournalRow {
   receivedByName: string
   reviewedByName: string | null
   reviewedAt: string | null
-  /** 差戻し or 取消 reason. */
+  /** 差戻し, 取消 or 失効 reason, 緊急停止, the trail (差戻しN回・再提出N回), 引継ぎ. */
   note: string | null
+  /** Times returned and resubmitted (a request approved after a 差戻し still shows it). */
+  returnedCount?: number
+  resubmittedCount?: number
+  /** 閉塞解除 risk flags in Japanese (others may have tried, repeated, fraud refusal that day). */
+  flags?: string[]
+}
+
+/** What happened on the way, counted over the day's requests (history), and the refusals at the counter. */
+export interface JournalProgress {
+  returns: number
+  resubmissions: number
+  withdrawals: number
+  supersessions: number
+  urgentStops: number
+  fraudRefusals: number
 }
 
 /** 日次取扱一覧: every request the branch received on one business date, in reception order, with
@@ -166,6 +183,8 @@ export interface DailyJournalData extends FormIssuer {
   businessDate: string
   rows: DailyJournalRow[]
   unlockWarnings: UnlockWarning[]
+  /** Optional for forms built before 0008's counts existed (tests' fixtures). */
+  progress?: JournalProgress
   /** 作成日時 (ISO-8601 UTC; the PDF's creation date): states are as of this moment. */
   generatedAt: string
   generatedByName: string

@@ -17,6 +17,9 @@ import {
   suspensionSchema,
   withdrawRequestSchema,
   dailyJournalRefSchema,
+  journalListSchema,
+  takeOverSchema,
+  unlockFraudRefusalSchema,
   idSchema,
   requestFormRefSchema,
   restoreBackupSchema,
@@ -35,6 +38,8 @@ import type {
   CustomerDetail,
   CustomerSummary,
   FormDocument,
+  JournalPage,
+  MyRequestItem,
   PrintedForm,
   RequestDetail,
   RequestSummary,
@@ -111,7 +116,15 @@ export const contract = {
   'requests.decideUnlock': def<RequestDetail>()({ input: decideUnlockSchema, access: COUNTER, kind: 'command' }),
   'requests.get': def<RequestDetail>()({ input: byId('requestId'), access: COUNTER, kind: 'query' }),
   'requests.pendingReview': def<RequestSummary[]>()({ input: empty, access: ['supervisor'], kind: 'query' }),
-  /** The caller's own requests a supervisor returned (差戻し), for correction or withdrawal. */
+  /** 引継ぎ: a teller of the branch takes over a returned request (its receiver is away). */
+  'requests.takeOver': def<RequestDetail>()({ input: takeOverSchema, access: COUNTER, kind: 'command' }),
+  /** 本日の自分の受付: the caller's requests of today, and theirs an urgent stop closed today. */
+  'requests.myDay': def<MyRequestItem[]>()({ input: empty, access: COUNTER, kind: 'query' }),
+  /** 閉塞解除をお断り（不正利用の疑い）: recorded with the customer although no request is sent on. */
+  'refusals.recordUnlockFraud': def<CustomerDetail>()({ input: unlockFraudRefusalSchema, access: COUNTER, kind: 'command' }),
+  /** The on-screen 日次取扱一覧 (supervisors): one page, filtered by state and kind. */
+  'journal.list': def<JournalPage>()({ input: journalListSchema, access: ['supervisor'], kind: 'query' }),
+  /** The branch's requests a supervisor returned (差戻し), for correction, takeover or withdrawal. */
   'requests.returnedToMe': def<RequestSummary[]>()({ input: empty, access: COUNTER, kind: 'query' }),
   'requests.approve': def<RequestDetail>()({
     input: z.strictObject({ requestId: idSchema, version: z.number().int().min(1) }),

@@ -29,6 +29,10 @@ export const OPERATION_NAMES = [
   'requests.resubmit',
   'requests.withdraw',
   'requests.decideUnlock',
+  'requests.takeOver',
+  'requests.myDay',
+  'refusals.recordUnlockFraud',
+  'journal.list',
   'events.record',
   'forms.preview',
   'forms.print',
@@ -69,6 +73,9 @@ export interface LedgerChangedEvent {
     | 'request_returned'
     | 'request_resubmitted'
     | 'request_withdrawn'
+    | 'request_superseded'
+    | 'request_taken_over'
+    | 'unlock_refused'
     | 'event_recorded'
     | 'staff_changed'
     | 'customers_imported'

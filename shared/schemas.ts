@@ -3,7 +3,7 @@
 // services only ever see the stored form (full-width katakana, half-width digits, ASCII hyphens).
 import { z } from 'zod'
 import { isValidYmd } from './datetime'
-import { EVENT_KINDS, EVENT_SOURCES, SUSPENSION_REASONS } from './status'
+import { EVENT_KINDS, EVENT_SOURCES, REQUEST_KINDS, REQUEST_STATES, SUSPENSION_REASONS } from './status'
 import { isKatakanaName, kanaSearchKey, normalizeDigits, normalizeHyphenated, normalizeKana, normalizeText } from './normalize'
 
 // Japanese fallback messages for anything a field does not word itself (missing keys and the like).
@@ -361,6 +361,28 @@ export const restoreBackupSchema = z.strictObject({
     .max(120, { error: 'バックアップを一覧から選択してください' })
     .regex(/^ledger-[A-Za-z0-9-]+\.sqlite$/, { error: 'バックアップを一覧から選択してください' }),
   password: passwordString().min(1, { error: 'パスワードを入力してください' }),
+})
+
+/** 閉塞解除をお断り（不正利用の疑い）: recorded from the checklist; the answers given so far go with it. */
+export const unlockFraudRefusalSchema = z.strictObject({
+  customerId: idSchema,
+  verification: z.strictObject({
+    othersMayHaveTried: z.boolean().nullable().optional(),
+    blockAccount: optionalText('閉塞に至った経緯', 400),
+  }),
+})
+
+/** 引継ぎ of a returned request, at the version the teller saw. */
+export const takeOverSchema = z.strictObject({ requestId: idSchema, version: z.number().int().min(1) })
+
+/** The on-screen 日次取扱一覧: one page of one day's requests, filtered by state and kind. */
+export const JOURNAL_PAGE_MAX = 100
+export const journalListSchema = z.strictObject({
+  businessDate: ymd('取扱日'),
+  state: z.enum(REQUEST_STATES).nullable().optional(),
+  kind: z.enum(REQUEST_KINDS).nullable().optional(),
+  cursor: z.string().regex(/^[0-9T:.Z-]{10,40}\|\d{1,12}$/).nullable().optional(),
+  limit: z.number().int().min(1).max(JOURNAL_PAGE_MAX).optional(),
 })
 
 /** Map zod issues to field path -> first Japanese message ('account.number' style paths). */

@@ -76,14 +76,18 @@ export const REQUEST_TRANSITIONS: Record<RequestKind, { from: readonly OtpStatus
   restriction_release: { from: ['issuance_restricted'], to: 'awaiting_issue' },
 }
 
-export const REQUEST_STATES = ['pending_review', 'approved', 'returned', 'withdrawn'] as const
+/** superseded (失効): closed because an urgent 利用停止 of the same customer was received. */
+export const REQUEST_STATES = ['pending_review', 'approved', 'returned', 'withdrawn', 'superseded'] as const
 export type RequestState = (typeof REQUEST_STATES)[number]
 export const REQUEST_STATE_LABELS: Record<RequestState, string> = {
   pending_review: '検印待ち',
   approved: '承認',
   returned: '差戻し',
   withdrawn: '取消',
+  superseded: '失効（緊急停止）',
 }
+/** Open requests: one per customer at a time. */
+export const OPEN_REQUEST_STATES: readonly RequestState[] = ['pending_review', 'returned']
 
 export function isRequestAllowed(kind: RequestKind, status: OtpStatus): boolean {
   return REQUEST_TRANSITIONS[kind].from.includes(status)
@@ -167,6 +171,10 @@ export function eventBlock(kind: EventKind, status: OtpStatus): RequestBlock | n
 /** 利用停止の理由 (paper form tick boxes). */
 export const SUSPENSION_REASONS = ['lost_or_stolen', 'broken', 'blocked', 'forgot_cancellation', 'suspected_fraud', 'other'] as const
 export type SuspensionReason = (typeof SUSPENSION_REASONS)[number]
+/** 緊急停止: a 利用停止 for these reasons takes effect when the teller records it; the supervisor's
+ * 検印 follows (事後検印). The hours until a check are when fraud happens. */
+export const URGENT_SUSPENSION_REASONS: readonly SuspensionReason[] = ['lost_or_stolen', 'suspected_fraud']
+export const isUrgentSuspension = (reason: SuspensionReason): boolean => URGENT_SUSPENSION_REASONS.includes(reason)
 export const SUSPENSION_REASON_LABELS: Record<SuspensionReason, string> = {
   lost_or_stolen: '紛失・盗難',
   broken: '故障',

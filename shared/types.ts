@@ -76,6 +76,11 @@ export type HistoryKind =
   | 'request_resubmitted'
   | 'request_withdrawn'
   | 'event'
+  // 0008: closed by an urgent 利用停止; a returned request taken over by another teller; a 閉塞解除
+  // refused at the counter for suspected fraud (no request exists: requestId is null).
+  | 'request_superseded'
+  | 'request_taken_over'
+  | 'unlock_refused'
 
 export interface HistoryEntry {
   id: number
@@ -113,6 +118,62 @@ export interface RequestSummary {
   /** How often it was corrected and resubmitted after a 差戻し (shown in the 検印 queue). */
   resubmittedCount: number
   version: number
+  /** 緊急停止: a 利用停止 that took effect at reception; the 検印 follows (事後検印). */
+  urgent: boolean
+  /** 引継ぎ: the teller who took a returned request over (then they correct or withdraw it). */
+  takenOverByStaffId: number | null
+  takenOverByName: string | null
+}
+
+/** A teller's own request of the day (本日の自分の受付), or one of theirs an urgent stop closed today. */
+export interface MyRequestItem extends RequestSummary {
+  businessDate: string
+  /** For a superseded request: the urgent stop's 受付番号 that closed it. */
+  supersededByReceiptNo: string | null
+  closedAt: string | null
+  closedByName: string | null
+}
+
+/** One line of the on-screen 日次取扱一覧. */
+export interface JournalItem {
+  id: number
+  receiptNo: string
+  receivedAt: string
+  kind: RequestKind
+  state: RequestState
+  urgent: boolean
+  customerId: number
+  customerName: string
+  receivedByName: string
+  takenOverByName: string | null
+  reviewedByName: string | null
+  returnedCount: number
+  resubmittedCount: number
+  /** 取消・差戻し・失効 reasons, and the risk flags of an unlock, in Japanese. */
+  note: string | null
+  flags: string[]
+}
+
+/** The on-screen 日次取扱一覧: one page of the day's requests (filtered), the day's counts. */
+export interface JournalPage {
+  businessDate: string
+  items: JournalItem[]
+  /** Requests matching the filter. */
+  total: number
+  /** Pass back as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null
+  counts: {
+    byState: Record<RequestState, number>
+    byKind: Record<RequestKind, number>
+    returns: number
+    resubmissions: number
+    withdrawals: number
+    supersessions: number
+    urgentStops: number
+    fraudRefusals: number
+  }
+  /** Unlock refusals for suspected fraud at the counter that day (no request exists). */
+  refusals: { at: string; customerId: number; customerName: string; actorName: string }[]
 }
 
 export interface RequestDetail extends RequestSummary {

@@ -6,13 +6,16 @@ import * as m0004 from './0004_forms'
 import * as m0005 from './0005_repeat_unlock_facts'
 import * as m0006 from './0006_counter_indexes'
 import * as m0007 from './0007_customer_import'
+import * as m0008 from './0008_branch_work'
 
 export interface Migration {
   version: number
   name: string
   sql: string
+  /** Rebuilds a table others reference: run with foreign keys off, checked before the commit. */
+  foreignKeysOff?: boolean
 }
 
-export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007]
+export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version

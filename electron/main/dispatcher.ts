@@ -18,6 +18,9 @@ import { isAudited, type Caller } from './services/caller'
 import { getCustomer, searchCustomers } from './services/customers'
 import { previewDailyJournal, previewForm, printDailyJournal, printForm } from './services/forms'
 import { recordEvent } from './services/events'
+import { journalList } from './services/journal'
+import { myDay } from './services/myRequests'
+import { recordUnlockFraudRefusal } from './services/refusals'
 import { exportCustomers, exportFigures, exportJournal, exportRequests } from './services/exports'
 import { summarizeFigures } from './services/figures'
 import { chooseImportFile, importJob, inspectImport, startImport } from './services/imports'
@@ -31,6 +34,7 @@ import {
   resubmitRequest,
   returnedToMe,
   returnRequest,
+  takeOverRequest,
   withdrawRequest,
 } from './services/requests'
 import { createStaff, listStaff, resetStaffPassword, unlockStaff } from './services/staff'
@@ -71,6 +75,10 @@ const handlers: { [K in OperationName]: Handler<K> } = {
   'requests.return': returnRequest,
   'requests.resubmit': resubmitRequest,
   'requests.withdraw': withdrawRequest,
+  'requests.takeOver': takeOverRequest,
+  'requests.myDay': (ctx, _i, caller) => myDay(ctx, caller),
+  'refusals.recordUnlockFraud': recordUnlockFraudRefusal,
+  'journal.list': journalList,
   'events.record': recordEvent,
   'forms.preview': previewForm,
   'forms.print': printForm,

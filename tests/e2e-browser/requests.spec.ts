@@ -84,10 +84,12 @@ test('利用停止: a teller receives it with the reason from the paper; a super
     // Enter in a field moves on and never submits.
     await input(page, 'rq-reason-text').press('Enter')
     await expect(page.getByTestId('na-register-dialog')).toHaveCount(0)
-    await chooseSuspensionReason(page, '紛失・盗難')
+    // 故障: an ordinary stop, applied at approval (紛失・盗難 stops at once: branch-work.spec.ts).
+    await chooseSuspensionReason(page, '故障')
     await expect(page.getByTestId('rq-reason-text')).toHaveCount(0)
+    await expect(page.getByTestId('rq-urgent-note')).toHaveCount(0)
     await page.getByTestId('na-confirm').click()
-    await expect(page.getByTestId('na-register-dialog').getByTestId('summary-reason')).toHaveText('紛失・盗難')
+    await expect(page.getByTestId('na-register-dialog').getByTestId('summary-reason')).toHaveText('故障')
     await expect(page.getByTestId('na-register-dialog').getByTestId('na-result-status')).toHaveText('利用停止')
     await page.getByTestId('na-register-cancel').click()
   })
@@ -97,7 +99,7 @@ test('利用停止: a teller receives it with the reason from the paper; a super
   await openFromQueue(page, receiptNo, '利用停止')
   await expect(page.getByTestId('review-status-from')).toHaveText('サービス利用中')
   await expect(page.getByTestId('review-status-to')).toHaveText('利用停止')
-  await expect(page.getByTestId('application-summary').getByTestId('summary-reason')).toHaveText('紛失・盗難')
+  await expect(page.getByTestId('application-summary').getByTestId('summary-reason')).toHaveText('故障')
   await expect(page.getByTestId('application-summary').getByTestId('summary-account')).toContainText(c.account)
   await approveOpenRequest(page, receiptNo)
   await expectApproved(page, c, { kindLabel: '利用停止', from: 'サービス利用中', to: '利用停止', supervisor: '高橋 健一' })

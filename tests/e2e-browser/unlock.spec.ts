@@ -203,6 +203,7 @@ test('閉塞解除 returned through the 役席認証 dialog: the teller finds it
 })
 
 test('不正利用の疑い「あり」: the unlock cannot be confirmed; the teller is steered to 利用停止, which is received', async ({ page }) => {
+  test.setTimeout(180_000) // the teller's steps, then the supervisor's journal
   const c = demoCustomer(40)
   expect(c).toMatchObject({ name: '山崎 太郎', status: '閉塞' })
   await login(page, 'teller1')
@@ -232,12 +233,26 @@ test('不正利用の疑い「あり」: the unlock cannot be confirmed; the tel
   const receiptNo = await registerForm(page)
   await expect(received(page)).toContainText('利用停止を受け付けました')
   await expect(page.getByTestId('approve-unlock')).toHaveCount(0)
+  // 不正利用の疑い: an urgent stop, in effect at reception (issue 13).
+  await expect(page.getByTestId('rq-urgent-done')).toBeVisible()
   await page.getByTestId('na-done').click()
-  await expect(customerStatus(page)).toHaveText('閉塞')
+  await expect(customerStatus(page)).toHaveText('利用停止')
   const rows = page.getByTestId('request-row')
   await expect(rows).toHaveCount(1)
   await expect(rows.first()).toContainText('利用停止')
   await expect(rows.first().getByTestId('request-receipt-no')).toHaveText(receiptNo)
+  // The refused unlock is on the record with the customer, although no request was sent on.
+  const refusal = historyRows(page, 'unlock_refused')
+  await expect(refusal).toHaveCount(1)
+  await expect(refusal.getByTestId('history-what')).toHaveText('閉塞解除をお断り（不正利用の疑い）')
+  await expect(refusal.getByTestId('history-actor')).toContainText('佐藤 美咲')
+  await expect(refusal.getByTestId('history-note')).toContainText('身に覚えのないログイン通知のあとで閉塞した。')
+  // ... and in the 日次取扱一覧 the supervisor signs.
+  await logout(page)
+  await login(page, 'super1')
+  await page.getByTestId('nav-journal').click()
+  await expect(page.getByTestId('journal-refusal').filter({ hasText: c.name })).toContainText('佐藤 美咲')
+  await expect(page.getByTestId('journal-count-refusals')).not.toHaveText('不正の疑いでお断り 0件')
 })
 
 test('閉塞解除 approved from the supervisor\'s 検印 queue, with the password typed again', async ({ page }) => {

@@ -24,7 +24,7 @@ const STATUS_JA: Record<OtpStatus, string> = {
 type Kind = 'new_application' | 'suspension' | 'resumption' | 'cancellation' | 'restriction_release'
 const REQUESTS: Record<Kind, { op: OperationName; ja: string; from: OtpStatus[]; to: OtpStatus; form: (c: CustomerRow) => unknown }> = {
   new_application: { op: 'requests.receiveNewApplication', ja: '新規申込', from: ['unregistered', 'cancelled'], to: 'awaiting_issue', form: (c) => newApplicationForm(c) },
-  suspension: { op: 'requests.receiveSuspension', ja: '利用停止', from: ['awaiting_issue', 'token_issued', 'in_use', 'blocked'], to: 'suspended', form: suspensionForm },
+  suspension: { op: 'requests.receiveSuspension', ja: '利用停止', from: ['awaiting_issue', 'token_issued', 'in_use', 'blocked'], to: 'suspended', form: (c: CustomerRow) => ({ ...suspensionForm(c), reason: 'broken' as const }) }, // 故障: not urgent, applied at approval (urgent stops: urgent-stop.test.ts)
   resumption: { op: 'requests.receiveResumption', ja: '利用再開／トークン再発行', from: ['suspended'], to: 'awaiting_issue', form: (c) => baseForm(c) },
   cancellation: {
     op: 'requests.receiveCancellation',
@@ -105,10 +105,11 @@ describe('差戻し, 再提出 and 取消', () => {
     const mine = await app.ok('requests.returnedToMe', {}, 'teller')
     expect(mine.map((r) => [r.id, r.returnReason])).toEqual([[req.id, '届出印の印影が不鮮明です']])
 
-    // Nobody else resubmits, and not the stale version.
+    // Nobody else resubmits without taking it over first (branch-work.test.ts), and not the stale version.
     await app.loginAs('teller2', 'other')
     expect((await app.err('requests.resubmit', { requestId: req.id, version: returned.version, form: { kind: 'cancellation', ...baseForm(c) } }, 'other')).code).toBe('NOT_RECEIVER')
-    expect((await app.ok('requests.returnedToMe', {}, 'other'))).toEqual([])
+    // The branch's returned requests are listed for every teller, with who received them.
+    expect((await app.ok('requests.returnedToMe', {}, 'other')).map((r) => [r.id, r.receivedByName])).toEqual([[req.id, '佐藤 美咲']])
     expect((await app.err('requests.resubmit', { requestId: req.id, version: req.version, form: { kind: 'cancellation', ...baseForm(c) } }, 'teller')).code).toBe('STALE_VERSION')
     // Nor as another kind.
     const wrongKind = await app.err('requests.resubmit', { requestId: req.id, version: returned.version, form: { kind: 'resumption', ...baseForm(c) } }, 'teller')

@@ -221,6 +221,49 @@ describe('migrations', () => {
     expect(plan.map((p) => p.detail).join(' ')).toContain('otp_requests_business_date_idx')
   })
 
+  it('0008 rebuilds otp_requests with its rows and references, accepts superseded, and keeps old fraud refusals for the journal', () => {
+    const { dir, db } = fresh()
+    migrate(db, { backupDir: path.join(dir, 'backups'), migrations: MIGRATIONS.filter((m) => m.version <= 7) })
+    seedOldLedger(db)
+    db.exec(`INSERT INTO otp_requests(receipt_no, branch_id, customer_id, kind, state, status_at_receipt, result_status, form_json,
+      id_document_type, id_checked_by, seal_matched, business_date, received_by, received_at, reviewed_by, reviewed_at, withdraw_reason)
+      VALUES ('001-20261120-0001', 1, 1, 'cancellation', 'withdrawn', 'in_use', 'cancelled', '{}', 'drivers_license', 1, 1, '2026-11-20', 1, '2026-11-20T01:00:00Z', NULL, NULL, '重複');
+      INSERT INTO otp_history(customer_id, at, kind, request_id) VALUES (1, 'x', 'request_received', 1);
+      INSERT INTO printed_forms(request_id, form_kind, printed_at, printed_by, reprint, sha256, file_path) VALUES (1, 'handling_record', 'x', 1, 0, 'h', 'f');
+      INSERT INTO audit_log(at, actor_id, actor_login_id, action, outcome, target, detail_json)
+        VALUES ('2026-11-20T15:30:00.000Z', 1, 't1', 'requests.receiveUnlock', 'refused', 'customer:1', '{"reason":"FRAUD_SUSPECTED"}');`)
+    const requests = db.prepare('SELECT * FROM otp_requests').all() as Record<string, unknown>[]
+    expect(() => db.prepare("UPDATE otp_requests SET state = 'superseded'").run()).toThrow(/CHECK/)
+    expect(() => db.prepare("INSERT INTO otp_history(customer_id, at, kind) VALUES (1, 'x', 'unlock_refused')").run()).toThrow(/CHECK/)
+
+    const r = migrate(db, { backupDir: path.join(dir, 'backups') })
+    expect(r).toMatchObject({ from: 7, to: LATEST_SCHEMA_VERSION })
+    // Rows kept column for column, the new columns empty; references intact; foreign keys on again.
+    expect(db.prepare('SELECT * FROM otp_requests').all()).toEqual(
+      requests.map((q) => ({ ...q, urgent: 0, taken_over_by: null, taken_over_at: null, closed_by: null, closed_at: null, superseded_by: null })),
+    )
+    expect(db.pragma('foreign_key_check')).toEqual([])
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
+    expect(() => db.prepare("INSERT INTO otp_history(customer_id, at, kind, request_id) VALUES (1, 'x', 'request_received', 999)").run()).toThrow(/FOREIGN KEY/)
+    // The new state needs the request that superseded it.
+    expect(() => db.prepare("UPDATE otp_requests SET state = 'superseded'").run()).toThrow(/CHECK/)
+    db.exec(`INSERT INTO otp_requests(receipt_no, branch_id, customer_id, kind, state, status_at_receipt, result_status, form_json,
+      id_document_type, id_checked_by, seal_matched, business_date, received_by, received_at, urgent)
+      VALUES ('001-20261121-0001', 1, 1, 'suspension', 'pending_review', 'in_use', 'suspended', '{}', 'drivers_license', 1, 1, '2026-11-21', 1, 'y', 1)`)
+    db.prepare("UPDATE otp_requests SET state = 'superseded', superseded_by = 2 WHERE id = 1").run()
+    db.prepare("INSERT INTO otp_history(customer_id, at, kind) VALUES (1, 'x', 'unlock_refused')").run()
+    // Whoever took a request over may not check it (four eyes, in the database too).
+    expect(() => db.prepare('UPDATE otp_requests SET taken_over_by = 2, reviewed_by = 2 WHERE id = 2').run()).toThrow(/CHECK/)
+    // The refusal an older app only audited is in counter_refusals, on its Japan business date.
+    expect(db.prepare('SELECT branch_id, business_date, customer_id, staff_id, kind, reason FROM counter_refusals').all()).toEqual([
+      { branch_id: 1, business_date: '2026-11-21', customer_id: 1, staff_id: 1, kind: 'unlock', reason: 'fraud_suspected' },
+    ])
+    const plan = (q: string) => (db.prepare(`EXPLAIN QUERY PLAN ${q}`).all() as { detail: string }[]).map((p) => p.detail).join(' / ')
+    expect(plan("SELECT id FROM otp_requests WHERE received_by = 1 AND business_date = '2026-11-21' ORDER BY received_at DESC")).toContain('otp_requests_receiver_day_idx')
+    expect(plan("SELECT id FROM otp_requests WHERE received_by = 1 AND state = 'superseded' AND closed_at >= 'x'")).toContain('otp_requests_receiver_closed_idx')
+    expect(plan("SELECT id FROM counter_refusals WHERE branch_id = 1 AND business_date = '2026-11-21' ORDER BY at")).toContain('counter_refusals_journal_idx')
+  })
+
   it('two backups in the same millisecond get two files', () => {
     const { dir, db } = fresh()
     migrate(db, { backupDir: path.join(dir, 'backups') })

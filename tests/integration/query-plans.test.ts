@@ -17,7 +17,7 @@ import { DEMO_PASSWORD } from '../../db/seed'
 import { generateLedger } from '../bench/ledger'
 
 /** Tables whose rows grow with the customers and the years. */
-const GROWING = new Set(['customers', 'otp_history', 'otp_requests', 'audit_log', 'printed_forms', 'receipt_counters'])
+const GROWING = new Set(['customers', 'otp_history', 'otp_requests', 'audit_log', 'printed_forms', 'receipt_counters', 'counter_refusals'])
 /** One screen of rows: a sort over at most this many is harmless. */
 const SCREEN_ROWS = 100
 const GENERATED = 3_000
@@ -179,6 +179,25 @@ beforeAll(async () => {
   await app.ok('requests.returnedToMe', {}, 't')
   const again = await app.ok('requests.resubmit', { requestId: returned.id, version: returned.version, form: { kind: 'suspension', ...suspensionForm(c), applicationDate: date } }, 't')
   await app.ok('requests.withdraw', { requestId: again.id, version: again.version, reason: 'お客さまのお申し出' }, 't')
+  // Issue 13: an urgent stop superseding an open request, a takeover, a supervisor's withdrawal,
+  // a fraud refusal on the record, the teller's list of the day, the on-screen journal.
+  await app.loginAs('teller2', 't2')
+  const other = fresh('in_use', 2)
+  await app.ok('requests.receiveCancellation', form(other), 't2')
+  await app.ok('requests.receiveSuspension', { ...suspensionForm(other), applicationDate: date }, 't')
+  const third = fresh('in_use', 3)
+  const toTake = await app.ok('requests.receiveCancellation', form(third), 't')
+  const back = await app.ok('requests.return', { requestId: toTake.id, version: toTake.version, reason: '記載漏れ' }, 's')
+  const taken = await app.ok('requests.takeOver', { requestId: toTake.id, version: back.version }, 't2')
+  await app.ok('requests.withdraw', { requestId: toTake.id, version: taken.version, reason: '担当者不在' }, 's')
+  await app.ok('refusals.recordUnlockFraud', { customerId: fresh('blocked', 2).id, verification: { othersMayHaveTried: true } }, 't')
+  await app.ok('requests.myDay', {}, 't')
+  await app.ok('requests.myDay', {}, 't2')
+  const page = await app.ok('journal.list', { businessDate: date, limit: 2 }, 's')
+  await app.ok('journal.list', { businessDate: date, limit: 2, cursor: page.nextCursor }, 's')
+  await app.ok('journal.list', { businessDate: date, state: 'approved', kind: 'unlock' }, 's')
+  await app.ok('journal.list', { businessDate: date, state: 'returned' }, 's')
+  await app.ok('journal.list', { businessDate: date, kind: 'suspension' }, 's')
   await app.ok(
     'requests.decideUnlock',
     { requestId: unlock.id, version: unlock.version, decision: 'approve', supervisorLoginId: 'super1', supervisorPassword: DEMO_PASSWORD },

@@ -122,10 +122,13 @@ describe('閉塞解除', () => {
   it('fraud suspected: no unlock, the branch takes a 利用停止 instead', async () => {
     await setup()
     const c = blocked()
-    const before = snapshotLedger(app.ctx)
+    const withoutHistory = snapshotLedger(app.ctx, ['otp_history'])
     const e = await app.err('requests.receiveUnlock', unlockForm(c, { fraudSuspected: true }), 'counter')
     expect(e).toMatchObject({ code: 'FRAUD_SUSPECTED', message: '不正利用の疑いがあるため閉塞解除はできません。利用停止の手続きをしてください。' })
-    expect(snapshotLedger(app.ctx)).toBe(before)
+    // No request, no status change; the refusal itself is on the record (refusals.test.ts).
+    expect(snapshotLedger(app.ctx, ['otp_history'])).toBe(withoutHistory)
+    expect(app.ctx.sqlite.prepare('SELECT count(*) AS n FROM otp_requests').get()).toEqual({ n: 0 })
+    expect(customerRow(app.ctx, c.id).otp_status).toBe('blocked')
     const stop = await app.ok('requests.receiveSuspension', { ...baseForm(c), reason: 'suspected_fraud' }, 'counter')
     expect(stop).toMatchObject({ kind: 'suspension', resultStatus: 'suspended' })
   })

@@ -57,15 +57,43 @@ export function searchCustomers(ctx: AppContext, q: OpParsed<'customers.search'>
 
 const receiver = alias(staff, 'receiver')
 const reviewer = alias(staff, 'reviewer')
+const taker = alias(staff, 'taker')
 
 /** Which requests a list shows, each with its order: one prepared query per kind of list. */
 export type RequestListOf =
   | { requestId: number }
   | { customerId: number } // newest first
   | { state: 'pending_review' } // the 検印 queue, oldest first
-  | { returnedTo: number } // a teller's returned requests, oldest first
+  | { returnedInBranch: string } // the branch's returned requests (店番), oldest first
 
-function requestSummaryQuery(db: AppContext['db'], by: 'requestId' | 'customerId' | 'state' | 'returnedTo') {
+type ListBy = 'requestId' | 'customerId' | 'state' | 'returnedInBranch'
+
+/** The columns of a RequestSummary; the lists that show more add theirs. */
+export function requestSummaryColumns() {
+  return {
+    id: otpRequests.id,
+    receiptNo: otpRequests.receiptNo,
+    kind: otpRequests.kind,
+    state: otpRequests.state,
+    customerId: otpRequests.customerId,
+    customerName: customers.nameKanji,
+    customerKana: customers.nameKana,
+    receivedAt: otpRequests.receivedAt,
+    receivedByName: receiver.name,
+    reviewedAt: otpRequests.reviewedAt,
+    reviewedByName: reviewer.name,
+    returnReason: otpRequests.returnReason,
+    receivedByStaffId: otpRequests.receivedBy,
+    resubmittedCount: sql<number>`(SELECT count(*) FROM otp_history h WHERE h.request_id = ${otpRequests.id} AND h.kind = 'request_resubmitted')`,
+    version: otpRequests.version,
+    urgent: otpRequests.urgent,
+    takenOverByStaffId: otpRequests.takenOverBy,
+    takenOverByName: taker.name,
+  }
+}
+export const summaryJoins = { receiver, reviewer, taker }
+
+function requestSummaryQuery(db: AppContext['db'], by: ListBy) {
   const where =
     by === 'requestId'
       ? eq(otpRequests.id, sql.placeholder('id'))
@@ -73,38 +101,23 @@ function requestSummaryQuery(db: AppContext['db'], by: 'requestId' | 'customerId
         ? eq(otpRequests.customerId, sql.placeholder('id'))
         : by === 'state'
           ? eq(otpRequests.state, 'pending_review')
-          : and(eq(otpRequests.state, 'returned'), eq(otpRequests.receivedBy, sql.placeholder('id')))
+          : and(eq(otpRequests.state, 'returned'), eq(otpRequests.branchId, sql`(SELECT b.id FROM branches b WHERE b.code = ${sql.placeholder('id')})`))
   return db
-    .select({
-      id: otpRequests.id,
-      receiptNo: otpRequests.receiptNo,
-      kind: otpRequests.kind,
-      state: otpRequests.state,
-      customerId: otpRequests.customerId,
-      customerName: customers.nameKanji,
-      customerKana: customers.nameKana,
-      receivedAt: otpRequests.receivedAt,
-      receivedByName: receiver.name,
-      reviewedAt: otpRequests.reviewedAt,
-      reviewedByName: reviewer.name,
-      returnReason: otpRequests.returnReason,
-      receivedByStaffId: otpRequests.receivedBy,
-      resubmittedCount: sql<number>`(SELECT count(*) FROM otp_history h WHERE h.request_id = ${otpRequests.id} AND h.kind = 'request_resubmitted')`,
-      version: otpRequests.version,
-    })
+    .select(requestSummaryColumns())
     .from(otpRequests)
     .innerJoin(customers, eq(customers.id, otpRequests.customerId))
     .innerJoin(receiver, eq(receiver.id, otpRequests.receivedBy))
     .leftJoin(reviewer, eq(reviewer.id, otpRequests.reviewedBy))
+    .leftJoin(taker, eq(taker.id, otpRequests.takenOverBy))
     .where(where)
     .orderBy(by === 'customerId' ? desc(otpRequests.receivedAt) : asc(otpRequests.receivedAt), asc(otpRequests.id))
     .prepare()
 }
 
 export function requestSummaries(ctx: AppContext, of: RequestListOf): RequestSummary[] {
-  const by = Object.keys(of)[0] as 'requestId' | 'customerId' | 'state' | 'returnedTo'
+  const by = Object.keys(of)[0] as ListBy
   const query = preparedQuery(ctx.db, `requestSummaries:${by}`, (db) => requestSummaryQuery(db, by))
-  return query.all({ id: 'state' in of ? 0 : (Object.values(of)[0] as number) })
+  return query.all({ id: 'state' in of ? 0 : (Object.values(of)[0] as number | string) })
 }
 
 const customerById = (db: AppContext['db']) =>

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { and, asc, eq, gte, inArray, isNull, like, lt, or, sql } from 'drizzle-orm'
+import { and, asc, eq, gte, inArray, isNull, like, lt, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
 import type { TDocumentDefinitions } from 'pdfmake/interfaces'
 import { archivedFile } from '../../../db/formArchive'
@@ -37,6 +37,7 @@ import type { AppContext } from '../context'
 import { requireUser, type Caller } from './caller'
 import { repeatUnlocks } from './requests'
 import { getSettings } from './settings'
+import { dayCounts, dayRefusals, journalNote, journalSelect, unlockFlags } from './journal'
 
 type Db = AppContext['db'] | Tx
 
@@ -114,6 +115,9 @@ const TRAIL_LABELS: Record<Exclude<HistoryKind, 'event'>, string> = {
   request_resubmitted: '再提出',
   request_approved: '検印・承認',
   request_withdrawn: '取消',
+  request_superseded: '失効（緊急停止）',
+  request_taken_over: '引継ぎ',
+  unlock_refused: '不正の疑いでお断り',
 }
 
 function trailOf(db: Db, requestId: number): TrailEntry[] {
@@ -275,7 +279,7 @@ function japanDayBounds(ymd: string): { from: string; to: string } {
 }
 
 /** The refusals for suspected fraud the journal lists, by the operation that was refused. */
-const FRAUD_STAGES = { 'requests.receiveUnlock': 'reception', 'requests.resubmit': 'resubmission', 'requests.decideUnlock': 'approval' } as const
+const FRAUD_STAGES = { 'requests.resubmit': 'resubmission', 'requests.decideUnlock': 'approval' } as const
 
 /** The 日次取扱一覧 of the caller's branch for a business date (today or earlier). */
 export function journalTarget(ctx: AppContext, businessDate: string, user: SessionUser): PrintTarget {
@@ -286,41 +290,17 @@ export function journalTarget(ctx: AppContext, businessDate: string, user: Sessi
   const branch = ctx.db.select().from(branches).where(eq(branches.code, user.branchCode)).get()
   if (!branch) throw new AppError('NOT_FOUND')
 
-  const requests = ctx.db
-    .select({
-      id: otpRequests.id,
-      customerId: otpRequests.customerId,
-      receiptNo: otpRequests.receiptNo,
-      receivedAt: otpRequests.receivedAt,
-      requestKind: otpRequests.kind,
-      state: otpRequests.state,
-      customerName: customers.nameKanji,
-      customerKana: customers.nameKana,
-      accountBranchCode: customers.accountBranchCode,
-      accountType: customers.accountType,
-      accountNumber: customers.accountNumber,
-      receivedByName: receiver.name,
-      reviewedByName: reviewer.name,
-      reviewedAt: otpRequests.reviewedAt,
-      returnReason: otpRequests.returnReason,
-      withdrawReason: otpRequests.withdrawReason,
-      repeatUnlockAcknowledged: otpRequests.repeatUnlockAcknowledged,
-      repeatUnlockCount: otpRequests.repeatUnlockCount,
-      repeatUnlockDays: otpRequests.repeatUnlockDays,
-      repeatUnlockLastAt: otpRequests.repeatUnlockLastAt,
-    })
-    .from(otpRequests)
-    .innerJoin(customers, eq(customers.id, otpRequests.customerId))
-    .innerJoin(receiver, eq(receiver.id, otpRequests.receivedBy))
-    .leftJoin(reviewer, eq(reviewer.id, otpRequests.reviewedBy))
+  const requests = journalSelect(ctx.db)
     .where(and(eq(otpRequests.branchId, branch.id), eq(otpRequests.businessDate, businessDate)))
     .orderBy(asc(otpRequests.receivedAt), asc(otpRequests.id))
     .all()
+  const counterRefusals = dayRefusals(ctx.db, branch.id, businessDate)
+  const refused = new Set(counterRefusals.map((r) => r.customerId))
 
   const rows: DailyJournalRow[] = requests.map((q) => ({
     receiptNo: q.receiptNo,
     receivedAt: q.receivedAt,
-    requestKind: q.requestKind,
+    requestKind: q.kind,
     state: q.state,
     customerName: q.customerName,
     customerKana: q.customerKana,
@@ -331,22 +311,28 @@ export function journalTarget(ctx: AppContext, businessDate: string, user: Sessi
     // 検印者: the approver. A returned request names who returned it, in the note.
     reviewedByName: q.state === 'approved' ? q.reviewedByName : null,
     reviewedAt: q.state === 'approved' ? q.reviewedAt : null,
-    note: q.state === 'returned' ? `差戻し：${q.returnReason ?? ''}` : q.state === 'withdrawn' ? `取消：${q.withdrawReason ?? ''}` : null,
+    note: journalNote(q),
+    returnedCount: q.returnedCount,
+    resubmittedCount: q.resubmittedCount,
+    flags: unlockFlags(q, refused),
   }))
 
   const warnings: UnlockWarning[] = []
-  for (const q of requests.filter((x) => x.requestKind === 'unlock')) {
+  for (const q of requests.filter((x) => x.kind === 'unlock')) {
     const who = { receiptNo: q.receiptNo, customerName: q.customerName }
     if (q.state === 'pending_review') warnings.push({ kind: 'undecided', ...who })
-    else if (q.state === 'returned' || q.state === 'withdrawn')
-      warnings.push({ kind: 'not_approved', ...who, state: q.state, reason: q.state === 'returned' ? q.returnReason : q.withdrawReason })
+    else if (q.state !== 'approved')
+      warnings.push({ kind: 'not_approved', ...who, state: q.state, reason: q.state === 'returned' ? q.returnReason : q.state === 'withdrawn' ? q.withdrawReason : `緊急停止 ${q.supersededByReceiptNo ?? ''}` })
     else {
       const repeat = approvedRepeat(q)
       if (repeat) warnings.push({ kind: 'repeat', ...who, count: repeat.count + 1, days: repeat.days, acknowledged: q.repeatUnlockAcknowledged })
     }
+    // ⑤ 他の人がコードを入力した可能性「あり」: flagged whatever became of the unlock.
+    if (q.othersMayHaveTried === 1) warnings.push({ kind: 'others_tried', ...who, state: q.state })
   }
-  // 閉塞解除 refused because fraud was suspected, from the audit: at reception (no request exists;
-  // the target is the customer), or at 再提出 or at the decision (the target is the request).
+  // 閉塞解除 refused at the counter for suspected fraud (no request exists): counter_refusals.
+  for (const f of counterRefusals) warnings.push({ kind: 'fraud_refused', stage: 'reception', at: f.at, customerName: f.customerName, actorName: f.actorName })
+  // ... and refused at 再提出 or at the decision, from the audit (the target is the request).
   const { from, to } = japanDayBounds(businessDate)
   const refusals = ctx.db
     .select({ at: auditLog.at, action: auditLog.action, target: auditLog.target, actorName: staff.name })
@@ -357,7 +343,7 @@ export function journalTarget(ctx: AppContext, businessDate: string, user: Sessi
         inArray(auditLog.action, Object.keys(FRAUD_STAGES)),
         eq(auditLog.outcome, 'refused'),
         like(auditLog.detailJson, '%"FRAUD_SUSPECTED"%'),
-        or(like(auditLog.target, 'customer:%'), like(auditLog.target, 'request:%')),
+        like(auditLog.target, 'request:%'),
         eq(staff.branchId, branch.id),
         gte(auditLog.at, from),
         lt(auditLog.at, to),
@@ -367,21 +353,16 @@ export function journalTarget(ctx: AppContext, businessDate: string, user: Sessi
     .all()
   for (const f of refusals) {
     const stage = FRAUD_STAGES[f.action as keyof typeof FRAUD_STAGES]
-    const [kind, idText] = f.target!.split(':') as [string, string]
-    const id = Number(idText)
-    if (kind === 'customer') {
-      const c = ctx.db.select({ name: customers.nameKanji }).from(customers).where(eq(customers.id, id)).get()
-      warnings.push({ kind: 'fraud_refused', stage, at: f.at, customerName: c?.name ?? `（顧客ID ${id}）`, actorName: f.actorName })
-    } else {
-      const q = ctx.db
-        .select({ receiptNo: otpRequests.receiptNo, name: customers.nameKanji })
-        .from(otpRequests)
-        .innerJoin(customers, eq(customers.id, otpRequests.customerId))
-        .where(eq(otpRequests.id, id))
-        .get()
-      if (q) warnings.push({ kind: 'fraud_refused', stage, at: f.at, receiptNo: q.receiptNo, customerName: q.name, actorName: f.actorName })
-    }
+    const id = Number(f.target!.split(':')[1])
+    const q = ctx.db
+      .select({ receiptNo: otpRequests.receiptNo, name: customers.nameKanji })
+      .from(otpRequests)
+      .innerJoin(customers, eq(customers.id, otpRequests.customerId))
+      .where(eq(otpRequests.id, id))
+      .get()
+    if (q) warnings.push({ kind: 'fraud_refused', stage, at: f.at, receiptNo: q.receiptNo, customerName: q.name, actorName: f.actorName })
   }
+  const progress = dayCounts(ctx.db, branch.id, businessDate, counterRefusals.length)
 
   return {
     form: 'daily_journal',
@@ -398,6 +379,14 @@ export function journalTarget(ctx: AppContext, businessDate: string, user: Sessi
         businessDate,
         rows,
         unlockWarnings: warnings,
+        progress: {
+          returns: progress.returns,
+          resubmissions: progress.resubmissions,
+          withdrawals: progress.withdrawals,
+          supersessions: progress.supersessions,
+          urgentStops: progress.urgentStops,
+          fraudRefusals: progress.fraudRefusals,
+        },
         generatedAt: at.toISOString(),
         generatedByName: user.name,
         reprint,

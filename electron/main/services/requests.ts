@@ -10,7 +10,17 @@ import type { z } from 'zod'
 import type { FormKind, REQUEST_FORM_SCHEMAS, RequestForm, RequestFormName } from '../../../shared/schemas'
 import type { paperRequestBaseSchema } from '../../../shared/schemas'
 import type { LedgerChangedEvent, OperationName } from '../../../shared/operations'
-import { REQUEST_STATE_LABELS, REQUEST_TRANSITIONS, requestBlock, type OtpStatus, type RequestKind, type RequestState } from '../../../shared/status'
+import {
+  OPEN_REQUEST_STATES,
+  REQUEST_KIND_LABELS,
+  REQUEST_STATE_LABELS,
+  REQUEST_TRANSITIONS,
+  isUrgentSuspension,
+  requestBlock,
+  type OtpStatus,
+  type RequestKind,
+  type RequestState,
+} from '../../../shared/status'
 import type { RequestDetail, RequestSummary, SessionUser } from '../../../shared/types'
 import { preparedQuery } from '../../../db/prepared'
 import { writeAudit } from '../audit'
@@ -20,6 +30,7 @@ import { requestSummaries } from './customers'
 import { sessionUserOf, verifyStaffCredentials } from './auth'
 import { getSettings } from './settings'
 import { audited, requireUser, type Caller } from './caller'
+import { recordUnlockRefusal } from './refusals'
 
 
 /** The refusal of a request the status (or the next-day rule) does not allow, naming both. */
@@ -74,7 +85,7 @@ function checkApplicationDate(form: PaperRequestBase, today: string): void {
 
 const HISTORY_COLUMNS = ['customerId', 'at', 'kind', 'requestId', 'fromStatus', 'toStatus', 'actorId', 'note'] as const
 
-function history(tx: Tx, row: Pick<typeof otpHistory.$inferInsert, (typeof HISTORY_COLUMNS)[number]>): void {
+export function history(tx: Tx, row: Pick<typeof otpHistory.$inferInsert, (typeof HISTORY_COLUMNS)[number]>): void {
   preparedQuery(tx, 'history.insertOfRequest', (d) =>
     d
       .insert(otpHistory)
@@ -106,19 +117,14 @@ export function receiveRequest<K extends FormKind>(
   const today = japanDate(now)
   checkApplicationDate(form, today)
   if ('verification' in form && form.verification.fraudSuspected) {
-    // Audited here with the customer as target: the day's journal lists these refusals for the
-    // supervisor, and no request exists to name.
-    writeAudit(ctx.db, {
-      at,
-      actorId: user.staffId,
-      actorLoginId: user.loginId,
-      action: RECEIVE_OPERATION[kind],
-      outcome: 'refused',
-      target: `customer:${form.customerId}`,
-      detail: { reason: 'FRAUD_SUSPECTED' },
-    })
+    // Refused, and on the record with the customer (history, the day's journal, audit): no request
+    // exists to name. The same record the checklist's 「お断りして記録」 writes.
+    recordUnlockRefusal(ctx, user, { customerId: form.customerId, verification: form.verification }, RECEIVE_OPERATION[kind])
     throw audited(new AppError('FRAUD_SUSPECTED'))
   }
+  // 緊急停止: a 利用停止 for 紛失・盗難 or 不正利用の疑い takes effect now; the 検印 follows.
+  const urgent = kind === 'suspension' && 'reason' in form && isUrgentSuspension(form.reason)
+  const superseded: number[] = []
 
   const requestId = writeTransaction(ctx.db, (tx) => {
     const c = customerRow(tx, form.customerId)
@@ -128,13 +134,15 @@ export function receiveRequest<K extends FormKind>(
 
     const open = preparedQuery(tx, 'requests.openOfCustomer', (d) =>
       d
-        .select({ receiptNo: otpRequests.receiptNo })
+        .select()
         .from(otpRequests)
-        .where(and(eq(otpRequests.customerId, sql.placeholder('id')), inArray(otpRequests.state, ['pending_review', 'returned'])))
+        .where(and(eq(otpRequests.customerId, sql.placeholder('id')), inArray(otpRequests.state, [...OPEN_REQUEST_STATES])))
         .prepare(),
-    ).get({ id: c.id })
-    if (open)
-      throw new AppError('REQUEST_ALREADY_PENDING', `このお客さまには処理中の依頼（受付番号 ${open.receiptNo}）があります。先にその依頼を完了してください。`)
+    ).all({ id: c.id })
+    // An urgent stop is never held back by another open request: that one is closed as superseded
+    // below. Any other request waits for the open one.
+    if (open.length && !urgent)
+      throw new AppError('REQUEST_ALREADY_PENDING', `このお客さまには処理中の依頼（受付番号 ${open[0]!.receiptNo}）があります。先にその依頼を完了してください。`)
 
     const blocked = blockedError(kind, c.otpStatus, c.cancelledOn, today)
     if (blocked) throw blocked
@@ -162,10 +170,30 @@ export function receiveRequest<K extends FormKind>(
         businessDate: today,
         receivedBy: user.staffId,
         receivedAt: at,
+        urgent,
       })
       .returning({ id: otpRequests.id })
       .get()
-    history(tx, { customerId: c.id, at, kind: 'request_received', requestId: req.id, fromStatus: c.otpStatus, actorId: user.staffId, note: '受付（検印待ち）' })
+    for (const o of open) {
+      supersede(tx, o, { id: req.id, receiptNo }, user, at)
+      superseded.push(o.id)
+    }
+    if (urgent) {
+      tx.update(customers)
+        .set({ otpStatus: 'suspended', statusChangedAt: at, updatedAt: at, version: c.version + 1 })
+        .where(eq(customers.id, c.id))
+        .run()
+      history(tx, {
+        customerId: c.id,
+        at,
+        kind: 'request_received',
+        requestId: req.id,
+        fromStatus: c.otpStatus,
+        toStatus: 'suspended',
+        actorId: user.staffId,
+        note: '受付と同時に利用停止（緊急停止・事後検印待ち）',
+      })
+    } else history(tx, { customerId: c.id, at, kind: 'request_received', requestId: req.id, fromStatus: c.otpStatus, actorId: user.staffId, note: '受付（検印待ち）' })
     writeAudit(tx, {
       at,
       actorId: user.staffId,
@@ -173,12 +201,29 @@ export function receiveRequest<K extends FormKind>(
       action: RECEIVE_OPERATION[kind],
       outcome: 'ok',
       target: `request:${req.id}`,
-      detail: { receiptNo, customerId: c.id, kind },
+      detail: { receiptNo, customerId: c.id, kind, ...(urgent ? { urgent: true, from: c.otpStatus, to: 'suspended', superseded } : {}) },
     })
     return req.id
   })
+  for (const id of superseded) ctx.events.emitChanged({ kind: 'request_superseded', customerId: form.customerId, requestId: id })
   ctx.events.emitChanged({ kind: 'request_received', customerId: form.customerId, requestId })
   return getRequest(ctx, { requestId })
+}
+
+/** 失効: an urgent 利用停止 closes the customer's open request; its teller sees why in their list. */
+function supersede(tx: Tx, old: RequestRow, by: { id: number; receiptNo: string }, user: SessionUser, at: string): void {
+  updateRequest(tx, old, { state: 'superseded', supersededBy: by.id, closedBy: user.staffId, closedAt: at })
+  const note = `緊急の利用停止（受付番号 ${by.receiptNo}）の受付により失効しました。${REQUEST_KIND_LABELS[old.kind]}が必要なら、利用停止の後にあらためて受け付けてください。`
+  history(tx, { customerId: old.customerId, at, kind: 'request_superseded', requestId: old.id, actorId: user.staffId, note })
+  writeAudit(tx, {
+    at,
+    actorId: user.staffId,
+    actorLoginId: user.loginId,
+    action: 'requests.supersede',
+    outcome: 'ok',
+    target: `request:${old.id}`,
+    detail: { receiptNo: old.receiptNo, state: old.state, supersededBy: by.receiptNo },
+  })
 }
 
 /** Loads a request for a state change, refusing what the caller may not do to it. */
@@ -263,6 +308,8 @@ export function getRequest(ctx: AppContext, input: { requestId: number }): Reque
   }
 }
 
+type RequestRow = typeof otpRequests.$inferSelect
+
 const requestById = (db: AppContext['db'] | Tx) =>
   preparedQuery(db, 'requests.byId', (d) => d.select().from(otpRequests).where(eq(otpRequests.id, sql.placeholder('id'))).prepare())
 const customerRow = (db: AppContext['db'] | Tx, id: number) =>
@@ -290,7 +337,6 @@ export function pendingReview(ctx: AppContext): RequestSummary[] {
   return requestSummaries(ctx, { state: 'pending_review' })
 }
 
-type RequestRow = typeof otpRequests.$inferSelect
 type Actor = Pick<SessionUser, 'staffId' | 'loginId'>
 
 /** The approval itself: the request becomes 承認 and only now the customer's status changes. */
@@ -303,8 +349,10 @@ function applyApproval(
   audit: { action: string; note: string; detail?: Record<string, unknown>; repeat?: NonNullable<RequestDetail['repeatUnlock']> },
 ): number {
   const c = customerRow(tx, req.customerId)!
+  // 事後検印 of an urgent stop: the status changed at reception and stays; the check is recorded.
+  const applied = req.urgent && c.otpStatus === req.resultStatus
   // The status may have moved since reception (an event was recorded): check again.
-  const blocked = blockedError(req.kind, c.otpStatus, c.cancelledOn, today)
+  const blocked = applied ? null : blockedError(req.kind, c.otpStatus, c.cancelledOn, today)
   if (blocked) throw blocked
   updateRequest(tx, req, {
     state: 'approved',
@@ -321,6 +369,19 @@ function applyApproval(
       : {}),
   })
   const to = req.resultStatus
+  if (applied) {
+    history(tx, { customerId: c.id, at, kind: 'request_approved', requestId: req.id, fromStatus: c.otpStatus, actorId: approver.staffId, note: '事後検印・承認（受付時から利用停止）' })
+    writeAudit(tx, {
+      at,
+      actorId: approver.staffId,
+      actorLoginId: approver.loginId,
+      action: audit.action,
+      outcome: 'ok',
+      target: `request:${req.id}`,
+      detail: { receiptNo: req.receiptNo, kind: req.kind, urgent: true, status: c.otpStatus, ...audit.detail },
+    })
+    return c.id
+  }
   tx.update(customers)
     .set({
       otpStatus: to,
@@ -363,7 +424,8 @@ function applyReturn(tx: Tx, req: RequestRow, reviewer: Actor, at: string, reaso
 
 function refuseOwn(tx: Tx, requestId: number, reviewer: Actor, message?: string): void {
   const r = requestById(tx).get({ id: requestId })
-  if (r && r.receivedBy === reviewer.staffId) throw new AppError('SELF_APPROVAL', message)
+  // Whoever received it or took it over (引継ぎ) and resubmitted it is its maker, not its checker.
+  if (r && (r.receivedBy === reviewer.staffId || r.takenOverBy === reviewer.staffId)) throw new AppError('SELF_APPROVAL', message)
 }
 
 /** 検印・承認: a supervisor who did not receive the request approves it. A 閉塞解除 is refused
@@ -465,22 +527,57 @@ export async function decideUnlock(ctx: AppContext, input: OpParsed<'requests.de
   })
 }
 
-function requireReceiver(req: typeof otpRequests.$inferSelect, user: SessionUser): void {
-  if (req.receivedBy !== user.staffId) throw new AppError('NOT_RECEIVER')
+/** Who works a returned request now: whoever took it over (引継ぎ), else who received it. */
+const handlerOf = (req: RequestRow): number => req.takenOverBy ?? req.receivedBy
+
+function requireHandler(req: RequestRow, user: SessionUser): void {
+  if (handlerOf(req) !== user.staffId) throw new AppError('NOT_RECEIVER')
+}
+
+/** A branch works its own requests only. */
+function requireSameBranch(tx: Tx, req: RequestRow, user: SessionUser): void {
+  const b = preparedQuery(tx, 'branches.byCode', (d) => d.select().from(branches).where(eq(branches.code, sql.placeholder('code'))).prepare()).get({ code: user.branchCode })
+  if (!b || b.id !== req.branchId) throw new AppError('OTHER_BRANCH_REQUEST', '他の店で受け付けた依頼は操作できません。')
+}
+
+/** 引継ぎ: any teller of the branch takes over a returned request (the one who received it is away),
+ * then corrects and resubmits or withdraws it. Recorded with who had it before. The supervisor who
+ * returned it cannot take it over: they would then check their own correction. */
+export function takeOverRequest(ctx: AppContext, input: OpParsed<'requests.takeOver'>, caller: Caller): RequestDetail {
+  return changeRequest(ctx, caller, 'requests.takeOver', input, 'request_taken_over', (tx, user, at) => {
+    const req = loadForChange(tx, input.requestId, input.version, ['returned'])
+    requireSameBranch(tx, req, user)
+    if (handlerOf(req) === user.staffId) throw new AppError('ALREADY_HANDLER')
+    if (req.reviewedBy === user.staffId) throw new AppError('SELF_APPROVAL', '自分が差し戻した依頼は引き継げません。')
+    const before = staffNameById(ctx.db).get({ id: handlerOf(req) })?.name ?? ''
+    updateRequest(tx, req, { takenOverBy: user.staffId, takenOverAt: at })
+    history(tx, { customerId: req.customerId, at, kind: 'request_taken_over', requestId: req.id, actorId: user.staffId, note: `${before} から ${user.name} へ引継ぎ` })
+    writeAudit(tx, {
+      at,
+      actorId: user.staffId,
+      actorLoginId: user.loginId,
+      action: 'requests.takeOver',
+      outcome: 'ok',
+      target: `request:${req.id}`,
+      detail: { receiptNo: req.receiptNo, from: handlerOf(req), to: user.staffId },
+    })
+    return req.customerId
+  })
 }
 
 /** 再提出: the teller who received a returned request corrects it; it waits for 検印 again. */
 export function resubmitRequest(ctx: AppContext, input: OpParsed<'requests.resubmit'>, caller: Caller): RequestDetail {
   return changeRequest(ctx, caller, 'requests.resubmit', input, 'request_resubmitted', (tx, user, at, today) => {
     const req = loadForChange(tx, input.requestId, input.version, ['returned'])
-    requireReceiver(req, user)
+    requireHandler(req, user)
     const form = input.form
     if (form.kind !== req.kind || form.customerId !== req.customerId) throw new AppError('RESUBMIT_MISMATCH')
     if (form.kind === 'unlock' && form.verification.fraudSuspected) throw new AppError('FRAUD_SUSPECTED')
     checkApplicationDate(form, today)
     const c = tx.select().from(customers).where(eq(customers.id, req.customerId)).get()!
     checkPaperAgainstRecord(form, c)
-    const blocked = blockedError(req.kind, c.otpStatus, c.cancelledOn, today)
+    // An urgent stop already applied its status at reception: the status table is not asked again.
+    const blocked = req.urgent && c.otpStatus === req.resultStatus ? null : blockedError(req.kind, c.otpStatus, c.cancelledOn, today)
     if (blocked) throw blocked
     updateRequest(tx, req, {
       state: 'pending_review',
@@ -507,13 +604,17 @@ export function resubmitRequest(ctx: AppContext, input: OpParsed<'requests.resub
   })
 }
 
-/** 取消: the teller who received the request withdraws it (検印待ち or 差戻し). */
+/** 取消: the teller who works the request (received it, or took it over) withdraws it, or any
+ * supervisor of the branch does (検印待ち or 差戻し), with a reason. Withdrawing an urgent stop does
+ * not lift it: the token stays stopped until a 利用再開 is approved (README, 緊急停止). */
 export function withdrawRequest(ctx: AppContext, input: OpParsed<'requests.withdraw'>, caller: Caller): RequestDetail {
   return changeRequest(ctx, caller, 'requests.withdraw', input, 'request_withdrawn', (tx, user, at) => {
-    const req = loadForChange(tx, input.requestId, input.version, ['pending_review', 'returned'])
-    requireReceiver(req, user)
-    updateRequest(tx, req, { state: 'withdrawn', withdrawReason: input.reason })
-    history(tx, { customerId: req.customerId, at, kind: 'request_withdrawn', requestId: req.id, actorId: user.staffId, note: input.reason })
+    const req = loadForChange(tx, input.requestId, input.version, [...OPEN_REQUEST_STATES])
+    requireSameBranch(tx, req, user)
+    if (user.role !== 'supervisor') requireHandler(req, user)
+    updateRequest(tx, req, { state: 'withdrawn', withdrawReason: input.reason, closedBy: user.staffId, closedAt: at })
+    const stays = req.urgent ? '（緊急停止のため利用停止は継続。再開には利用再開の依頼が必要）' : ''
+    history(tx, { customerId: req.customerId, at, kind: 'request_withdrawn', requestId: req.id, actorId: user.staffId, note: input.reason + stays })
     writeAudit(tx, {
       at,
       actorId: user.staffId,
@@ -521,14 +622,14 @@ export function withdrawRequest(ctx: AppContext, input: OpParsed<'requests.withd
       action: 'requests.withdraw',
       outcome: 'ok',
       target: `request:${req.id}`,
-      detail: { receiptNo: req.receiptNo, reason: input.reason },
+      detail: { receiptNo: req.receiptNo, reason: input.reason, ...(handlerOf(req) !== user.staffId ? { byRole: user.role } : {}) },
     })
     return req.customerId
   })
 }
 
-/** The caller's requests a supervisor returned, oldest first. */
+/** The branch's requests a supervisor returned, oldest first: any teller may take one over. */
 export function returnedToMe(ctx: AppContext, caller: Caller): RequestSummary[] {
   const user = requireUser(caller)
-  return requestSummaries(ctx, { returnedTo: user.staffId })
+  return requestSummaries(ctx, { returnedInBranch: user.branchCode })
 }

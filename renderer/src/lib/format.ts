@@ -28,6 +28,7 @@ export const REQUEST_STATE_COLORS: Record<RequestState, string> = {
   approved: 'success',
   returned: 'error',
   withdrawn: 'grey-darken-1',
+  superseded: 'blue-grey',
 }
 
 export const statusLabel = (s: OtpStatus): string => STATUS_LABELS[s]

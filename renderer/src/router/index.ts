@@ -65,6 +65,7 @@ export const router = createRouter({
       name: 'new-application',
       redirect: (to) => ({ name: 'request-form', params: { customerId: to.params.customerId, kind: 'new_application' } }),
     },
+    { path: '/today', name: 'my-day', component: () => import('../views/MyDayView.vue'), meta: { roles: COUNTER, title: '本日の自分の受付' } },
     { path: '/returned', name: 'returned-list', component: ReturnedListView, meta: { roles: COUNTER, title: '差戻し一覧' } },
     {
       path: '/my-requests/:requestId(\\d+)',
@@ -102,7 +103,8 @@ export const router = createRouter({
 
 /** The first screen of each role. */
 export function homeOf(user: SessionUser): RouteLocationRaw {
-  return user.role === 'admin' ? { name: 'staff-admin' } : { name: 'customer-search' }
+  // Supervisors start at their 検印 queue (the work waiting for them), tellers at the search.
+  return user.role === 'admin' ? { name: 'staff-admin' } : user.role === 'supervisor' ? { name: 'review-queue' } : { name: 'customer-search' }
 }
 
 router.beforeEach(async (to) => {

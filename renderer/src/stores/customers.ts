@@ -70,11 +70,22 @@ export const useCustomersStore = defineStore('customers', () => {
     return r
   }
 
+  /** 閉塞解除をお断り（不正利用の疑い）: on the record with the customer although no request is sent on. */
+  async function recordUnlockRefusal(input: OpInput<'refusals.recordUnlockFraud'>): Promise<Outcome<CustomerDetail>> {
+    const notify = useNotifyStore()
+    const r = await notify.attempt(() => call('refusals.recordUnlockFraud', input))
+    if (r.ok) {
+      current.value = r.value
+      notify.success('閉塞解除のお断りを記録しました（お客さまの履歴・日次取扱一覧に残ります）。続けて利用停止を受け付けてください。')
+    }
+    return r
+  }
+
   function reset(): void {
     query.value = { mode: 'kana', branchCode: '', accountNumber: '', kana: '', ibContractId: '' }
     results.value = null
     current.value = null
   }
 
-  return { query, results, searching, current, loading, search, load, recordEvent, reset }
+  return { query, results, searching, current, loading, search, load, recordEvent, recordUnlockRefusal, reset }
 })

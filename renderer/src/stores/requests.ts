@@ -189,6 +189,18 @@ export const useRequestsStore = defineStore('requests', () => {
     return r
   }
 
+  // 引継ぎ: a teller of the branch takes over a returned request (its receiver is away).
+  async function takeOver(requestId: number, version: number): Promise<Outcome<RequestDetail>> {
+    const notify = useNotifyStore()
+    const r = await notify.attempt(() => call('requests.takeOver', { requestId, version }))
+    if (r.ok) {
+      current.value = r.value
+      returned.value = returned.value.map((q) => (q.id === requestId ? r.value : q))
+      notify.success(`依頼を引き継ぎました（受付番号 ${r.value.receiptNo}）。修正して再提出するか、取り消してください。`)
+    }
+    return r
+  }
+
   function reset(): void {
     queue.value = []
     queueLoaded.value = false
@@ -218,6 +230,7 @@ export const useRequestsStore = defineStore('requests', () => {
     decideUnlock,
     resubmit,
     withdraw,
+    takeOver,
     lastApproved,
     reset,
   }

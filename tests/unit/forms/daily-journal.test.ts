@@ -24,7 +24,7 @@ describe('countJournalRows', () => {
     // States: 0 approved, 4 pending, 6 returned, 10 withdrawn, 12 approved, 16 approved.
     // Kinds: 0 new, 4 unlock, 6 new, 10 unlock, 12 new, 16 unlock.
     expect(countJournalRows(rows)).toEqual({
-      byState: { pending_review: 1, approved: 3, returned: 1, withdrawn: 1 },
+      byState: { pending_review: 1, approved: 3, returned: 1, withdrawn: 1, superseded: 0 },
       byKind: { new_application: 3, suspension: 0, resumption: 0, cancellation: 0, unlock: 3, restriction_release: 0 },
       total: 6,
     })
@@ -32,7 +32,7 @@ describe('countJournalRows', () => {
 
   it('gives zeros for an empty day, and the counts always add up to the total', () => {
     expect(countJournalRows([])).toEqual({
-      byState: { pending_review: 0, approved: 0, returned: 0, withdrawn: 0 },
+      byState: { pending_review: 0, approved: 0, returned: 0, withdrawn: 0, superseded: 0 },
       byKind: { new_application: 0, suspension: 0, resumption: 0, cancellation: 0, unlock: 0, restriction_release: 0 },
       total: 0,
     })
@@ -84,8 +84,20 @@ describe('dailyJournalDefinition', () => {
   it('prints the counts by state and kind computed from the rows', () => {
     const text = printed(dailyJournalDefinition(sampleJournal()))
     // 8 rows: row 4 検印待ち, row 6 差戻し, the rest approved; kinds in turn.
-    expect(text).toContain('状態別\n検印待ち\n承認済\n差戻し\n取消\n合計\n\n1件\n6件\n1件\n0件\n8件')
+    expect(text).toContain('状態別\n検印待ち\n承認済\n差戻し\n取消\n失効\n合計\n\n1件\n6件\n1件\n0件\n0件\n8件')
     expect(text).toContain('種類別\n新規申込\n利用停止\n利用再開／\nトークン再発行\nご利用解除\n閉塞解除\n発行規制解除\n合計\n\n2件\n2件\n1件\n1件\n1件\n1件\n8件')
+  })
+
+  it('counts what happened on the way (issue 13): returns, resubmissions, withdrawals, supersessions, urgent stops, fraud refusals', () => {
+    const progress = { returns: 2, resubmissions: 1, withdrawals: 1, supersessions: 1, urgentStops: 1, fraudRefusals: 3 }
+    const text = printed(dailyJournalDefinition({ ...sampleJournal(), progress }))
+    expect(text).toContain('経過\n差戻し\n再提出\n取消\n失効\n（緊急停止）\n緊急停止\n不正の疑い\nでお断り\n\n2件\n1件\n1件\n1件\n1件\n3件')
+    const flagged = sampleJournal()
+    flagged.rows[4] = { ...flagged.rows[4]!, flags: ['他の人がコードを入力した可能性あり'] }
+    expect(tableRows(dailyJournalDefinition(flagged))[5]![8]).toBe('⚠他の人がコードを入力した可能性あり')
+    expect(unlockWarningText({ kind: 'others_tried', receiptNo: 'X', customerName: 'A', state: 'approved' })).toBe(
+      '受付番号 X　A：他の人がコードを入力した可能性「あり」の閉塞解除（承認）',
+    )
   })
 
   it('lists the rows in the given order with time, kind, name, full account, staff and state', () => {
