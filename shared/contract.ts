@@ -19,6 +19,7 @@ import {
   dailyJournalRefSchema,
   idSchema,
   requestFormRefSchema,
+  requestPageSchema,
   loginSchema,
   newPasswordSchema,
   newApplicationSchema,
@@ -35,7 +36,7 @@ import type {
   FormDocument,
   PrintedForm,
   RequestDetail,
-  RequestSummary,
+  RequestPage,
   SessionUser,
   StaffSummary,
   SystemInfo,
@@ -108,9 +109,10 @@ export const contract = {
    * from a supervisor's 検印 screen; the approver is whoever's credentials are typed, checked now. */
   'requests.decideUnlock': def<RequestDetail>()({ input: decideUnlockSchema, access: COUNTER, kind: 'command' }),
   'requests.get': def<RequestDetail>()({ input: byId('requestId'), access: COUNTER, kind: 'query' }),
-  'requests.pendingReview': def<RequestSummary[]>()({ input: empty, access: ['supervisor'], kind: 'query' }),
-  /** The caller's own requests a supervisor returned (差戻し), for correction or withdrawal. */
-  'requests.returnedToMe': def<RequestSummary[]>()({ input: empty, access: COUNTER, kind: 'query' }),
+  /** 検印待ち一覧, oldest first: one screen of it (requestPageSchema) and how many wait in all. */
+  'requests.pendingReview': def<RequestPage>()({ input: requestPageSchema, access: ['supervisor'], kind: 'query' }),
+  /** The caller's own requests a supervisor returned (差戻し), for correction or withdrawal; paged alike. */
+  'requests.returnedToMe': def<RequestPage>()({ input: requestPageSchema, access: COUNTER, kind: 'query' }),
   'requests.approve': def<RequestDetail>()({
     input: z.strictObject({ requestId: idSchema, version: z.number().int().min(1) }),
     access: ['supervisor'],

@@ -7,7 +7,11 @@ import { AppError } from '../../../shared/errors'
 import type { OpParsed } from '../../../shared/contract'
 import { japanDate } from '../../../shared/datetime'
 import { EVENT_KINDS, IMPLEMENTED_REQUEST_KINDS, REQUEST_KINDS, eventBlock, requestBlock } from '../../../shared/status'
-import type { CustomerDetail, CustomerSummary, HistoryEntry, RequestSummary } from '../../../shared/types'
+import type { CustomerDetail, CustomerSummary, HistoryEntry, RequestPage, RequestSummary } from '../../../shared/types'
+import type { z } from 'zod'
+import type { requestPageSchema } from '../../../shared/schemas'
+
+type RequestPageInput = z.output<typeof requestPageSchema>
 import type { AppContext } from '../context'
 
 const SEARCH_LIMIT = 100
@@ -59,13 +63,16 @@ const receiver = alias(staff, 'receiver')
 const reviewer = alias(staff, 'reviewer')
 
 /** Which requests a list shows, each with its order: one prepared query per kind of list. */
-export type RequestListOf =
-  | { requestId: number }
-  | { customerId: number } // newest first
-  | { state: 'pending_review' } // the 検印 queue, oldest first
-  | { returnedTo: number } // a teller's returned requests, oldest first
+export type RequestListOf = { requestId: number } | { customerId: number } // newest first
 
-function requestSummaryQuery(db: AppContext['db'], by: 'requestId' | 'customerId' | 'state' | 'returnedTo') {
+/** The lists that grow with the ledger, read one screen at a time, oldest first. */
+export type PagedRequestListOf =
+  | { state: 'pending_review' } // the 検印 queue
+  | { returnedTo: number } // a teller's returned requests
+
+type ListKey = 'requestId' | 'customerId' | 'state' | 'returnedTo'
+
+function requestSummaryQuery(db: AppContext['db'], by: ListKey) {
   const where =
     by === 'requestId'
       ? eq(otpRequests.id, sql.placeholder('id'))
@@ -74,7 +81,8 @@ function requestSummaryQuery(db: AppContext['db'], by: 'requestId' | 'customerId
         : by === 'state'
           ? eq(otpRequests.state, 'pending_review')
           : and(eq(otpRequests.state, 'returned'), eq(otpRequests.receivedBy, sql.placeholder('id')))
-  return db
+  const paged = by === 'state' || by === 'returnedTo'
+  const query = db
     .select({
       id: otpRequests.id,
       receiptNo: otpRequests.receiptNo,
@@ -96,15 +104,55 @@ function requestSummaryQuery(db: AppContext['db'], by: 'requestId' | 'customerId
     .innerJoin(customers, eq(customers.id, otpRequests.customerId))
     .innerJoin(receiver, eq(receiver.id, otpRequests.receivedBy))
     .leftJoin(reviewer, eq(reviewer.id, otpRequests.reviewedBy))
-    .where(where)
+    // A screen starts after the last row of the one before: a row-value range on the state
+    // index (state, received_at, then the rowid), so each screen reads only its own rows.
+    .where(
+      paged
+        ? and(where, sql`(${otpRequests.receivedAt}, ${otpRequests.id}) > (${sql.placeholder('afterAt')}, ${sql.placeholder('afterId')})`)
+        : where,
+    )
     .orderBy(by === 'customerId' ? desc(otpRequests.receivedAt) : asc(otpRequests.receivedAt), asc(otpRequests.id))
-    .prepare()
+    .$dynamic()
+  return (paged ? query.limit(sql.placeholder('limit')) : query).prepare()
 }
 
 export function requestSummaries(ctx: AppContext, of: RequestListOf): RequestSummary[] {
-  const by = Object.keys(of)[0] as 'requestId' | 'customerId' | 'state' | 'returnedTo'
+  const by = 'requestId' in of ? 'requestId' : 'customerId'
   const query = preparedQuery(ctx.db, `requestSummaries:${by}`, (db) => requestSummaryQuery(db, by))
-  return query.all({ id: 'state' in of ? 0 : (Object.values(of)[0] as number) })
+  return query.all({ id: 'requestId' in of ? of.requestId : of.customerId })
+}
+
+/** How many requests a paged list holds: counted on the state index (for the queue, from the index
+ * alone). */
+function requestCountQuery(db: AppContext['db'], by: 'state' | 'returnedTo') {
+  return db
+    .select({ n: sql<number>`count(*)` })
+    .from(otpRequests)
+    .where(
+      by === 'state'
+        ? eq(otpRequests.state, 'pending_review')
+        : and(eq(otpRequests.state, 'returned'), eq(otpRequests.receivedBy, sql.placeholder('id'))),
+    )
+    .prepare()
+}
+
+/** One screen of a list that grows with the ledger: `page.limit` rows after `page.after`, how many
+ * the list holds, and where the next screen starts (null after the last). */
+export function requestPage(ctx: AppContext, of: PagedRequestListOf, page: RequestPageInput): RequestPage {
+  const by = 'state' in of ? 'state' : 'returnedTo'
+  const id = 'returnedTo' in of ? of.returnedTo : 0
+  const rows = preparedQuery(ctx.db, `requestPage:${by}`, (db) => requestSummaryQuery(db, by)).all({
+    id,
+    // Before every row: ISO times all sort after the empty string, ids start at 1.
+    afterAt: page.after?.receivedAt ?? '',
+    afterId: page.after?.id ?? 0,
+    // One more than asked: whether it comes back says if there is a next screen.
+    limit: page.limit + 1,
+  })
+  const { n } = preparedQuery(ctx.db, `requestCount:${by}`, (db) => requestCountQuery(db, by)).get({ id })!
+  const items = rows.length > page.limit ? rows.slice(0, page.limit) : rows
+  const last = items[items.length - 1]
+  return { items, total: n, nextCursor: rows.length > page.limit && last ? { receivedAt: last.receivedAt, id: last.id } : null }
 }
 
 const customerById = (db: AppContext['db']) =>

@@ -11,12 +11,12 @@ import type { FormKind, REQUEST_FORM_SCHEMAS, RequestForm, RequestFormName } fro
 import type { paperRequestBaseSchema } from '../../../shared/schemas'
 import type { LedgerChangedEvent, OperationName } from '../../../shared/operations'
 import { REQUEST_STATE_LABELS, REQUEST_TRANSITIONS, requestBlock, type OtpStatus, type RequestKind, type RequestState } from '../../../shared/status'
-import type { RequestDetail, RequestSummary, SessionUser } from '../../../shared/types'
+import type { RequestDetail, RequestPage, SessionUser } from '../../../shared/types'
 import { preparedQuery } from '../../../db/prepared'
 import { writeAudit } from '../audit'
 import { writeTransaction, type Tx } from '../tx'
 import type { AppContext } from '../context'
-import { requestSummaries } from './customers'
+import { requestPage, requestSummaries } from './customers'
 import { sessionUserOf, verifyStaffCredentials } from './auth'
 import { getSettings } from './settings'
 import { audited, requireUser, type Caller } from './caller'
@@ -285,9 +285,9 @@ function printCounts(db: AppContext['db'], requestId: number): Record<RequestFor
   return out
 }
 
-/** The 検印 queue: requests waiting for a supervisor, oldest first. */
-export function pendingReview(ctx: AppContext): RequestSummary[] {
-  return requestSummaries(ctx, { state: 'pending_review' })
+/** The 検印 queue: requests waiting for a supervisor, oldest first, one screen at a time. */
+export function pendingReview(ctx: AppContext, page: OpParsed<'requests.pendingReview'>): RequestPage {
+  return requestPage(ctx, { state: 'pending_review' }, page)
 }
 
 type RequestRow = typeof otpRequests.$inferSelect
@@ -527,8 +527,8 @@ export function withdrawRequest(ctx: AppContext, input: OpParsed<'requests.withd
   })
 }
 
-/** The caller's requests a supervisor returned, oldest first. */
-export function returnedToMe(ctx: AppContext, caller: Caller): RequestSummary[] {
+/** The caller's requests a supervisor returned, oldest first, one screen at a time. */
+export function returnedToMe(ctx: AppContext, page: OpParsed<'requests.returnedToMe'>, caller: Caller): RequestPage {
   const user = requireUser(caller)
-  return requestSummaries(ctx, { returnedTo: user.staffId })
+  return requestPage(ctx, { returnedTo: user.staffId }, page)
 }
