@@ -1,7 +1,7 @@
 // Finding a customer at the counter, and the customer screen: status, history, requests.
 import { and, asc, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
-import { preparedQuery } from '../../../db/prepared'
+import { literalLimit, preparedQuery } from '../../../db/prepared'
 import { customers, otpHistory, otpRequests, staff } from '../../../db/schema'
 import { AppError } from '../../../shared/errors'
 import type { OpParsed } from '../../../shared/contract'
@@ -27,7 +27,32 @@ const summaryColumns = {
   otpStatus: customers.otpStatus,
 }
 
+/** By kana key, then id: the order every search shows. */
+const byKanaThenId = (a: { kanaKey: string; id: number }, b: { kanaKey: string; id: number }) =>
+  a.kanaKey < b.kanaKey ? -1 : a.kanaKey > b.kanaKey ? 1 : a.id - b.id
+
 export function searchCustomers(ctx: AppContext, q: OpParsed<'customers.search'>): CustomerSummary[] {
+  // An exact key (店番+口座番号: one customer per 預金種目; IB契約者ID: one customer) finds at most
+  // three rows: they are ordered here, not by SQLite, whose sort of them cost several times the
+  // lookup itself.
+  const exact = !q.kana && (!!q.accountNumber || !!q.ibContractId)
+  if (exact) {
+    const rows = preparedQuery(ctx.db, `customers.search:exact:${+!!q.branchCode}${+!!q.accountNumber}${+!!q.ibContractId}`, (db) => {
+      const where: SQL[] = []
+      const p = (name: string) => sql.placeholder(name)
+      if (q.branchCode) where.push(eq(customers.accountBranchCode, p('branchCode')))
+      if (q.accountNumber) where.push(eq(customers.accountNumber, p('accountNumber')))
+      if (q.ibContractId) where.push(eq(customers.ibContractId, p('ibContractId')))
+      return db
+        .select({ ...summaryColumns, kanaKey: customers.kanaKey })
+        .from(customers)
+        .where(and(...where))
+        .limit(literalLimit(SEARCH_LIMIT))
+        .prepare()
+    }).all({ branchCode: q.branchCode, accountNumber: q.accountNumber.padStart(7, '0'), ibContractId: q.ibContractId })
+    if (rows.length > 1) rows.sort(byKanaThenId)
+    return rows.map(({ kanaKey: _k, ...summary }) => summary)
+  }
   // One prepared query per combination of the fields given; the values are bound per call.
   const shape = `customers.search:${+!!q.branchCode}${+!!q.accountNumber}${+!!q.kana}${+!!q.ibContractId}`
   const query = preparedQuery(ctx.db, shape, (db) => {
@@ -47,7 +72,7 @@ export function searchCustomers(ctx: AppContext, q: OpParsed<'customers.search'>
       .from(customers)
       .where(and(...where))
       .orderBy(asc(customers.kanaKey), asc(customers.id))
-      .limit(SEARCH_LIMIT)
+      .limit(literalLimit(SEARCH_LIMIT))
       .prepare()
   })
   return query.all({
@@ -72,7 +97,7 @@ export type PagedRequestListOf =
 
 type ListKey = 'requestId' | 'customerId' | 'state' | 'returnedTo'
 
-function requestSummaryQuery(db: AppContext['db'], by: ListKey) {
+function requestSummaryQuery(db: AppContext['db'], by: ListKey, limit = 0) {
   const where =
     by === 'requestId'
       ? eq(otpRequests.id, sql.placeholder('id'))
@@ -113,7 +138,7 @@ function requestSummaryQuery(db: AppContext['db'], by: ListKey) {
     )
     .orderBy(by === 'customerId' ? desc(otpRequests.receivedAt) : asc(otpRequests.receivedAt), asc(otpRequests.id))
     .$dynamic()
-  return (paged ? query.limit(sql.placeholder('limit')) : query).prepare()
+  return (paged ? query.limit(literalLimit(limit)) : query).prepare()
 }
 
 export function requestSummaries(ctx: AppContext, of: RequestListOf): RequestSummary[] {
@@ -141,13 +166,14 @@ function requestCountQuery(db: AppContext['db'], by: 'state' | 'returnedTo') {
 export function requestPage(ctx: AppContext, of: PagedRequestListOf, page: RequestPageInput): RequestPage {
   const by = 'state' in of ? 'state' : 'returnedTo'
   const id = 'returnedTo' in of ? of.returnedTo : 0
-  const rows = preparedQuery(ctx.db, `requestPage:${by}`, (db) => requestSummaryQuery(db, by)).all({
+  // One more row than asked: whether it comes back says if there is a next screen. One prepared
+  // query per limit (at most REQUEST_PAGE_MAX of them; the screens ask for 50 at a time).
+  const limit = page.limit + 1
+  const rows = preparedQuery(ctx.db, `requestPage:${by}:${limit}`, (db) => requestSummaryQuery(db, by, limit)).all({
     id,
     // Before every row: ISO times all sort after the empty string, ids start at 1.
     afterAt: page.after?.receivedAt ?? '',
     afterId: page.after?.id ?? 0,
-    // One more than asked: whether it comes back says if there is a next screen.
-    limit: page.limit + 1,
   })
   const { n } = preparedQuery(ctx.db, `requestCount:${by}`, (db) => requestCountQuery(db, by)).get({ id })!
   const items = rows.length > page.limit ? rows.slice(0, page.limit) : rows

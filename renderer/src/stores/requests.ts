@@ -54,7 +54,7 @@ function receiveCall(form: RequestForm): Promise<RequestDetail> {
  * A request list the main side serves one screen at a time (検印待ち一覧, 差戻し一覧): the rows shown
  * so far, oldest first, the count of the whole list, and where the next screen starts.
  * - `reload()` (opening the screen, 最新の状態にする, a ledger event) reads again as many rows as are
- *   shown (at least one screen), so a refresh does not take away what the user opened with
+ *   shown (in whole screens, at least one), so a refresh does not take away what the user opened with
  *   さらに表示. Calls made while one runs are folded into one more run after it.
  * - `more()` appends the next screen. A reload started meanwhile wins: the older answer is dropped.
  */
@@ -71,7 +71,8 @@ function pagedList(op: 'requests.pendingReview' | 'requests.returnedToMe') {
 
   async function readScreens(): Promise<void> {
     const gen = ++generation
-    const wanted = Math.max(REQUEST_PAGE_DEFAULT, items.value.length)
+    // Whole screens: the main side prepares one query per screen size.
+    const wanted = Math.max(1, Math.ceil(items.value.length / REQUEST_PAGE_DEFAULT)) * REQUEST_PAGE_DEFAULT
     const rows: RequestSummary[] = []
     let after: RequestCursor | null = null
     let count = 0
