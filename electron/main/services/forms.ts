@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { and, asc, eq, gte, inArray, isNull, like, lt, or, sql } from 'drizzle-orm'
+import { and, asc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
 import type { TDocumentDefinitions } from 'pdfmake/interfaces'
 import { archivedFile } from '../../../db/formArchive'
@@ -329,8 +329,10 @@ const journalFraudRefusals = (db: AppContext['db']) =>
         and(
           inArray(auditLog.action, Object.keys(FRAUD_STAGES)),
           eq(auditLog.outcome, 'refused'),
-          like(auditLog.detailJson, '%"FRAUD_SUSPECTED"%'),
-          or(like(auditLog.target, 'customer:%'), like(auditLog.target, 'request:%')),
+          // Patterns written into the SQL: SQLite compiles a statement again on every call when a
+          // LIKE pattern is a bound parameter (it may plan with the pattern's prefix).
+          sql`${auditLog.detailJson} LIKE '%"FRAUD_SUSPECTED"%'`,
+          sql`(${auditLog.target} LIKE 'customer:%' OR ${auditLog.target} LIKE 'request:%')`,
           eq(staff.branchId, sql.placeholder('branchId')),
           gte(auditLog.at, sql.placeholder('from')),
           lt(auditLog.at, sql.placeholder('to')),
