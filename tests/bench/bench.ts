@@ -98,8 +98,8 @@ function floorStatements(ctx: AppContext) {
     (SELECT count(*) FROM otp_history h WHERE h.customer_id = r.customer_id AND h.request_id = r.id AND h.kind = 'request_resubmitted') AS resubmitted
     FROM otp_requests r JOIN customers c ON c.id = r.customer_id JOIN staff rs ON rs.id = r.received_by LEFT JOIN staff vs ON vs.id = r.reviewed_by`
   return {
-    byAccount: q(`SELECT ${summaryCols} FROM customers c WHERE c.account_branch_code = ? AND c.account_type IN ('ordinary','current','savings')
-      AND c.account_number = ? ORDER BY c.kana_key, c.id LIMIT 100`),
+    // An exact key finds at most one customer per 預金種目: no sort needed for the same rows.
+    byAccount: q(`SELECT ${summaryCols} FROM customers c WHERE c.account_branch_code = ? AND c.account_number = ?`),
     byKana: q(`SELECT ${summaryCols} FROM customers c WHERE c.kana_key >= ? AND c.kana_key < ? ORDER BY c.kana_key, c.id LIMIT 100`),
     byIb: q(`SELECT ${summaryCols} FROM customers c WHERE c.ib_contract_id = ?`),
     customer: q('SELECT * FROM customers WHERE id = ?'),
