@@ -42,7 +42,7 @@ async function signedIn(browser: Browser, loginId: string): Promise<Page> {
   return page
 }
 
-let received: Received[] = []
+const received: Received[] = []
 let teller: Page
 
 test.afterAll(async () => {
