@@ -6,6 +6,7 @@
 // A transaction (drizzle's `tx`) shares its connection's session, and a query prepared on either
 // runs on that connection, inside or outside a transaction: the cache is keyed by the session, so
 // the services' helpers that take `db | tx` find the same prepared query.
+import { sql } from 'drizzle-orm'
 import type { Db } from './open'
 
 type Queryable = Pick<Db, 'select' | 'insert' | 'update'>
@@ -21,4 +22,15 @@ export function preparedQuery<D extends Queryable, T>(db: D, key: string, build:
   let q = queries.get(key) as T | undefined
   if (q === undefined) queries.set(key, (q = build(db)))
   return q
+}
+
+/**
+ * A LIMIT written into the SQL text instead of bound. SQLite (3.47 on) plans with the value bound
+ * to a LIMIT parameter, so a statement with `limit ?` is compiled again on every call: that cost
+ * more than the query itself. A query with a varying limit is prepared once per limit instead.
+ */
+export function literalLimit(n: number): number {
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`not a limit: ${n}`)
+  // drizzle writes an SQL chunk given as the limit as it is (its type only admits number | Placeholder).
+  return sql.raw(String(n)) as unknown as number
 }

@@ -23,6 +23,7 @@ import {
   idSchema,
   requestFormRefSchema,
   restoreBackupSchema,
+  requestPageSchema,
   loginSchema,
   newPasswordSchema,
   newApplicationSchema,
@@ -42,7 +43,7 @@ import type {
   MyRequestItem,
   PrintedForm,
   RequestDetail,
-  RequestSummary,
+  RequestPage,
   SessionUser,
   StaffSummary,
   SystemInfo,
@@ -115,7 +116,8 @@ export const contract = {
    * from a supervisor's 検印 screen; the approver is whoever's credentials are typed, checked now. */
   'requests.decideUnlock': def<RequestDetail>()({ input: decideUnlockSchema, access: COUNTER, kind: 'command' }),
   'requests.get': def<RequestDetail>()({ input: byId('requestId'), access: COUNTER, kind: 'query' }),
-  'requests.pendingReview': def<RequestSummary[]>()({ input: empty, access: ['supervisor'], kind: 'query' }),
+  /** 検印待ち一覧, oldest first: one screen of it (requestPageSchema) and how many wait in all. */
+  'requests.pendingReview': def<RequestPage>()({ input: requestPageSchema, access: ['supervisor'], kind: 'query' }),
   /** 引継ぎ: a teller of the branch takes over a returned request (its receiver is away). */
   'requests.takeOver': def<RequestDetail>()({ input: takeOverSchema, access: COUNTER, kind: 'command' }),
   /** 本日の自分の受付: the caller's requests of today, and theirs an urgent stop closed today. */
@@ -124,8 +126,8 @@ export const contract = {
   'refusals.recordUnlockFraud': def<CustomerDetail>()({ input: unlockFraudRefusalSchema, access: COUNTER, kind: 'command' }),
   /** The on-screen 日次取扱一覧 (supervisors): one page, filtered by state and kind. */
   'journal.list': def<JournalPage>()({ input: journalListSchema, access: ['supervisor'], kind: 'query' }),
-  /** The branch's requests a supervisor returned (差戻し), for correction, takeover or withdrawal. */
-  'requests.returnedToMe': def<RequestSummary[]>()({ input: empty, access: COUNTER, kind: 'query' }),
+  /** The branch's requests a supervisor returned (差戻し), for correction, takeover or withdrawal; paged alike. */
+  'requests.returnedToMe': def<RequestPage>()({ input: requestPageSchema, access: COUNTER, kind: 'query' }),
   'requests.approve': def<RequestDetail>()({
     input: z.strictObject({ requestId: idSchema, version: z.number().int().min(1) }),
     access: ['supervisor'],

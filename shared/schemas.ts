@@ -332,6 +332,25 @@ export const setupFirstAdminSchema = z.object({
 
 export const idSchema = z.number({ error: 'IDが不正です' }).int().positive()
 
+/** One screen of a request list (検印待ち一覧, 差戻し一覧): at most `limit` rows after `after`, the
+ * last row of the screen before (a keyset over the list's order, 受付日時 then id), never an
+ * offset: the next screen costs the same however long the list is. */
+export const REQUEST_PAGE_DEFAULT = 50
+export const REQUEST_PAGE_MAX = 200
+export const requestCursorSchema = z.strictObject({
+  receivedAt: z.string({ error: '表示位置が不正です' }).regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/, { error: '表示位置が不正です' }),
+  id: idSchema,
+})
+export const requestPageSchema = z.strictObject({
+  limit: z
+    .number({ error: `表示件数は1〜${REQUEST_PAGE_MAX}件で指定してください` })
+    .int({ error: `表示件数は1〜${REQUEST_PAGE_MAX}件で指定してください` })
+    .min(1, { error: `表示件数は1〜${REQUEST_PAGE_MAX}件で指定してください` })
+    .max(REQUEST_PAGE_MAX, { error: `表示件数は1〜${REQUEST_PAGE_MAX}件で指定してください` })
+    .default(REQUEST_PAGE_DEFAULT),
+  after: requestCursorSchema.optional(),
+})
+
 /** The forms printed for one request. The renderer names one of these and the request; the main
  * process gathers the data, builds the PDF and archives it. */
 export const REQUEST_FORM_NAMES = ['customer_receipt', 'completion_notice', 'handling_record'] as const

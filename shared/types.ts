@@ -99,6 +99,21 @@ export interface HistoryEntry {
   note: string | null
 }
 
+/** Where the next screen of a request list starts: the last row shown (受付日時, id). */
+export interface RequestCursor {
+  receivedAt: string
+  id: number
+}
+
+/** One screen of a request list, with how many the whole list holds. */
+export interface RequestPage {
+  items: RequestSummary[]
+  /** Every request in the list, not only this screen. */
+  total: number
+  /** null when this screen is the last. */
+  nextCursor: RequestCursor | null
+}
+
 export interface RequestSummary {
   id: number
   receiptNo: string

@@ -24,6 +24,7 @@ import { LEDGER_FILE, openApp } from '../../electron/main/ledger'
 import { verifyPassword } from '../../electron/main/passwords'
 import { journalTarget, requestTarget } from '../../electron/main/services/forms'
 import { renderPdf } from '../../forms/render'
+import { REQUEST_PAGE_DEFAULT } from '../../shared/schemas'
 import type { SessionUser } from '../../shared/types'
 import { baseForm, type CustomerRow } from '../helpers/forms'
 import { BENCH_NOW, BENCH_TODAY, cachedLedger } from './ledger'
@@ -97,8 +98,8 @@ function floorStatements(ctx: AppContext) {
     (SELECT count(*) FROM otp_history h WHERE h.customer_id = r.customer_id AND h.request_id = r.id AND h.kind = 'request_resubmitted') AS resubmitted
     FROM otp_requests r JOIN customers c ON c.id = r.customer_id JOIN staff rs ON rs.id = r.received_by LEFT JOIN staff vs ON vs.id = r.reviewed_by`
   return {
-    byAccount: q(`SELECT ${summaryCols} FROM customers c WHERE c.account_branch_code = ? AND c.account_type IN ('ordinary','current','savings')
-      AND c.account_number = ? ORDER BY c.kana_key, c.id LIMIT 100`),
+    // An exact key finds at most one customer per 預金種目: no sort needed for the same rows.
+    byAccount: q(`SELECT ${summaryCols} FROM customers c WHERE c.account_branch_code = ? AND c.account_number = ?`),
     byKana: q(`SELECT ${summaryCols} FROM customers c WHERE c.kana_key >= ? AND c.kana_key < ? ORDER BY c.kana_key, c.id LIMIT 100`),
     byIb: q(`SELECT ${summaryCols} FROM customers c WHERE c.ib_contract_id = ?`),
     customer: q('SELECT * FROM customers WHERE id = ?'),
@@ -106,8 +107,12 @@ function floorStatements(ctx: AppContext) {
       h.event_kind, h.event_source, h.occurred_on FROM otp_history h LEFT JOIN otp_requests r ON r.id = h.request_id
       LEFT JOIN staff s ON s.id = h.actor_id WHERE h.customer_id = ? ORDER BY h.at DESC, h.id DESC`),
     customerRequests: q(`SELECT ${requestSummary} WHERE r.customer_id = ? ORDER BY r.received_at DESC, r.id`),
-    queue: q(`SELECT ${requestSummary} WHERE r.state = 'pending_review' ORDER BY r.received_at, r.id`),
-    returned: q(`SELECT ${requestSummary} WHERE r.state = 'returned' AND r.received_by = ? ORDER BY r.received_at, r.id`),
+    // The lists are read one screen at a time: the first screen (one row more, to know whether a
+    // next one exists) and the count of the whole list.
+    queue: q(`SELECT ${requestSummary} WHERE r.state = 'pending_review' ORDER BY r.received_at, r.id LIMIT ?`),
+    queueCount: q(`SELECT count(*) AS n FROM otp_requests WHERE state = 'pending_review'`),
+    returned: q(`SELECT ${requestSummary} WHERE r.state = 'returned' AND r.received_by = ? ORDER BY r.received_at, r.id LIMIT ?`),
+    returnedCount: q(`SELECT count(*) AS n FROM otp_requests WHERE state = 'returned' AND received_by = ?`),
     requestSummary: q(`SELECT ${requestSummary} WHERE r.id = ?`),
     request: q('SELECT * FROM otp_requests WHERE id = ?'),
     staffName: q('SELECT name FROM staff WHERE id = ?'),
@@ -205,6 +210,7 @@ async function benchSize(size: number): Promise<SizeResult> {
     const sample = one<{ id: number; account_branch_code: string; account_number: string; ib_contract_id: string }>('SELECT * FROM customers WHERE id = ?', mid)
     const typical = one<{ customer_id: number }>(`SELECT customer_id FROM otp_requests WHERE business_date < ? ORDER BY id LIMIT 1 OFFSET ?`, BENCH_TODAY, Math.floor(size / 200))
     const heavy = 998 // generated customer 997 (ids start after the 50 demo customers at 1): 120+ history rows
+    const waiting = one<{ n: number }>(`SELECT count(*) AS n FROM otp_requests WHERE state = 'pending_review'`).n
     const pendingUnlock = one<{ id: number }>(`SELECT id FROM otp_requests WHERE state = 'pending_review' AND kind = 'unlock' ORDER BY id LIMIT 1`)
     const approvedToday = one<{ id: number; customer_id: number }>(`SELECT id, customer_id FROM otp_requests WHERE state = 'approved' AND business_date = ? ORDER BY id LIMIT 1`, BENCH_TODAY)
     const branch001 = one<{ id: number }>(`SELECT id FROM branches WHERE code = '001'`)
@@ -310,18 +316,21 @@ async function benchSize(size: number): Promise<SizeResult> {
         same: (p, q) => [[ids(p.history), ids(p.requests)], [ids(q.history), ids(q.requests)]],
       })),
       {
-        name: '検印待ち一覧 (requests.pendingReview)',
+        name: `検印待ち一覧 first screen (${REQUEST_PAGE_DEFAULT} of ${waiting.toLocaleString()}, requests.pendingReview)`,
         kind: 'read',
         project: () => ok(ctx, 'requests.pendingReview', {}, 's'),
-        floor: () => f.queue.all(),
-        same: (p, q) => [ids(p.items ?? p), ids(q)],
+        floor: () => ({ items: f.queue.all(REQUEST_PAGE_DEFAULT + 1).slice(0, REQUEST_PAGE_DEFAULT), total: (f.queueCount.get() as { n: number }).n }),
+        same: (p, q) => [[ids(p.items), p.total], [ids(q.items), q.total]],
       },
       {
-        name: '差戻し一覧 (requests.returnedToMe)',
+        name: '差戻し一覧 first screen (requests.returnedToMe)',
         kind: 'read',
         project: () => ok(ctx, 'requests.returnedToMe', {}, 't'),
-        floor: () => f.returned.all(teller.staffId),
-        same: (p, q) => [ids(p), ids(q)],
+        floor: () => ({
+          items: f.returned.all(teller.staffId, REQUEST_PAGE_DEFAULT + 1).slice(0, REQUEST_PAGE_DEFAULT),
+          total: (f.returnedCount.get(teller.staffId) as { n: number }).n,
+        }),
+        same: (p, q) => [[ids(p.items), p.total], [ids(q.items), q.total]],
       },
       {
         name: '検印画面 (requests.get, 閉塞解除)',
@@ -469,6 +478,7 @@ function verdict(r: OpResult): string {
 function print(res: SizeResult): void {
   console.log(`\n### ${res.size.toLocaleString()} customers (${LABEL})`)
   console.log(`open ${res.openMs.toFixed(0)} ms (first open, with migrations: ${res.firstOpenMs.toFixed(0)} ms) · file ${res.fileMB.toFixed(0)} MB · RSS ${res.rssMB.toFixed(0)} MB\n`)
+  console.log(`検印待ち一覧 and 差戻し一覧: the first screen as the app shows it (${REQUEST_PAGE_DEFAULT} rows, keyset-paged) and the count of the whole list.\n`)
   console.log('| operation | n | project p50 | project p99 | floor p50 | floor p99 | ratio p50 | target |')
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |')
   for (const r of res.ops)

@@ -23,7 +23,7 @@ describe('引継ぎ and 取消 by the branch', () => {
     const req = await app.ok('requests.receiveCancellation', baseForm(c), 't1')
     const back = await app.ok('requests.return', { requestId: req.id, version: req.version, reason: '本人確認書類の記載漏れ' }, 's1')
     const list = await app.ok('requests.returnedToMe', {}, 't2')
-    expect(list.map((r) => [r.receiptNo, r.receivedByName, r.takenOverByName])).toEqual([[req.receiptNo, '佐藤 美咲', null]])
+    expect(list.items.map((r) => [r.receiptNo, r.receivedByName, r.takenOverByName])).toEqual([[req.receiptNo, '佐藤 美咲', null]])
 
     const form = { kind: 'cancellation' as const, ...baseForm(c), identity: { documentType: 'passport' as const } }
     expect((await app.err('requests.resubmit', { requestId: req.id, version: back.version, form }, 't2')).code).toBe('NOT_RECEIVER')

@@ -101,15 +101,16 @@ describe('差戻し, 再提出 and 取消', () => {
     const returned = await app.ok('requests.return', { requestId: req.id, version: req.version, reason: '届出印の印影が不鮮明です' }, 'super')
     expect(returned).toMatchObject({ state: 'returned', returnReason: '届出印の印影が不鮮明です' })
     expect(customerRow(app.ctx, c.id).otp_status).toBe('in_use')
-    expect(await app.ok('requests.pendingReview', {}, 'super')).toEqual([])
+    expect(await app.ok('requests.pendingReview', {}, 'super')).toEqual({ items: [], total: 0, nextCursor: null })
     const mine = await app.ok('requests.returnedToMe', {}, 'teller')
-    expect(mine.map((r) => [r.id, r.returnReason])).toEqual([[req.id, '届出印の印影が不鮮明です']])
+    expect(mine.total).toBe(1)
+    expect(mine.items.map((r) => [r.id, r.returnReason])).toEqual([[req.id, '届出印の印影が不鮮明です']])
 
     // Nobody else resubmits without taking it over first (branch-work.test.ts), and not the stale version.
     await app.loginAs('teller2', 'other')
     expect((await app.err('requests.resubmit', { requestId: req.id, version: returned.version, form: { kind: 'cancellation', ...baseForm(c) } }, 'other')).code).toBe('NOT_RECEIVER')
     // The branch's returned requests are listed for every teller, with who received them.
-    expect((await app.ok('requests.returnedToMe', {}, 'other')).map((r) => [r.id, r.receivedByName])).toEqual([[req.id, '佐藤 美咲']])
+    expect((await app.ok('requests.returnedToMe', {}, 'other')).items.map((r) => [r.id, r.receivedByName])).toEqual([[req.id, '佐藤 美咲']])
     expect((await app.err('requests.resubmit', { requestId: req.id, version: req.version, form: { kind: 'cancellation', ...baseForm(c) } }, 'teller')).code).toBe('STALE_VERSION')
     // Nor as another kind.
     const wrongKind = await app.err('requests.resubmit', { requestId: req.id, version: returned.version, form: { kind: 'resumption', ...baseForm(c) } }, 'teller')

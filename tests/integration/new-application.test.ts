@@ -29,7 +29,7 @@ describe('新規申込: reception by a teller, 検印 by a supervisor', () => {
     expect(detail.requests[0]).toMatchObject({ id: req.id, state: 'pending_review' })
 
     const queue = await app.ok('requests.pendingReview', {}, 'super')
-    expect(queue.map((q) => q.id)).toContain(req.id)
+    expect(queue.items.map((q) => q.id)).toContain(req.id)
 
     const approved = await app.ok('requests.approve', { requestId: req.id, version: req.version }, 'super')
     expect(approved).toMatchObject({ state: 'approved', reviewedByName: '高橋 健一', resultStatus: 'awaiting_issue' })
@@ -39,7 +39,7 @@ describe('新規申込: reception by a teller, 検印 by a supervisor', () => {
       ['request_approved', 'unregistered', 'awaiting_issue', '高橋 健一'],
       ['request_received', 'unregistered', null, '佐藤 美咲'],
     ])
-    expect((await app.ok('requests.pendingReview', {}, 'super')).map((q) => q.id)).not.toContain(req.id)
+    expect((await app.ok('requests.pendingReview', {}, 'super')).items.map((q) => q.id)).not.toContain(req.id)
     const actions = auditRows(app.ctx).filter((a) => a.outcome === 'ok').map((a) => a.action)
     expect(actions).toEqual(expect.arrayContaining(['requests.receiveNewApplication', 'requests.approve']))
   })

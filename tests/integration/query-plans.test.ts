@@ -172,11 +172,15 @@ beforeAll(async () => {
   const unlock = await app.ok('requests.receiveUnlock', { ...unlockForm(fresh('blocked')), applicationDate: date }, 't')
   await app.raw('requests.receiveUnlock', { ...unlockForm(fresh('blocked', 1), { fraudSuspected: true }), applicationDate: date }, 't')
 
-  await app.ok('requests.pendingReview', {}, 's')
+  // The queue and the returned list are read one screen at a time (the first, then the next).
+  const firstScreen = await app.ok('requests.pendingReview', { limit: 2 }, 's')
+  expect(firstScreen.nextCursor).not.toBeNull()
+  await app.ok('requests.pendingReview', { limit: 2, after: firstScreen.nextCursor! }, 's')
   await app.ok('requests.get', { requestId: unlock.id }, 's')
   await app.ok('requests.approve', { requestId: news.id, version: news.version }, 's')
   const returned = await app.ok('requests.return', { requestId: susp.id, version: susp.version, reason: '記載漏れ' }, 's')
-  await app.ok('requests.returnedToMe', {}, 't')
+  const returnedScreen = await app.ok('requests.returnedToMe', {}, 't')
+  expect(returnedScreen.total).toBe(1)
   const again = await app.ok('requests.resubmit', { requestId: returned.id, version: returned.version, form: { kind: 'suspension', ...suspensionForm(c), applicationDate: date } }, 't')
   await app.ok('requests.withdraw', { requestId: again.id, version: again.version, reason: 'お客さまのお申し出' }, 't')
   // Issue 13: an urgent stop superseding an open request, a takeover, a supervisor's withdrawal,
@@ -225,6 +229,11 @@ describe('query plans of every statement the services issue', () => {
   it('captured the statements of every screen (the scenario above ran)', () => {
     const all = [...statements].join('\n')
     for (const table of GROWING) expect(all, table).toContain(`"${table}"`)
+    // The 検印 queue's and 差戻し一覧's screens (a keyset after the last row shown, bounded) and their counts.
+    const screens = [...statements].filter((s) => /"received_at", "otp_requests"\."id"\) > \(\?, \?\)\) order by .* limit \d+$/.test(s))
+    expect(screens).toHaveLength(2)
+    expect([...statements]).toContain('select count(*) from "otp_requests" where "otp_requests"."state" = ?')
+    expect([...statements]).toContain('select count(*) from "otp_requests" where ("otp_requests"."state" = ? and "otp_requests"."received_by" = ?)')
     expect(statements.size).toBeGreaterThan(40)
   })
 

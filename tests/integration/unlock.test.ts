@@ -175,7 +175,7 @@ describe('閉塞解除', () => {
     expect(noReason.fields).toEqual({ reason: '差戻しの理由を入力してください' })
     const r = await app.ok('requests.decideUnlock', decide(req.id, req.version, { decision: 'return', reason: '閉塞の経緯を詳しく聴取してください' }), 'counter')
     expect(r).toMatchObject({ state: 'returned', returnReason: '閉塞の経緯を詳しく聴取してください' })
-    expect((await app.ok('requests.returnedToMe', {}, 'counter')).map((x) => x.id)).toEqual([req.id])
+    expect((await app.ok('requests.returnedToMe', {}, 'counter')).items.map((x) => x.id)).toEqual([req.id])
     expect(customerRow(app.ctx, r.customerId).otp_status).toBe('blocked')
   })
 

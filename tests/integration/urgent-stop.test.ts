@@ -88,7 +88,7 @@ describe('緊急停止', () => {
     await app.ok('requests.return', { requestId: cancel.id, version: cancel.version, reason: '記載漏れ' }, 's1')
     await app.ok('requests.receiveSuspension', suspensionForm(c), 't1')
     expect((await app.ok('requests.get', { requestId: cancel.id }, 't1')).state).toBe('superseded')
-    expect(await app.ok('requests.returnedToMe', {}, 't2')).toEqual([])
+    expect(await app.ok('requests.returnedToMe', {}, 't2')).toEqual({ items: [], total: 0, nextCursor: null })
     const none = customersIn(app.ctx, 'unregistered')[0]!
     expect((await app.err('requests.receiveSuspension', suspensionForm(none), 't1')).code).toBe('REQUEST_NOT_ALLOWED')
     expect(customerRow(app.ctx, none.id).otp_status).toBe('unregistered')

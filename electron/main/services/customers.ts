@@ -1,14 +1,18 @@
 // Finding a customer at the counter, and the customer screen: status, history, requests.
 import { and, asc, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
-import { preparedQuery } from '../../../db/prepared'
+import { literalLimit, preparedQuery } from '../../../db/prepared'
 import { customers, otpHistory, otpRequests, staff } from '../../../db/schema'
 import { AppError } from '../../../shared/errors'
 import type { OpParsed } from '../../../shared/contract'
 import { japanDate } from '../../../shared/datetime'
 import { EVENT_KINDS, IMPLEMENTED_REQUEST_KINDS, REQUEST_KINDS, eventBlock, requestBlock } from '../../../shared/status'
-import type { CustomerDetail, CustomerSummary, HistoryEntry, RequestSummary } from '../../../shared/types'
+import type { CustomerDetail, CustomerSummary, HistoryEntry, RequestPage, RequestSummary } from '../../../shared/types'
+import type { z } from 'zod'
+import type { requestPageSchema } from '../../../shared/schemas'
 import type { AppContext } from '../context'
+
+type RequestPageInput = z.output<typeof requestPageSchema>
 
 const SEARCH_LIMIT = 100
 
@@ -23,7 +27,32 @@ const summaryColumns = {
   otpStatus: customers.otpStatus,
 }
 
+/** By kana key, then id: the order every search shows. */
+const byKanaThenId = (a: { kanaKey: string; id: number }, b: { kanaKey: string; id: number }) =>
+  a.kanaKey < b.kanaKey ? -1 : a.kanaKey > b.kanaKey ? 1 : a.id - b.id
+
 export function searchCustomers(ctx: AppContext, q: OpParsed<'customers.search'>): CustomerSummary[] {
+  // An exact key (店番+口座番号: one customer per 預金種目; IB契約者ID: one customer) finds at most
+  // three rows: they are ordered here, not by SQLite, whose sort of them cost several times the
+  // lookup itself.
+  const exact = !q.kana && (!!q.accountNumber || !!q.ibContractId)
+  if (exact) {
+    const rows = preparedQuery(ctx.db, `customers.search:exact:${+!!q.branchCode}${+!!q.accountNumber}${+!!q.ibContractId}`, (db) => {
+      const where: SQL[] = []
+      const p = (name: string) => sql.placeholder(name)
+      if (q.branchCode) where.push(eq(customers.accountBranchCode, p('branchCode')))
+      if (q.accountNumber) where.push(eq(customers.accountNumber, p('accountNumber')))
+      if (q.ibContractId) where.push(eq(customers.ibContractId, p('ibContractId')))
+      return db
+        .select({ ...summaryColumns, kanaKey: customers.kanaKey })
+        .from(customers)
+        .where(and(...where))
+        .limit(literalLimit(SEARCH_LIMIT))
+        .prepare()
+    }).all({ branchCode: q.branchCode, accountNumber: q.accountNumber.padStart(7, '0'), ibContractId: q.ibContractId })
+    if (rows.length > 1) rows.sort(byKanaThenId)
+    return rows.map(({ kanaKey: _k, ...summary }) => summary)
+  }
   // One prepared query per combination of the fields given; the values are bound per call.
   const shape = `customers.search:${+!!q.branchCode}${+!!q.accountNumber}${+!!q.kana}${+!!q.ibContractId}`
   const query = preparedQuery(ctx.db, shape, (db) => {
@@ -43,7 +72,7 @@ export function searchCustomers(ctx: AppContext, q: OpParsed<'customers.search'>
       .from(customers)
       .where(and(...where))
       .orderBy(asc(customers.kanaKey), asc(customers.id))
-      .limit(SEARCH_LIMIT)
+      .limit(literalLimit(SEARCH_LIMIT))
       .prepare()
   })
   return query.all({
@@ -60,13 +89,14 @@ const reviewer = alias(staff, 'reviewer')
 const taker = alias(staff, 'taker')
 
 /** Which requests a list shows, each with its order: one prepared query per kind of list. */
-export type RequestListOf =
-  | { requestId: number }
-  | { customerId: number } // newest first
-  | { state: 'pending_review' } // the 検印 queue, oldest first
-  | { returnedInBranch: string } // the branch's returned requests (店番), oldest first
+export type RequestListOf = { requestId: number } | { customerId: number } // newest first
 
-type ListBy = 'requestId' | 'customerId' | 'state' | 'returnedInBranch'
+/** The lists that grow with the ledger, read one screen at a time, oldest first. */
+export type PagedRequestListOf =
+  | { state: 'pending_review' } // the 検印 queue
+  | { returnedInBranch: string } // the branch's returned requests (店番)
+
+type ListKey = 'requestId' | 'customerId' | 'state' | 'returnedInBranch'
 
 /** The columns of a RequestSummary; the lists that show more add theirs. */
 export function requestSummaryColumns() {
@@ -93,7 +123,10 @@ export function requestSummaryColumns() {
 }
 export const summaryJoins = { receiver, reviewer, taker }
 
-function requestSummaryQuery(db: AppContext['db'], by: ListBy) {
+const returnedInBranchWhere = () =>
+  and(eq(otpRequests.state, 'returned'), eq(otpRequests.branchId, sql`(SELECT b.id FROM branches b WHERE b.code = ${sql.placeholder('id')})`))
+
+function requestSummaryQuery(db: AppContext['db'], by: ListKey, limit = 0) {
   const where =
     by === 'requestId'
       ? eq(otpRequests.id, sql.placeholder('id'))
@@ -101,23 +134,61 @@ function requestSummaryQuery(db: AppContext['db'], by: ListBy) {
         ? eq(otpRequests.customerId, sql.placeholder('id'))
         : by === 'state'
           ? eq(otpRequests.state, 'pending_review')
-          : and(eq(otpRequests.state, 'returned'), eq(otpRequests.branchId, sql`(SELECT b.id FROM branches b WHERE b.code = ${sql.placeholder('id')})`))
-  return db
+          : returnedInBranchWhere()
+  const paged = by === 'state' || by === 'returnedInBranch'
+  const query = db
     .select(requestSummaryColumns())
     .from(otpRequests)
     .innerJoin(customers, eq(customers.id, otpRequests.customerId))
     .innerJoin(receiver, eq(receiver.id, otpRequests.receivedBy))
     .leftJoin(reviewer, eq(reviewer.id, otpRequests.reviewedBy))
     .leftJoin(taker, eq(taker.id, otpRequests.takenOverBy))
-    .where(where)
+    // A screen starts after the last row of the one before: a row-value range on the state
+    // index (state, received_at, then the rowid), so each screen reads only its own rows.
+    .where(
+      paged
+        ? and(where, sql`(${otpRequests.receivedAt}, ${otpRequests.id}) > (${sql.placeholder('afterAt')}, ${sql.placeholder('afterId')})`)
+        : where,
+    )
     .orderBy(by === 'customerId' ? desc(otpRequests.receivedAt) : asc(otpRequests.receivedAt), asc(otpRequests.id))
-    .prepare()
+    .$dynamic()
+  return (paged ? query.limit(literalLimit(limit)) : query).prepare()
 }
 
 export function requestSummaries(ctx: AppContext, of: RequestListOf): RequestSummary[] {
-  const by = Object.keys(of)[0] as ListBy
+  const by = 'requestId' in of ? 'requestId' : 'customerId'
   const query = preparedQuery(ctx.db, `requestSummaries:${by}`, (db) => requestSummaryQuery(db, by))
-  return query.all({ id: 'state' in of ? 0 : (Object.values(of)[0] as number | string) })
+  return query.all({ id: 'requestId' in of ? of.requestId : of.customerId })
+}
+
+/** How many requests a paged list holds: counted on the state index (for the queue, from the index
+ * alone; returned requests are few at any time). */
+function requestCountQuery(db: AppContext['db'], by: 'state' | 'returnedInBranch') {
+  return db
+    .select({ n: sql<number>`count(*)` })
+    .from(otpRequests)
+    .where(by === 'state' ? eq(otpRequests.state, 'pending_review') : returnedInBranchWhere())
+    .prepare()
+}
+
+/** One screen of a list that grows with the ledger: `page.limit` rows after `page.after`, how many
+ * the list holds, and where the next screen starts (null after the last). */
+export function requestPage(ctx: AppContext, of: PagedRequestListOf, page: RequestPageInput): RequestPage {
+  const by = 'state' in of ? 'state' : 'returnedInBranch'
+  const id = 'returnedInBranch' in of ? of.returnedInBranch : 0
+  // One more row than asked: whether it comes back says if there is a next screen. One prepared
+  // query per limit (at most REQUEST_PAGE_MAX of them; the screens ask for 50 at a time).
+  const limit = page.limit + 1
+  const rows = preparedQuery(ctx.db, `requestPage:${by}:${limit}`, (db) => requestSummaryQuery(db, by, limit)).all({
+    id,
+    // Before every row: ISO times all sort after the empty string, ids start at 1.
+    afterAt: page.after?.receivedAt ?? '',
+    afterId: page.after?.id ?? 0,
+  })
+  const { n } = preparedQuery(ctx.db, `requestCount:${by}`, (db) => requestCountQuery(db, by)).get({ id })!
+  const items = rows.length > page.limit ? rows.slice(0, page.limit) : rows
+  const last = items[items.length - 1]
+  return { items, total: n, nextCursor: rows.length > page.limit && last ? { receivedAt: last.receivedAt, id: last.id } : null }
 }
 
 const customerById = (db: AppContext['db']) =>

@@ -6,10 +6,11 @@
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { and, asc, eq, gte, inArray, isNull, like, lt, sql } from 'drizzle-orm'
+import { and, asc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
 import type { TDocumentDefinitions } from 'pdfmake/interfaces'
 import { archivedFile } from '../../../db/formArchive'
+import { preparedQuery } from '../../../db/prepared'
 import { auditLog, branches, customers, otpHistory, otpRequests, printedForms, staff } from '../../../db/schema'
 import { completionNoticeDefinition } from '../../../forms/completionNotice'
 import { customerReceiptDefinition } from '../../../forms/customerReceipt'
@@ -281,19 +282,64 @@ function japanDayBounds(ymd: string): { from: string; to: string } {
 /** The refusals for suspected fraud the journal lists, by the operation that was refused. */
 const FRAUD_STAGES = { 'requests.resubmit': 'resubmission', 'requests.decideUnlock': 'approval' } as const
 
+// The journal's reads are prepared once per connection (db/prepared.ts): building these drizzle
+// queries cost more than running them (a day of 2,000 requests is read on the journal index).
+const branchByCode = (db: AppContext['db']) =>
+  preparedQuery(db, 'branches.byCode', (d) => d.select().from(branches).where(eq(branches.code, sql.placeholder('code'))).prepare())
+
+/** The branch's requests of one business date, in the order received (otp_requests_journal_idx). */
+const journalRequests = (db: AppContext['db']) =>
+  preparedQuery(db, 'journal.requests', (d) =>
+    journalSelect(d)
+      .where(and(eq(otpRequests.branchId, sql.placeholder('branchId')), eq(otpRequests.businessDate, sql.placeholder('businessDate'))))
+      .orderBy(asc(otpRequests.receivedAt), asc(otpRequests.id))
+      .prepare(),
+  )
+
+/** The branch's refusals for suspected fraud in one Japan day, from the audit (audit_log_outcome_idx). */
+const journalFraudRefusals = (db: AppContext['db']) =>
+  preparedQuery(db, 'journal.fraudRefusals', (d) =>
+    d
+      .select({ at: auditLog.at, action: auditLog.action, target: auditLog.target, actorName: staff.name })
+      .from(auditLog)
+      .innerJoin(staff, eq(staff.id, auditLog.actorId))
+      .where(
+        and(
+          inArray(auditLog.action, Object.keys(FRAUD_STAGES)),
+          eq(auditLog.outcome, 'refused'),
+          // Patterns written into the SQL: SQLite compiles a statement again on every call when a
+          // LIKE pattern is a bound parameter (it may plan with the pattern's prefix).
+          sql`${auditLog.detailJson} LIKE '%"FRAUD_SUSPECTED"%'`,
+          sql`${auditLog.target} LIKE 'request:%'`,
+          eq(staff.branchId, sql.placeholder('branchId')),
+          gte(auditLog.at, sql.placeholder('from')),
+          lt(auditLog.at, sql.placeholder('to')),
+        ),
+      )
+      .orderBy(asc(auditLog.at), asc(auditLog.id))
+      .prepare(),
+  )
+
+const requestNameById = (db: AppContext['db']) =>
+  preparedQuery(db, 'journal.requestName', (d) =>
+    d
+      .select({ receiptNo: otpRequests.receiptNo, name: customers.nameKanji })
+      .from(otpRequests)
+      .innerJoin(customers, eq(customers.id, otpRequests.customerId))
+      .where(eq(otpRequests.id, sql.placeholder('id')))
+      .prepare(),
+  )
+
 /** The 日次取扱一覧 of the caller's branch for a business date (today or earlier). */
 export function journalTarget(ctx: AppContext, businessDate: string, user: SessionUser): PrintTarget {
   const today = japanDate(ctx.clock())
   if (businessDate > today) {
     throw new AppError('JOURNAL_DATE_IN_FUTURE', undefined, { businessDate: '本日以前の日付を指定してください' })
   }
-  const branch = ctx.db.select().from(branches).where(eq(branches.code, user.branchCode)).get()
+  const branch = branchByCode(ctx.db).get({ code: user.branchCode })
   if (!branch) throw new AppError('NOT_FOUND')
 
-  const requests = journalSelect(ctx.db)
-    .where(and(eq(otpRequests.branchId, branch.id), eq(otpRequests.businessDate, businessDate)))
-    .orderBy(asc(otpRequests.receivedAt), asc(otpRequests.id))
-    .all()
+  const requests = journalRequests(ctx.db).all({ branchId: branch.id, businessDate })
   const counterRefusals = dayRefusals(ctx.db, branch.id, businessDate)
   const refused = new Set(counterRefusals.map((r) => r.customerId))
 
@@ -334,32 +380,10 @@ export function journalTarget(ctx: AppContext, businessDate: string, user: Sessi
   for (const f of counterRefusals) warnings.push({ kind: 'fraud_refused', stage: 'reception', at: f.at, customerName: f.customerName, actorName: f.actorName })
   // ... and refused at 再提出 or at the decision, from the audit (the target is the request).
   const { from, to } = japanDayBounds(businessDate)
-  const refusals = ctx.db
-    .select({ at: auditLog.at, action: auditLog.action, target: auditLog.target, actorName: staff.name })
-    .from(auditLog)
-    .innerJoin(staff, eq(staff.id, auditLog.actorId))
-    .where(
-      and(
-        inArray(auditLog.action, Object.keys(FRAUD_STAGES)),
-        eq(auditLog.outcome, 'refused'),
-        like(auditLog.detailJson, '%"FRAUD_SUSPECTED"%'),
-        like(auditLog.target, 'request:%'),
-        eq(staff.branchId, branch.id),
-        gte(auditLog.at, from),
-        lt(auditLog.at, to),
-      ),
-    )
-    .orderBy(asc(auditLog.at), asc(auditLog.id))
-    .all()
+  const refusals = journalFraudRefusals(ctx.db).all({ branchId: branch.id, from, to })
   for (const f of refusals) {
     const stage = FRAUD_STAGES[f.action as keyof typeof FRAUD_STAGES]
-    const id = Number(f.target!.split(':')[1])
-    const q = ctx.db
-      .select({ receiptNo: otpRequests.receiptNo, name: customers.nameKanji })
-      .from(otpRequests)
-      .innerJoin(customers, eq(customers.id, otpRequests.customerId))
-      .where(eq(otpRequests.id, id))
-      .get()
+    const q = requestNameById(ctx.db).get({ id: Number(f.target!.split(':')[1]) })
     if (q) warnings.push({ kind: 'fraud_refused', stage, at: f.at, receiptNo: q.receiptNo, customerName: q.name, actorName: f.actorName })
   }
   const progress = dayCounts(ctx.db, branch.id, businessDate, counterRefusals.length)
@@ -396,12 +420,35 @@ export function journalTarget(ctx: AppContext, businessDate: string, user: Sessi
 
 // ---- printing -----------------------------------------------------------------------------------
 
+/** How often a form was printed: a request's form, or the branch's journal of a date. Prepared
+ * once per connection (the transaction of a print shares it). */
 function printCount(db: Db, t: PrintTarget): number {
-  const where =
-    t.requestId !== null
-      ? and(eq(printedForms.requestId, t.requestId), eq(printedForms.formKind, t.form))
-      : and(isNull(printedForms.requestId), eq(printedForms.branchId, t.branchId!), eq(printedForms.businessDate, t.businessDate), eq(printedForms.formKind, t.form))
-  return db.select({ n: sql<number>`count(*)` }).from(printedForms).where(where).get()?.n ?? 0
+  if (t.requestId !== null)
+    return (
+      preparedQuery(db, 'printedForms.countOfRequestForm', (d) =>
+        d
+          .select({ n: sql<number>`count(*)` })
+          .from(printedForms)
+          .where(and(eq(printedForms.requestId, sql.placeholder('requestId')), eq(printedForms.formKind, sql.placeholder('form'))))
+          .prepare(),
+      ).get({ requestId: t.requestId, form: t.form })?.n ?? 0
+    )
+  return (
+    preparedQuery(db, 'printedForms.countOfJournal', (d) =>
+      d
+        .select({ n: sql<number>`count(*)` })
+        .from(printedForms)
+        .where(
+          and(
+            isNull(printedForms.requestId),
+            eq(printedForms.branchId, sql.placeholder('branchId')),
+            eq(printedForms.businessDate, sql.placeholder('businessDate')),
+            eq(printedForms.formKind, sql.placeholder('form')),
+          ),
+        )
+        .prepare(),
+    ).get({ branchId: t.branchId!, businessDate: t.businessDate, form: t.form })?.n ?? 0
+  )
 }
 
 const reprintMark = (count: number): ReprintMark => (count > 0 ? { count } : null)

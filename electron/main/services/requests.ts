@@ -21,12 +21,12 @@ import {
   type RequestKind,
   type RequestState,
 } from '../../../shared/status'
-import type { RequestDetail, RequestSummary, SessionUser } from '../../../shared/types'
+import type { RequestDetail, RequestPage, SessionUser } from '../../../shared/types'
 import { preparedQuery } from '../../../db/prepared'
 import { writeAudit } from '../audit'
 import { writeTransaction, type Tx } from '../tx'
 import type { AppContext } from '../context'
-import { requestSummaries } from './customers'
+import { requestPage, requestSummaries } from './customers'
 import { sessionUserOf, verifyStaffCredentials } from './auth'
 import { getSettings } from './settings'
 import { audited, requireUser, type Caller } from './caller'
@@ -332,9 +332,9 @@ function printCounts(db: AppContext['db'], requestId: number): Record<RequestFor
   return out
 }
 
-/** The 検印 queue: requests waiting for a supervisor, oldest first. */
-export function pendingReview(ctx: AppContext): RequestSummary[] {
-  return requestSummaries(ctx, { state: 'pending_review' })
+/** The 検印 queue: requests waiting for a supervisor, oldest first, one screen at a time. */
+export function pendingReview(ctx: AppContext, page: OpParsed<'requests.pendingReview'>): RequestPage {
+  return requestPage(ctx, { state: 'pending_review' }, page)
 }
 
 type Actor = Pick<SessionUser, 'staffId' | 'loginId'>
@@ -628,8 +628,9 @@ export function withdrawRequest(ctx: AppContext, input: OpParsed<'requests.withd
   })
 }
 
-/** The branch's requests a supervisor returned, oldest first: any teller may take one over. */
-export function returnedToMe(ctx: AppContext, caller: Caller): RequestSummary[] {
+/** The branch's requests a supervisor returned, oldest first, one screen at a time: any teller of
+ * the branch may take one over. */
+export function returnedToMe(ctx: AppContext, page: OpParsed<'requests.returnedToMe'>, caller: Caller): RequestPage {
   const user = requireUser(caller)
-  return requestSummaries(ctx, { returnedInBranch: user.branchCode })
+  return requestPage(ctx, { returnedInBranch: user.branchCode }, page)
 }

@@ -8,9 +8,9 @@ import { computed, ref } from 'vue'
 import { call } from '../api/client'
 import type { OpInput } from '../../../shared/contract'
 import type { AppError } from '../../../shared/errors'
-import type { RequestForm } from '../../../shared/schemas'
+import { REQUEST_PAGE_DEFAULT, REQUEST_PAGE_MAX, type RequestForm } from '../../../shared/schemas'
 import { STATUS_LABELS } from '../../../shared/status'
-import type { RequestDetail, RequestSummary } from '../../../shared/types'
+import type { RequestCursor, RequestDetail, RequestSummary } from '../../../shared/types'
 import { requestKindLabel } from '../lib/format'
 import type { Outcome } from '../lib/outcome'
 import { useNotifyStore } from './notify'
@@ -50,25 +50,125 @@ function receiveCall(form: RequestForm): Promise<RequestDetail> {
   }
 }
 
+/**
+ * A request list the main side serves one screen at a time (検印待ち一覧, 差戻し一覧): the rows shown
+ * so far, oldest first, the count of the whole list, and where the next screen starts.
+ * - `reload()` (opening the screen, 最新の状態にする, a ledger event) reads again as many rows as are
+ *   shown (in whole screens, at least one), so a refresh does not take away what the user opened with
+ *   さらに表示. Calls made while one runs are folded into one more run after it.
+ * - `more()` appends the next screen. A reload started meanwhile wins: the older answer is dropped.
+ */
+function pagedList(op: 'requests.pendingReview' | 'requests.returnedToMe') {
+  const items = ref<RequestSummary[]>([])
+  const total = ref(0)
+  const next = ref<RequestCursor | null>(null)
+  const loaded = ref(false)
+  const loading = ref(false)
+  const loadingMore = ref(false)
+  let generation = 0
+  let running: Promise<void> | null = null
+  let again = false
+
+  async function readScreens(): Promise<void> {
+    const gen = ++generation
+    // Whole screens: the main side prepares one query per screen size.
+    const wanted = Math.max(1, Math.ceil(items.value.length / REQUEST_PAGE_DEFAULT)) * REQUEST_PAGE_DEFAULT
+    const rows: RequestSummary[] = []
+    let after: RequestCursor | null = null
+    let count = 0
+    do {
+      const limit = Math.min(REQUEST_PAGE_MAX, wanted - rows.length)
+      const r = await useNotifyStore().attempt(() => call(op, after ? { limit, after } : { limit }))
+      if (!r.ok || gen !== generation) return
+      rows.push(...r.value.items)
+      count = r.value.total
+      after = r.value.nextCursor
+    } while (after && rows.length < wanted)
+    items.value = rows
+    total.value = count
+    next.value = after
+    loaded.value = true
+  }
+
+  function reload(): Promise<void> {
+    if (running) {
+      again = true
+      return running
+    }
+    loading.value = true
+    running = (async () => {
+      try {
+        do {
+          again = false
+          await readScreens()
+        } while (again)
+      } finally {
+        running = null
+        loading.value = false
+      }
+    })()
+    return running
+  }
+
+  async function more(): Promise<void> {
+    const after = next.value
+    if (!after || loadingMore.value) return
+    const gen = generation
+    loadingMore.value = true
+    try {
+      const r = await useNotifyStore().attempt(() => call(op, { limit: REQUEST_PAGE_DEFAULT, after }))
+      if (!r.ok || gen !== generation) return
+      const shown = new Set(items.value.map((q) => q.id))
+      items.value = [...items.value, ...r.value.items.filter((q) => !shown.has(q.id))]
+      total.value = r.value.total
+      next.value = r.value.nextCursor
+    } finally {
+      loadingMore.value = false
+    }
+  }
+
+  /** A request that left the list by this user's own action (approved, returned, resubmitted ...). */
+  function drop(requestId: number): void {
+    if (!items.value.some((q) => q.id === requestId)) return
+    items.value = items.value.filter((q) => q.id !== requestId)
+    total.value = Math.max(0, total.value - 1)
+  }
+
+  function clear(): void {
+    generation++
+    items.value = []
+    total.value = 0
+    next.value = null
+    loaded.value = false
+  }
+
+  /** Requests in the list beyond the rows shown. */
+  const remaining = computed(() => Math.max(0, total.value - items.value.length))
+  return { items, total, next, loaded, loading, loadingMore, remaining, reload, more, drop, clear }
+}
+
 export const useRequestsStore = defineStore('requests', () => {
-  /** 検印待ち, oldest first (as the main side returns it). */
-  const queue = ref<RequestSummary[]>([])
-  const queueLoaded = ref(false)
-  const queueLoading = ref(false)
+  /** 検印待ち, oldest first (as the main side returns it), one screen at a time. */
+  const queueList = pagedList('requests.pendingReview')
+  const queue = queueList.items
+  const queueLoaded = queueList.loaded
+  const queueLoading = queueList.loading
   const current = ref<RequestDetail | null>(null)
   const loading = ref(false)
 
-  /** The caller's own requests a supervisor returned (差戻し). */
-  const returned = ref<RequestSummary[]>([])
-  const returnedLoaded = ref(false)
-  const returnedLoading = ref(false)
+  /** The caller's own requests a supervisor returned (差戻し), one screen at a time. */
+  const returnedList = pagedList('requests.returnedToMe')
+  const returned = returnedList.items
+  const returnedLoaded = returnedList.loaded
+  const returnedLoading = returnedList.loading
 
   /** The request this supervisor approved last (検印・承認 or 役席認証), so that the queue can offer
    * its 処理完了のお知らせ and 取扱記録票 right after the approval. */
   const lastApproved = ref<RequestDetail | null>(null)
 
-  const queueCount = computed(() => queue.value.length)
-  const returnedCount = computed(() => returned.value.length)
+  /** How many wait in all (the badge and the list's heading), not only the rows shown. */
+  const queueCount = computed(() => queueList.total.value)
+  const returnedCount = computed(() => returnedList.total.value)
 
   // 受付 (any kind)
   async function receive(form: RequestForm): Promise<Outcome<RequestDetail>> {
@@ -82,31 +182,10 @@ export const useRequestsStore = defineStore('requests', () => {
     return r
   }
 
-  async function loadReturned(): Promise<void> {
-    returnedLoading.value = true
-    try {
-      const r = await useNotifyStore().attempt(() => call('requests.returnedToMe', {}))
-      if (r.ok) {
-        returned.value = r.value
-        returnedLoaded.value = true
-      }
-    } finally {
-      returnedLoading.value = false
-    }
-  }
-
-  async function loadQueue(): Promise<void> {
-    queueLoading.value = true
-    try {
-      const r = await useNotifyStore().attempt(() => call('requests.pendingReview', {}))
-      if (r.ok) {
-        queue.value = r.value
-        queueLoaded.value = true
-      }
-    } finally {
-      queueLoading.value = false
-    }
-  }
+  const loadReturned = returnedList.reload
+  const moreReturned = returnedList.more
+  const loadQueue = queueList.reload
+  const moreQueue = queueList.more
 
   async function load(requestId: number): Promise<Outcome<RequestDetail>> {
     if (current.value?.id !== requestId) current.value = null
@@ -126,7 +205,7 @@ export const useRequestsStore = defineStore('requests', () => {
     const r = await notify.attempt(() => call('requests.approve', { requestId, version }))
     if (r.ok) {
       current.value = r.value
-      queue.value = queue.value.filter((q) => q.id !== requestId)
+      queueList.drop(requestId)
       lastApproved.value = r.value
       notify.success(`検印・承認しました（受付番号 ${r.value.receiptNo}）。`)
     }
@@ -139,7 +218,7 @@ export const useRequestsStore = defineStore('requests', () => {
     const r = await notify.attempt(() => call('requests.return', { requestId, version, reason }))
     if (r.ok) {
       current.value = r.value
-      queue.value = queue.value.filter((q) => q.id !== requestId)
+      queueList.drop(requestId)
       notify.success(`差戻ししました（受付番号 ${r.value.receiptNo}）。受付者の差戻し一覧に表示されます。`)
     }
     return r
@@ -153,7 +232,7 @@ export const useRequestsStore = defineStore('requests', () => {
     const r = await notify.attempt(() => call('requests.decideUnlock', input), { silent: true })
     if (r.ok) {
       if (current.value?.id === r.value.id) current.value = r.value
-      queue.value = queue.value.filter((q) => q.id !== r.value.id)
+      queueList.drop(r.value.id)
       if (r.value.state === 'approved') {
         lastApproved.value = r.value
         notify.success(
@@ -170,7 +249,7 @@ export const useRequestsStore = defineStore('requests', () => {
     const r = await notify.attempt(() => call('requests.resubmit', { requestId, version, form }))
     if (r.ok) {
       current.value = r.value
-      returned.value = returned.value.filter((q) => q.id !== requestId)
+      returnedList.drop(requestId)
       notify.success(`再提出しました（受付番号 ${r.value.receiptNo}）。役席の検印をお待ちください。`)
     }
     return r
@@ -182,8 +261,8 @@ export const useRequestsStore = defineStore('requests', () => {
     const r = await notify.attempt(() => call('requests.withdraw', { requestId, version, reason }))
     if (r.ok) {
       current.value = r.value
-      returned.value = returned.value.filter((q) => q.id !== requestId)
-      queue.value = queue.value.filter((q) => q.id !== requestId)
+      returnedList.drop(requestId)
+      queueList.drop(requestId)
       notify.success(`依頼を取り消しました（受付番号 ${r.value.receiptNo}）。`)
     }
     return r
@@ -202,10 +281,8 @@ export const useRequestsStore = defineStore('requests', () => {
   }
 
   function reset(): void {
-    queue.value = []
-    queueLoaded.value = false
-    returned.value = []
-    returnedLoaded.value = false
+    queueList.clear()
+    returnedList.clear()
     current.value = null
     lastApproved.value = null
   }
@@ -215,15 +292,21 @@ export const useRequestsStore = defineStore('requests', () => {
     queueLoaded,
     queueLoading,
     queueCount,
+    queueRemaining: queueList.remaining,
+    queueMoreLoading: queueList.loadingMore,
     returned,
     returnedLoaded,
     returnedLoading,
     returnedCount,
+    returnedRemaining: returnedList.remaining,
+    returnedMoreLoading: returnedList.loadingMore,
     current,
     loading,
     receive,
     loadQueue,
+    moreQueue,
     loadReturned,
+    moreReturned,
     load,
     approve,
     returnRequest,
