@@ -33,6 +33,8 @@ export interface OpenAppOptions {
   autoBackup?: boolean
   /** Create a new ledger although the folder shows it held one (`npm run ledger:new`, audited). */
   newLedgerOverTraces?: boolean
+  /** The idle time of a session (default SESSION_IDLE_MS; see args.ts parseIdleMs). */
+  sessionIdleMs?: number
 }
 
 /** What to tell the user when the ledger cannot be used: the latest verified backup and the
@@ -145,7 +147,7 @@ export async function openApp(opts: OpenAppOptions): Promise<AppContext> {
       demo,
       transport: opts.transport,
       logger,
-      sessions: new SessionStore(() => clock().getTime()),
+      sessions: new SessionStore(() => clock().getTime(), opts.sessionIdleMs),
       events: new LedgerEvents(),
       version: opts.version,
     }
