@@ -7,7 +7,7 @@ import { choose, input, login as loginFromScreen, logout } from '../e2e-shared/j
 
 const SHOTS = 'docs/screenshots'
 // Every login checks a password (scrypt) on a machine shared with other runs.
-test.describe.configure({ timeout: 150_000 })
+test.describe.configure({ timeout: 300_000 })
 
 async function login(page: Page, loginId: string): Promise<void> {
   await page.goto('/')
