@@ -23,6 +23,13 @@ export const staff = sqliteTable('staff', {
   active: integer('active', { mode: 'boolean' }).notNull().default(true),
   lastLoginAt: text('last_login_at'),
   createdAt: text('created_at').notNull(),
+  // 0009: the login ID folded (NFKC, lower case) for uniqueness; see shared/staffId.ts.
+  loginKey: text('login_key').notNull().unique('staff_login_key_idx'),
+  /** A password set by an administrator: one-time, changed at the first login. */
+  mustChangePassword: integer('must_change_password', { mode: 'boolean' }).notNull().default(false),
+  /** Bumped by a lockout, reset, retirement or role change: the sessions of the old version end. */
+  authVersion: integer('auth_version').notNull().default(1),
+  retiredAt: text('retired_at'),
 })
 
 export const customers = sqliteTable(

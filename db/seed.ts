@@ -5,6 +5,7 @@ import { branches, customers, otpHistory, staff } from './schema'
 import type { Db } from './open'
 import { addDays, japanDate } from '../shared/datetime'
 import { kanaSearchKey } from '../shared/normalize'
+import { loginKeyOf } from '../shared/staffId'
 import type { OtpStatus } from '../shared/status'
 
 export const DEMO_PASSWORD = 'demo-pass-2026'
@@ -48,7 +49,7 @@ export function seedDemo(db: Db, opts: { passwordHash: string; now: Date }): voi
   db.transaction((tx) => {
     const branch = tx.insert(branches).values(DEMO_BRANCH).returning().get()
     for (const s of DEMO_STAFF)
-      tx.insert(staff).values({ ...s, branchId: branch.id, passwordHash: opts.passwordHash, createdAt: at }).run()
+      tx.insert(staff).values({ ...s, loginKey: loginKeyOf(s.loginId), branchId: branch.id, passwordHash: opts.passwordHash, createdAt: at }).run()
 
     let i = 0
     for (const [status, count] of DEMO_STATUS_PLAN) {

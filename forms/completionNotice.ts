@@ -5,7 +5,7 @@
 import type { Column, Content, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces'
 import { toWarekiWithSeireki } from '../shared/datetime'
 import { BLOCK_AFTER_WRONG_CODES, REQUEST_KIND_LABELS, STATUS_LABELS, type RequestKind } from '../shared/status'
-import { ASKED_FOR_PASSWORD, cautionSection, domainStep, ISSUE_AND_START, maskedAccountCell, type Step, stepsSection } from './guidance'
+import { askedForPassword, cautionSection, domainStep, ISSUE_AND_START, maskedAccountCell, type Step, stepsSection } from './guidance'
 import {
   contentWidth,
   formDocument,
@@ -133,7 +133,7 @@ export function completionNoticeDefinition(data: CompletionNoticeData): TDocumen
     },
     stepsSection('今後のご利用について', completedSteps(data.requestKind, data), { marginTop: 10 }),
     cautionSection(10, [
-      ASKED_FOR_PASSWORD,
+      askedForPassword(data),
       'お心当たりのないお手続きの場合は、至急お取引店までご連絡ください。',
       'このお知らせは大切に保管してください。',
     ]),

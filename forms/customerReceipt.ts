@@ -6,7 +6,7 @@ import type { Column, Content, TableCell, TDocumentDefinitions } from 'pdfmake/i
 import { formatJapanDateTime, toWarekiWithSeireki } from '../shared/datetime'
 import { maskAccountNumber } from '../shared/receipt'
 import { REQUEST_KIND_LABELS, type RequestKind } from '../shared/status'
-import { ASKED_FOR_PASSWORD, cautionSection, domainStep, ISSUE_AND_START, maskedAccountCell, type Step, stepsSection } from './guidance'
+import { askedForPassword, cautionSection, domainStep, ISSUE_AND_START, maskedAccountCell, type Step, stepsSection } from './guidance'
 import {
   contentWidth,
   formDocument,
@@ -132,7 +132,7 @@ export function customerReceiptDefinition(data: CustomerReceiptData): TDocumentD
     { columns: [detailsTable(data), qrStampColumn(data.receiptNo, '受付印')], columnGap: 14 },
     stepsSection('今後のお手続き', nextSteps(data.requestKind, data.centreMailDomains)),
     cautionSection(14, [
-      ASKED_FOR_PASSWORD,
+      askedForPassword(data),
       'お手続きの完了までに数日かかる場合があります。お問い合わせの際は受付番号をお知らせください。',
       'この控えは大切に保管してください。',
     ]),

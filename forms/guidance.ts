@@ -55,9 +55,15 @@ export function cautionSection(marginTop: number, points: string[]): Content {
   )
 }
 
-/** The first point of every 「ご注意」: what to do when someone asks for a password. */
+/** The first point of every 「ご注意」: what to do when someone asks for a password, with the
+ * branch's telephone when the ledger has one (asked for at the first-time setup). */
 export const ASKED_FOR_PASSWORD =
   'パスワードやワンタイムパスワードを電話・メール等でお尋ねされた場合は、お答えにならず当組合までご連絡ください。'
+
+export function askedForPassword(issuer: { branchPhone?: string; branch: { name: string } }): string {
+  if (!issuer.branchPhone) return ASKED_FOR_PASSWORD
+  return `パスワードやワンタイムパスワードを電話・メール等でお尋ねされた場合は、お答えにならず当組合（${issuer.branch.name} TEL ${issuer.branchPhone}）までご連絡ください。`
+}
 
 /** 代表口座 on a customer's copy: 店番, 種目 and the number masked to its last 4 digits. */
 export function maskedAccountCell(c: CustomerReceiptData['customer']): TableCell {

@@ -25,10 +25,14 @@ import {
   restoreBackupSchema,
   requestPageSchema,
   loginSchema,
-  newPasswordSchema,
   newApplicationSchema,
   setupFirstAdminSchema,
   staffCreateSchema,
+  changePasswordSchema,
+  staffChangeRoleSchema,
+  staffRenameSchema,
+  staffResetPasswordSchema,
+  staffRetireSchema,
 } from './schemas'
 import type { BranchSettings, StaffRole } from './schemas'
 import type {
@@ -86,16 +90,23 @@ export const contract = {
   'auth.setupFirstAdmin': def<SessionUser>()({ input: setupFirstAdminSchema.strict(), access: 'public', kind: 'command' }),
   'auth.login': def<SessionUser>()({ input: loginSchema.strict(), access: 'public', kind: 'command' }),
   'auth.logout': def<null>()({ input: empty, access: 'any-user', kind: 'command' }),
+  /** パスワード変更: one's own; the only command a session with a one-time password may run. */
+  'auth.changePassword': def<SessionUser>()({ input: changePasswordSchema.strict(), access: 'any-user', kind: 'command' }),
+  /** The person at the window typed or pointed: the session counts it as activity (idle lock). */
+  'auth.activity': def<null>()({ input: empty, access: 'any-user', kind: 'query' }),
   'staff.list': def<StaffSummary[]>()({ input: empty, access: ['admin'], kind: 'query' }),
   'staff.create': def<StaffSummary>()({ input: staffCreateSchema.strict(), access: ['admin'], kind: 'command' }),
   'staff.unlock': def<StaffSummary>()({ input: byId('staffId'), access: ['admin'], kind: 'command' }),
   'settings.get': def<BranchSettings>()({ input: empty, access: 'any-user', kind: 'query' }),
   'settings.update': def<BranchSettings>()({ input: branchSettingsSchema, access: ['admin'], kind: 'command' }),
-  'staff.resetPassword': def<StaffSummary>()({
-    input: z.strictObject({ staffId: idSchema, password: newPasswordSchema }),
-    access: ['admin'],
-    kind: 'command',
-  }),
+  /** パスワード再設定: one-time; a supervisor's or administrator's needs a second person's confirmation. */
+  'staff.resetPassword': def<StaffSummary>()({ input: staffResetPasswordSchema, access: ['admin'], kind: 'command' }),
+  /** 役割の変更: to 役席 or 管理者 only with a second person's confirmation. */
+  'staff.changeRole': def<StaffSummary>()({ input: staffChangeRoleSchema, access: ['admin'], kind: 'command' }),
+  /** 氏名の変更 (the login ID stays: it names the person in the audit trail). */
+  'staff.rename': def<StaffSummary>()({ input: staffRenameSchema, access: ['admin'], kind: 'command' }),
+  /** 退職・異動: login refused from now on, sessions ended; the row and its history stay. */
+  'staff.retire': def<StaffSummary>()({ input: staffRetireSchema, access: ['admin'], kind: 'command' }),
   'customers.search': def<CustomerSummary[]>()({ input: customerSearchSchema, access: COUNTER, kind: 'query' }),
   'customers.get': def<CustomerDetail>()({ input: byId('customerId'), access: COUNTER, kind: 'query' }),
   'requests.receiveNewApplication': def<RequestDetail>()({

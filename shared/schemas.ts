@@ -306,6 +306,10 @@ export const loginIdSchema = ruleString('職員ID', 32)
  * never normalised: it is hashed exactly as typed. */
 const passwordString = () => ruleString('パスワード', 128).max(128, { error: 'パスワードは128文字以内にしてください' })
 
+/** The password policy, worded once for every new-password field (初期設定, 職員の登録, 再設定,
+ * パスワード変更). */
+export const PASSWORD_POLICY = '10文字以上で、英字と数字を両方含めてください（大文字・小文字は区別されます）'
+
 export const newPasswordSchema = passwordString()
   .min(10, { error: 'パスワードは10文字以上にしてください' })
   .refine((s) => /[A-Za-z]/.test(s) && /\d/.test(s), { error: 'パスワードには英字と数字を両方含めてください' })
@@ -315,16 +319,66 @@ export const loginSchema = z.object({
   password: passwordString().min(1, { error: 'パスワードを入力してください' }),
 })
 
+/** パスワード変更 by the staff member themselves (and at the first login after an administrator
+ * set the password): the current one, and a new one that differs from it. */
+export const changePasswordSchema = z
+  .object({
+    currentPassword: passwordString().min(1, { error: '現在のパスワードを入力してください' }),
+    newPassword: newPasswordSchema,
+  })
+  .superRefine((v, ctx) => {
+    if (v.currentPassword && v.newPassword === v.currentPassword)
+      ctx.addIssue({ code: 'custom', path: ['newPassword'], message: '新しいパスワードは現在のパスワードと違うものにしてください' })
+  })
+
+/** The second person's confirmation of a staff change that needs four eyes (役席・管理者の登録,
+ * 役割の引き上げ, 役席・管理者のパスワード再設定): another administrator, or a supervisor, types
+ * their own ID and password at that moment. */
+export const staffConfirmationSchema = z.strictObject({
+  loginId: loginIdSchema,
+  password: passwordString().min(1, { error: '確認者のパスワードを入力してください' }),
+})
+
+/** The roles whose creation, raise or password reset needs a second person's confirmation. */
+export const CONFIRMED_ROLES: readonly StaffRole[] = ['supervisor', 'admin']
+
 export const staffCreateSchema = z.object({
   loginId: loginIdSchema,
   name: text('氏名', 40),
   role: z.enum(STAFF_ROLES, { error: '役割を選択してください' }),
   password: newPasswordSchema,
+  confirmation: staffConfirmationSchema.optional(),
+})
+
+export const staffResetPasswordSchema = z.strictObject({
+  staffId: z.number({ error: 'IDが不正です' }).int().positive(),
+  password: newPasswordSchema,
+  confirmation: staffConfirmationSchema.optional(),
+})
+
+export const staffChangeRoleSchema = z.strictObject({
+  staffId: z.number({ error: 'IDが不正です' }).int().positive(),
+  role: z.enum(STAFF_ROLES, { error: '役割を選択してください' }),
+  confirmation: staffConfirmationSchema.optional(),
+})
+
+export const staffRenameSchema = z.strictObject({
+  staffId: z.number({ error: 'IDが不正です' }).int().positive(),
+  name: text('氏名', 40),
+})
+
+export const staffRetireSchema = z.strictObject({
+  staffId: z.number({ error: 'IDが不正です' }).int().positive(),
+  reason: text('理由', 100),
 })
 
 export const setupFirstAdminSchema = z.object({
+  /** 金融機関名, printed on every form (e.g. 〇〇信用組合). */
+  institutionName: text('金融機関名', 40),
   branchCode: digits('店番', 3),
   branchName: text('店名', 40),
+  /** The branch's telephone for enquiries, printed on the customer's copies. */
+  branchPhone: phoneSchema,
   loginId: loginIdSchema,
   name: text('氏名', 40),
   password: newPasswordSchema,

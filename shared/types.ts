@@ -10,6 +10,8 @@ export interface SessionUser {
   role: StaffRole
   branchCode: string
   branchName: string
+  /** The password was set by an administrator: nothing but the change works until it is changed. */
+  mustChangePassword: boolean
 }
 
 export interface SystemInfo {
@@ -23,6 +25,8 @@ export interface SystemInfo {
 export interface AuthState {
   needsSetup: boolean
   user: SessionUser | null
+  /** How long a window may be left alone before it locks (the main side ends the session then too). */
+  sessionIdleMs: number
 }
 
 export interface StaffSummary {
@@ -34,6 +38,9 @@ export interface StaffSummary {
   locked: boolean
   failedAttempts: number
   lastLoginAt: string | null
+  /** The one-time password an administrator set has not been changed yet. */
+  mustChangePassword: boolean
+  retiredAt: string | null
 }
 
 export interface CustomerSummary {

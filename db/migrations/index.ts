@@ -7,6 +7,7 @@ import * as m0005 from './0005_repeat_unlock_facts'
 import * as m0006 from './0006_counter_indexes'
 import * as m0007 from './0007_customer_import'
 import * as m0008 from './0008_branch_work'
+import * as m0009 from './0009_staff_accounts'
 
 export interface Migration {
   version: number
@@ -16,6 +17,6 @@ export interface Migration {
   foreignKeysOff?: boolean
 }
 
-export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008]
+export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version

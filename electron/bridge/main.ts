@@ -1,8 +1,10 @@
 // `npm run preview:browser`: the real renderer and the real services, in a browser, on 127.0.0.1.
 // Flags: --data-dir=PATH (default .data/preview), --port=N (default random), --demo=false for an
-// empty production-style ledger (first-administrator setup).
+// empty production-style ledger (first-administrator setup), --idle-seconds=N for the idle lock
+// (tests use a few seconds; default 30 minutes).
 import path from 'node:path'
 import { releaseInUse } from '../../db/ledgerFile'
+import { parseIdleMs } from '../main/args'
 import { openApp } from '../main/ledger'
 import { warmUpPdf } from '../../forms/render'
 import { startBridge } from './server'
@@ -13,7 +15,13 @@ async function main(): Promise<void> {
   const root = path.resolve(__dirname, '../..')
   const dataDir = path.resolve(arg('data-dir') ?? process.env.OTP_DATA_DIR ?? path.join(root, '.data', 'preview'))
   const demo = arg('demo') !== 'false'
-  const ctx = await openApp({ dataDir, demo, transport: 'http-bridge', version: process.env.npm_package_version ?? 'dev' })
+  const ctx = await openApp({
+    dataDir,
+    demo,
+    transport: 'http-bridge',
+    version: process.env.npm_package_version ?? 'dev',
+    sessionIdleMs: parseIdleMs(argv, process.env),
+  })
   const bridge = await startBridge(ctx, {
     rendererDir: path.join(root, 'out', 'renderer'),
     port: arg('port') ? Number(arg('port')) : undefined,

@@ -199,7 +199,9 @@ export async function startBridge(ctx: AppContext, opts: { rendererDir: string; 
             if (err instanceof BodyTooLarge) return refuse(req, res, 413, envelope(new AppError('PAYLOAD_TOO_LARGE')))
             return send(res, 400, envelope(new AppError('VALIDATION_FAILED', '送信内容を読み取れません。')))
           }
-          const call = () => dispatch(ctx, op, payload, keyOf(sid)) // unknown names too: the dispatcher refuses and logs them
+          // A refresh the page made on its own (X-OTP-Background: 1) does not renew the session.
+          const background = req.headers['x-otp-background'] === '1'
+          const call = () => dispatch(ctx, op, payload, keyOf(sid), { background }) // unknown names too: the dispatcher refuses and logs them
           if (!PASSWORD_OPS.has(op)) return send(res, 200, JSON.stringify(await call()))
           const now = Date.now()
           browser.attempts = browser.attempts.filter((t) => now - t < 60_000)

@@ -25,3 +25,14 @@ export function parseLaunchOptions(argv: readonly string[], env: NodeJS.ProcessE
   if (dir !== undefined && dir.trim() === '') throw new Error('--data-dir (OTP_DATA_DIR) needs a folder: --data-dir=PATH')
   return { demo, dataDir: path.resolve(dir ?? path.join(userData, demo ? 'demo-ledger' : 'ledger')) }
 }
+
+/** The idle time after which a window locks and its session ends: `--idle-seconds=N` or
+ * OTP_SESSION_IDLE_SECONDS (10 s to 8 h), for a branch's own policy and for tests; otherwise
+ * SESSION_IDLE_MS (30 minutes). A value outside the range is refused, not silently replaced. */
+export function parseIdleMs(argv: readonly string[], env: NodeJS.ProcessEnv): number | undefined {
+  const raw = flagValue(argv, 'idle-seconds') ?? env.OTP_SESSION_IDLE_SECONDS
+  if (raw === undefined) return undefined
+  const n = Number(raw)
+  if (!/^\d+$/.test(raw.trim()) || n < 10 || n > 8 * 3600) throw new Error('--idle-seconds (OTP_SESSION_IDLE_SECONDS) must be whole seconds from 10 to 28800')
+  return n * 1000
+}

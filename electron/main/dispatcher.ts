@@ -11,7 +11,8 @@ import type { AppContext } from './context'
 import { storageFailureCode } from './failures'
 import { enterOperation, leaveOperation } from './inflight'
 import type { SessionUser } from '../../shared/types'
-import { authState, login, logout, setupFirstAdmin } from './services/auth'
+import { authState, changeOwnPassword, login, logout, setupFirstAdmin } from './services/auth'
+import { currentSessionUser } from './services/sessionCheck'
 import { backupOverview, startBackup } from './services/backups'
 import { restoreFromScreen } from './services/restore'
 import { isAudited, type Caller } from './services/caller'
@@ -37,7 +38,7 @@ import {
   takeOverRequest,
   withdrawRequest,
 } from './services/requests'
-import { createStaff, listStaff, resetStaffPassword, unlockStaff } from './services/staff'
+import { changeStaffRole, createStaff, listStaff, renameStaff, resetStaffPassword, retireStaff, unlockStaff } from './services/staff'
 
 type Handler<K extends OperationName> = (ctx: AppContext, input: OpParsed<K>, caller: Caller) => OpOutput<K> | Promise<OpOutput<K>>
 
@@ -53,10 +54,15 @@ const handlers: { [K in OperationName]: Handler<K> } = {
   'auth.setupFirstAdmin': setupFirstAdmin,
   'auth.login': login,
   'auth.logout': (ctx, _i, caller) => logout(ctx, caller),
+  'auth.changePassword': changeOwnPassword,
+  'auth.activity': () => null, // the dispatcher renewed the session; nothing else to do
   'staff.list': (ctx) => listStaff(ctx),
   'staff.create': createStaff,
   'staff.unlock': unlockStaff,
   'staff.resetPassword': resetStaffPassword,
+  'staff.changeRole': changeStaffRole,
+  'staff.rename': renameStaff,
+  'staff.retire': retireStaff,
   'settings.get': (ctx) => getSettings(ctx.db),
   'settings.update': updateSettings,
   'customers.search': (ctx, input) => searchCustomers(ctx, input),
@@ -149,9 +155,15 @@ export function payloadTooLarge(payload: unknown, max = MAX_PAYLOAD_UNITS): bool
  * exception. Storage failures answer their own Japanese message; the code goes to the log when
  * the log can be written.
  */
-export async function dispatch(ctx: AppContext, op: unknown, payload: unknown, sessionKey: string): Promise<Result<unknown>> {
+export async function dispatch(
+  ctx: AppContext,
+  op: unknown,
+  payload: unknown,
+  sessionKey: string,
+  opts: DispatchOptions = {},
+): Promise<Result<unknown>> {
   try {
-    return await run(ctx, op, payload, sessionKey)
+    return await run(ctx, op, payload, sessionKey, opts)
   } catch (err) {
     const code = storageFailureCode(err) ?? 'INTERNAL'
     try {
@@ -163,7 +175,18 @@ export async function dispatch(ctx: AppContext, op: unknown, payload: unknown, s
   }
 }
 
-async function run(ctx: AppContext, op: unknown, payload: unknown, sessionKey: string): Promise<Result<unknown>> {
+/** How the transport saw the call. */
+export interface DispatchOptions {
+  /** The window made this call on its own (a refresh after another staff member's action, a
+   * poll), not its person: it does not renew the session. Honoured for queries only: a command
+   * is always something a person started. */
+  background?: boolean
+}
+
+/** What a session whose password is one-time may still do: see itself, change it, log out. */
+const DURING_PASSWORD_CHANGE: ReadonlySet<OperationName> = new Set(['system.info', 'auth.state', 'auth.logout', 'auth.changePassword', 'auth.activity'])
+
+async function run(ctx: AppContext, op: unknown, payload: unknown, sessionKey: string, opts: DispatchOptions): Promise<Result<unknown>> {
   if (!isOperationName(op)) {
     ctx.logger.warn({ code: 'UNKNOWN_OPERATION', op: String(op).slice(0, 100) }, 'refused unknown operation')
     return fail(new AppError('UNKNOWN_OPERATION'))
@@ -173,7 +196,10 @@ async function run(ctx: AppContext, op: unknown, payload: unknown, sessionKey: s
     return fail(new AppError('PAYLOAD_TOO_LARGE'))
   }
   const def = contract[op]
-  const user = ctx.sessions.get(sessionKey)
+  const background = opts.background === true && def.kind === 'query'
+  // The session, renewed unless the window called on its own; then checked against the staff row
+  // (a lockout, reset, retirement or role change since the login ends it here, in any process).
+  const user = currentSessionUser(ctx, sessionKey, background ? ctx.sessions.peek(sessionKey) : ctx.sessions.get(sessionKey))
   const caller: Caller = { sessionKey, user }
 
   if (def.access !== 'public') {
@@ -185,6 +211,11 @@ async function run(ctx: AppContext, op: unknown, payload: unknown, sessionKey: s
       auditRefusal(ctx, user, op, { reason: 'FORBIDDEN_ROLE', role: user.role })
       ctx.logger.warn({ code: 'FORBIDDEN_ROLE', op, staffId: user.staffId, role: user.role }, 'refused: role')
       return fail(new AppError('FORBIDDEN_ROLE'))
+    }
+    if (user.mustChangePassword && !DURING_PASSWORD_CHANGE.has(op)) {
+      if (def.kind === 'command') auditRefusal(ctx, user, op, { reason: 'PASSWORD_CHANGE_REQUIRED' })
+      ctx.logger.info({ code: 'PASSWORD_CHANGE_REQUIRED', op, staffId: user.staffId }, 'refused: one-time password not changed')
+      return fail(new AppError('PASSWORD_CHANGE_REQUIRED'))
     }
   }
 

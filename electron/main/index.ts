@@ -8,7 +8,7 @@ import path from 'node:path'
 import { app, BrowserWindow, dialog, ipcMain, Menu, session, type WebContents } from 'electron'
 import { AppError } from '../../shared/errors'
 import { EVENT_CHANNEL, OPERATION_NAMES, channelOf } from '../../shared/operations'
-import { parseLaunchOptions } from './args'
+import { parseIdleMs, parseLaunchOptions } from './args'
 import type { AppContext } from './context'
 import { dispatch } from './dispatcher'
 import { openApp } from './ledger'
@@ -130,14 +130,15 @@ function sessionKeyOf(wc: WebContents): string {
 
 function registerIpc(c: AppContext): void {
   for (const op of OPERATION_NAMES) {
-    ipcMain.handle(channelOf(op), async (event, payload: unknown) => {
+    ipcMain.handle(channelOf(op), async (event, payload: unknown, meta: unknown) => {
       // Only our own page may call: a frame that navigated elsewhere (it cannot, but still) is refused.
       const url = event.senderFrame?.url
       if (!url || !isOwnPage(url)) {
         c.logger.warn({ code: 'FOREIGN_SENDER', op, url }, 'refused IPC from a page that is not ours')
         return { ok: false, error: new AppError('FOREIGN_SENDER').toPayload() }
       }
-      return dispatch(c, op, payload, sessionKeyOf(event.sender))
+      const background = (meta as { background?: unknown } | null)?.background === true
+      return dispatch(c, op, payload, sessionKeyOf(event.sender), { background })
     })
   }
   c.events.on('changed', (e) => {
@@ -245,15 +246,17 @@ async function main(): Promise<void> {
     return
   }
   let launch: ReturnType<typeof parseLaunchOptions>
+  let sessionIdleMs: number | undefined
   try {
     launch = parseLaunchOptions(process.argv, process.env, app.getPath('userData'))
+    sessionIdleMs = parseIdleMs(process.argv, process.env)
   } catch (err) {
     failStartup('BAD_LAUNCH_OPTIONS', `起動オプションが正しくありません。\n${(err as Error).message}`, err)
     return
   }
   dataDir = launch.dataDir
   // The refusals name what this app offers (the restore below, the バックアップ screen), never npm.
-  const open = () => openApp({ ...launch, transport: 'ipc', version: app.getVersion(), recovery: 'app' })
+  const open = () => openApp({ ...launch, sessionIdleMs, transport: 'ipc', version: app.getVersion(), recovery: 'app' })
   try {
     try {
       ctx = await open()

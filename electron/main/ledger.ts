@@ -35,6 +35,8 @@ export interface OpenAppOptions {
   newLedgerOverTraces?: boolean
   /** How a refusal tells the user to restore (default: the npm command). */
   recovery?: RecoveryMeans
+  /** The idle time of a session (default SESSION_IDLE_MS; see args.ts parseIdleMs). */
+  sessionIdleMs?: number
 }
 
 /** How a person at this machine restores a backup: `command` where the project's scripts exist
@@ -181,7 +183,7 @@ export async function openApp(opts: OpenAppOptions): Promise<AppContext> {
       demo,
       transport: opts.transport,
       logger,
-      sessions: new SessionStore(() => clock().getTime()),
+      sessions: new SessionStore(() => clock().getTime(), opts.sessionIdleMs),
       events: new LedgerEvents(),
       version: opts.version,
     }

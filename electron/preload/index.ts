@@ -4,8 +4,13 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
 import { EVENT_CHANNEL, OPERATION_NAMES, channelOf, type LedgerChangedEvent } from '../../shared/operations'
 
+// The second argument says whether the window made the call on its own (a background refresh),
+// which does not renew the session; only `{ background: true }` is passed on.
 const ops = Object.fromEntries(
-  OPERATION_NAMES.map((op) => [op, (payload: unknown) => ipcRenderer.invoke(channelOf(op), payload)]),
+  OPERATION_NAMES.map((op) => [
+    op,
+    (payload: unknown, meta?: { background?: boolean }) => ipcRenderer.invoke(channelOf(op), payload, { background: meta?.background === true }),
+  ]),
 )
 
 contextBridge.exposeInMainWorld('otp', {

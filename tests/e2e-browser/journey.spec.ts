@@ -144,6 +144,8 @@ test('an administrator registers a teller and resets the password they forgot', 
   await input(page, 'login-password').fill('second-pass-2026')
   await page.getByTestId('login-submit').click()
   await expect(page.getByTestId('session-name')).toHaveText('窓口 九郎')
+  // The reset password is one-time: the staff member changes it before anything else.
+  await expect(page.getByTestId('change-password-card')).toBeVisible()
 })
 
 test('on the day of a ご利用解除 the customer screen holds 新規申込 back and says from when', async ({ page }) => {

@@ -362,7 +362,7 @@ test('only another supervisor\'s credentials approve: a teller\'s are refused (N
   for (const who of ['teller2', 'teller1']) {
     await typeCredentials(page, who)
     await d.getByTestId('sa-approve').click()
-    await expect(d.getByTestId('sa-error')).toHaveText('役席の職員IDとパスワードを入力してください。')
+    await expect(d.getByTestId('sa-error')).toHaveText('入力された職員IDは役席ではないため、承認・差戻しできません。役席の方が自分の職員IDとパスワードを入力してください。')
     await expect(d.getByTestId('sa-password').locator('input')).toHaveValue('')
   }
   await d.getByTestId('sa-cancel').click()

@@ -71,15 +71,18 @@ test('it exposes one object, `otp`, with exactly the contract\'s operations and 
   expect(typeof api.onLedgerChanged).toBe('function')
 })
 
-test('each operation invokes its own channel with the payload alone, and returns what main answered', async () => {
+test('each operation invokes its own channel with the payload and the background flag alone, and returns what main answered', async () => {
   const rec = runPreload()
-  const ops = (rec.exposed[0]!.api as { ops: Record<string, (p: unknown) => Promise<unknown>> }).ops
+  const ops = (rec.exposed[0]!.api as { ops: Record<string, (p: unknown, meta?: unknown) => Promise<unknown>> }).ops
   for (const op of OPERATION_NAMES) {
     const payload = { marker: op }
     expect(await ops[op]!(payload)).toEqual({ ok: true, value: channelOf(op) })
-    expect(rec.invoked.at(-1)).toEqual({ channel: channelOf(op), args: [payload] })
+    expect(rec.invoked.at(-1)).toEqual({ channel: channelOf(op), args: [payload, { background: false }] })
   }
   expect(new Set(rec.invoked.map((i) => i.channel)).size).toBe(OPERATION_NAMES.length)
+  // A background refresh says so, and nothing else the page adds reaches main.
+  await ops['staff.list']!({}, { background: true, sessionKey: 'other', extra: 1 })
+  expect(rec.invoked.at(-1)).toEqual({ channel: channelOf('staff.list'), args: [{}, { background: true }] })
 })
 
 test('the subscription listens on the event channel, passes only the payload (never the IPC event), and unsubscribes', () => {

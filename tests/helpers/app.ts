@@ -22,6 +22,9 @@ export interface TestApp {
   /** Call an operation that must fail; returns the error. */
   err(op: string, payload: unknown, key?: string): Promise<ErrorPayload>
   loginAs(loginId: string, key?: string): Promise<void>
+  /** The first login of staff an administrator registered (or reset): logs in with the one-time
+   * password and changes it, as the app requires. Returns the new password. */
+  firstLogin(loginId: string, oneTimePassword: string, key?: string): Promise<string>
   close(): void
 }
 
@@ -58,6 +61,12 @@ export async function createTestApp(opts: { demo?: boolean; now?: Date; dir?: st
     },
     async loginAs(loginId, key = 'default') {
       await app.ok('auth.login', { loginId, password: DEMO_PASSWORD }, key)
+    },
+    async firstLogin(loginId, oneTimePassword, key = 'default') {
+      const newPassword = `${oneTimePassword}-own1`
+      const user = await app.ok('auth.login', { loginId, password: oneTimePassword }, key)
+      if (user.mustChangePassword) await app.ok('auth.changePassword', { currentPassword: oneTimePassword, newPassword }, key)
+      return user.mustChangePassword ? newPassword : oneTimePassword
     },
     close() {
       ctx.sqlite.close()

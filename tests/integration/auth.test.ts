@@ -145,26 +145,30 @@ describe('staff login and lockout', () => {
 describe('a fresh production ledger', () => {
   it('has no staff, no demo data and no default password: it asks for the first administrator', async () => {
     app = await createTestApp({ demo: false })
-    expect(await app.ok('auth.state', {})).toEqual({ needsSetup: true, user: null })
+    expect(await app.ok('auth.state', {})).toEqual({ needsSetup: true, user: null, sessionIdleMs: 30 * 60 * 1000 })
     expect(app.ctx.sqlite.prepare('SELECT count(*) AS n FROM customers').get()).toEqual({ n: 0 })
     expect((await app.err('auth.login', { loginId: 'admin1', password: DEMO_PASSWORD })).code).toBe('LOGIN_FAILED')
     expect((await app.ok('system.info', {})).demo).toBe(false)
 
-    const weak = await app.err('auth.setupFirstAdmin', { branchCode: '101', branchName: '大町支店', loginId: 'kanri', name: '管理 太郎', password: 'short' })
+    const weak = await app.err('auth.setupFirstAdmin', { institutionName: '大町信用組合', branchCode: '101', branchName: '大町支店', branchPhone: '018-800-1234', loginId: 'kanri', name: '管理 太郎', password: 'short' })
     expect(weak.code).toBe('VALIDATION_FAILED')
     expect(weak.fields?.password).toBe('パスワードは10文字以上にしてください')
 
     const admin = await app.ok('auth.setupFirstAdmin', {
+      institutionName: '大町信用組合',
       branchCode: '１０１',
       branchName: '大町支店',
+      branchPhone: '０１８-８００-１２３４',
       loginId: 'kanri',
       name: '管理 太郎',
       password: 'first-admin-2026',
     })
-    expect(admin).toMatchObject({ role: 'admin', branchCode: '101', branchName: '大町支店' })
+    expect(admin).toMatchObject({ role: 'admin', branchCode: '101', branchName: '大町支店', mustChangePassword: false })
+    // The setup asked for what the receipts print: the institution and the branch's telephone.
+    expect(await app.ok('settings.get', {})).toMatchObject({ institutionName: '大町信用組合', branchPhone: '018-800-1234' })
     expect((await app.ok('auth.state', {})).needsSetup).toBe(false)
     // Only once.
-    const again = await app.err('auth.setupFirstAdmin', { branchCode: '101', branchName: 'x', loginId: 'kanri2', name: 'x', password: 'first-admin-2026' }, 'other')
+    const again = await app.err('auth.setupFirstAdmin', { institutionName: 'x', branchCode: '101', branchName: 'x', branchPhone: '018-800-1234', loginId: 'kanri2', name: 'x', password: 'first-admin-2026' }, 'other')
     expect(again.code).toBe('SETUP_ALREADY_DONE')
     // The administrator creates staff.
     const t = await app.ok('staff.create', { loginId: 'madoguchi1', name: '窓口 一郎', role: 'teller', password: 'teller-pass-2026' })

@@ -6,7 +6,7 @@ import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { checkArchive, recordedPrints } from '../../db/formArchive'
 import { migrate } from '../../db/migrate'
-import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../db/migrations'
+import { MIGRATIONS } from '../../db/migrations'
 import { openSqlite } from '../../db/open'
 import { backupTick, runBackup } from '../../electron/main/services/backups'
 import { openApp } from '../../electron/main/ledger'
@@ -85,10 +85,10 @@ describe('the backup before a migration', () => {
   it('is checked like every other backup and listed with its check', async () => {
     const dir = tempDir()
     const old = openSqlite(path.join(dir, 'ledger.sqlite'))
-    migrate(old, { backupDir: path.join(dir, 'backups'), migrations: MIGRATIONS.slice(0, LATEST_SCHEMA_VERSION - 1) })
+    migrate(old, { backupDir: path.join(dir, 'backups'), migrations: MIGRATIONS.slice(0, -1) })
     old.close()
     app = await createTestApp({ dir, demo: false })
-    await app.ok('auth.setupFirstAdmin', { branchCode: '101', branchName: '大町支店', loginId: 'kanri', name: '管理 太郎', password: 'kanri-pass-2026' })
+    await app.ok('auth.setupFirstAdmin', { institutionName: '大町信用組合', branchCode: '101', branchName: '大町支店', branchPhone: '018-800-1234', loginId: 'kanri', name: '管理 太郎', password: 'kanri-pass-2026' })
     const overview = await app.ok('backups.overview', {})
     expect(overview.backups).toMatchObject([{ kind: 'migration', check: { ok: true, integrity: 'ok' } }])
   })

@@ -264,6 +264,35 @@ describe('migrations', () => {
     expect(plan("SELECT id FROM counter_refusals WHERE branch_id = 1 AND business_date = '2026-11-21' ORDER BY at")).toContain('counter_refusals_journal_idx')
   })
 
+  it('0009 folds login IDs for uniqueness; of colliding IDs the oldest keeps its ID, later ones are retired on the record', () => {
+    const { dir, db } = fresh()
+    migrate(db, { backupDir: path.join(dir, 'backups'), migrations: MIGRATIONS.filter((m) => m.version <= 7) })
+    seedOldLedger(db)
+    // Before 0009 these could all exist beside t1: one ID typed in other cases.
+    db.exec(`
+      INSERT INTO staff(login_id, name, role, branch_id, password_hash, created_at) VALUES ('T1', '窓口 別人', 'teller', 1, 'x', 'x');
+      INSERT INTO staff(login_id, name, role, branch_id, password_hash, created_at) VALUES ('Admin', '管理 一郎', 'admin', 1, 'x', 'x');
+      INSERT INTO staff(login_id, name, role, branch_id, password_hash, created_at) VALUES ('S1', '役席 別人', 'supervisor', 1, 'x', 'x');
+    `)
+    expect(db.prepare('SELECT count(*) AS n FROM staff').get()).toEqual({ n: 5 })
+    const r = migrate(db, { backupDir: path.join(dir, 'backups') })
+    expect(r).toMatchObject({ from: 7, to: LATEST_SCHEMA_VERSION })
+    const rows = db.prepare('SELECT id, login_id, login_key, active, retired_at IS NOT NULL AS retired, must_change_password, auth_version FROM staff ORDER BY id').all()
+    expect(rows).toEqual([
+      { id: 1, login_id: 't1', login_key: 't1', active: 1, retired: 0, must_change_password: 0, auth_version: 1 },
+      { id: 2, login_id: 's1', login_key: 's1', active: 1, retired: 0, must_change_password: 0, auth_version: 1 },
+      { id: 3, login_id: 'T1', login_key: 't1#3', active: 0, retired: 1, must_change_password: 0, auth_version: 2 },
+      { id: 4, login_id: 'Admin', login_key: 'admin', active: 1, retired: 0, must_change_password: 0, auth_version: 1 },
+      { id: 5, login_id: 'S1', login_key: 's1#5', active: 0, retired: 1, must_change_password: 0, auth_version: 2 },
+    ])
+    const audit = db.prepare("SELECT action, target, detail_json FROM audit_log WHERE action = 'staff.retire' ORDER BY id").all() as { target: string; detail_json: string }[]
+    expect(audit.map((a) => [a.target, JSON.parse(a.detail_json)])).toEqual([
+      ['staff:3', { reason: 'LOGIN_ID_COLLISION', loginId: 'T1', keptStaffId: 1, by: 'migration 0009' }],
+      ['staff:5', { reason: 'LOGIN_ID_COLLISION', loginId: 'S1', keptStaffId: 2, by: 'migration 0009' }],
+    ])
+    expect(() => db.prepare("INSERT INTO staff(login_id, login_key, name, role, branch_id, password_hash, created_at) VALUES ('s1x', 's1', 'x', 'teller', 1, 'x', 'x')").run()).toThrow(/UNIQUE/)
+  })
+
   it('two backups in the same millisecond get two files', () => {
     const { dir, db } = fresh()
     migrate(db, { backupDir: path.join(dir, 'backups') })

@@ -75,7 +75,7 @@ describe('閉塞解除', () => {
     expect((await app.err('requests.decideUnlock', decide(own.id, own.version), 'sup')).code).toBe('SELF_APPROVAL')
     // A teller typing their own credentials.
     const t = await app.err('requests.decideUnlock', decide(other.id, other.version, { supervisorLoginId: 'teller2' }), 'counter')
-    expect(t).toMatchObject({ code: 'NOT_A_SUPERVISOR', message: '役席の職員IDとパスワードを入力してください。' })
+    expect(t).toMatchObject({ code: 'NOT_A_SUPERVISOR', message: '入力された職員IDは役席ではないため、承認・差戻しできません。役席の方が自分の職員IDとパスワードを入力してください。' })
     // A teller calling the plain approval directly (bypassing the UI).
     expect((await app.err('requests.approve', { requestId: other.id, version: other.version }, 'counter')).code).toBe('FORBIDDEN_ROLE')
     // A logged-in supervisor without 役席認証.

@@ -1,7 +1,9 @@
-// Staff login, the first administrator of a fresh ledger, and the lockout after five consecutive
-// wrong passwords (lifted only by an administrator). Every attempt is audited.
+// Staff login, the first administrator of a fresh ledger, one's own password change (required
+// first after an administrator set the password), and the lockout after five consecutive wrong
+// passwords (lifted only by an administrator). Every attempt is audited.
 import { and, eq, isNull, sql } from 'drizzle-orm'
-import { branches, staff } from '../../../db/schema'
+import { branches, settings, staff } from '../../../db/schema'
+import { loginKeyOf } from '../../../shared/staffId'
 import { AppError } from '../../../shared/errors'
 import type { OpParsed } from '../../../shared/contract'
 import type { AuthState, SessionUser } from '../../../shared/types'
@@ -9,7 +11,7 @@ import { writeAudit } from '../audit'
 import { writeTransaction } from '../tx'
 import type { AppContext } from '../context'
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../passwords'
-import { audited, type Caller } from './caller'
+import { audited, requireUser, type Caller } from './caller'
 
 export const MAX_FAILED_LOGINS = 5
 
@@ -18,10 +20,18 @@ export function staffCount(ctx: AppContext): number {
 }
 
 export function authState(ctx: AppContext, caller: Caller): AuthState {
-  return { needsSetup: staffCount(ctx) === 0, user: caller.user }
+  return { needsSetup: staffCount(ctx) === 0, user: caller.user, sessionIdleMs: ctx.sessions.idleMs }
 }
 
+/** The settings key naming the administrator who set the ledger up (初期設定). */
+export const FIRST_ADMIN_KEY = 'first_admin_staff_id'
+
 export function sessionUserOf(ctx: AppContext, staffId: number): SessionUser {
+  return sessionOf(ctx, staffId).user
+}
+
+/** A staff member as a session holds them, and the version of their account it starts with. */
+export function sessionOf(ctx: AppContext, staffId: number): { user: SessionUser; authVersion: number } {
   const row = ctx.db
     .select({
       staffId: staff.id,
@@ -30,13 +40,16 @@ export function sessionUserOf(ctx: AppContext, staffId: number): SessionUser {
       role: staff.role,
       branchCode: branches.code,
       branchName: branches.name,
+      mustChangePassword: staff.mustChangePassword,
+      authVersion: staff.authVersion,
     })
     .from(staff)
     .innerJoin(branches, eq(branches.id, staff.branchId))
     .where(eq(staff.id, staffId))
     .get()
   if (!row) throw new AppError('STAFF_NOT_FOUND')
-  return row
+  const { authVersion, ...user } = row
+  return { user, authVersion }
 }
 
 export async function setupFirstAdmin(
@@ -55,9 +68,23 @@ export async function setupFirstAdmin(
     if (!branch) branch = tx.insert(branches).values({ code: input.branchCode, name: input.branchName }).returning().get()
     const row = tx
       .insert(staff)
-      .values({ loginId: input.loginId, name: input.name, role: 'admin', branchId: branch.id, passwordHash, createdAt: at })
+      .values({
+        loginId: input.loginId,
+        loginKey: loginKeyOf(input.loginId),
+        name: input.name,
+        role: 'admin',
+        branchId: branch.id,
+        passwordHash,
+        createdAt: at,
+      })
       .returning({ id: staff.id })
       .get()
+    // What the forms print about the institution (settings.update maintains them later).
+    const put = (key: string, value: string) =>
+      tx.insert(settings).values({ key, value }).onConflictDoUpdate({ target: settings.key, set: { value } }).run()
+    put('institution_name', input.institutionName)
+    put('branch_phone', input.branchPhone)
+    put(FIRST_ADMIN_KEY, String(row.id))
     writeAudit(tx, {
       at,
       actorId: row.id,
@@ -65,12 +92,12 @@ export async function setupFirstAdmin(
       action: 'auth.setupFirstAdmin',
       outcome: 'ok',
       target: `staff:${row.id}`,
-      detail: { branchCode: input.branchCode },
+      detail: { branchCode: input.branchCode, institutionName: input.institutionName, branchPhone: input.branchPhone },
     })
     return row.id
   })
-  const user = sessionUserOf(ctx, staffId)
-  ctx.sessions.set(caller.sessionKey, user)
+  const { user, authVersion } = sessionOf(ctx, staffId)
+  ctx.sessions.set(caller.sessionKey, user, authVersion)
   return user
 }
 
@@ -86,7 +113,8 @@ export async function verifyStaffCredentials(
   context: Record<string, unknown> = {},
 ): Promise<number> {
   const at = () => ctx.clock().toISOString()
-  const row = ctx.db.select().from(staff).where(eq(staff.loginId, input.loginId)).get()
+  // Case and width do not matter: the folded key is unique (0009).
+  const row = ctx.db.select().from(staff).where(eq(staff.loginKey, loginKeyOf(input.loginId))).get()
   const base = { actorId: row?.id ?? null, actorLoginId: input.loginId, action }
   const refuse = (reason: string, err: AppError, detail: Record<string, unknown> = {}): never => {
     writeAudit(ctx.db, { ...base, at: at(), outcome: 'refused', target: row ? `staff:${row.id}` : null, detail: { reason, ...context, ...detail } })
@@ -117,14 +145,17 @@ export async function verifyStaffCredentials(
       (tx) => {
         const changed = tx
           .update(staff)
-          .set({ lockedAt: at() })
+          .set({ lockedAt: at(), authVersion: sql`${staff.authVersion} + 1` })
           .where(and(eq(staff.id, row.id), isNull(staff.lockedAt)))
           .run().changes
         if (changed) writeAudit(tx, { ...base, at: at(), action: 'auth.lockout', outcome: 'ok', target: `staff:${row.id}`, detail: { failed } })
         return changed > 0
       }
     )
-    if (locked) ctx.sessions.deleteStaff(row.id)
+    if (locked) {
+      ctx.sessions.deleteStaff(row.id)
+      ctx.events.emitChanged({ kind: 'staff_changed' })
+    }
   }
   if (reserved.attempt > MAX_FAILED_LOGINS) {
     // More guesses were in flight than the limit allows: this one is not even checked.
@@ -138,6 +169,7 @@ export async function verifyStaffCredentials(
       lock(reserved.attempt)
       return refuse('LOGIN_FAILED', new AppError('ACCOUNT_LOCKED', lockMessage), { failed: reserved.attempt })
     }
+    ctx.events.emitChanged({ kind: 'staff_changed' }) // 職員管理 shows the count
     return refuse('LOGIN_FAILED', new AppError('LOGIN_FAILED'), { failed: reserved.attempt })
   }
 
@@ -159,8 +191,8 @@ export async function verifyStaffCredentials(
 
 export async function login(ctx: AppContext, input: OpParsed<'auth.login'>, caller: Caller): Promise<SessionUser> {
   const staffId = await verifyStaffCredentials(ctx, input, 'auth.login')
-  const user = sessionUserOf(ctx, staffId)
-  const previous = ctx.sessions.set(caller.sessionKey, user)
+  const { user, authVersion } = sessionOf(ctx, staffId)
+  const previous = ctx.sessions.set(caller.sessionKey, user, authVersion)
   // A login on a window someone is still logged in to logs that person out, on the record.
   if (previous) recordLogout(ctx, previous, { reason: 'replaced_by_login', by: user.loginId })
   return user
@@ -181,4 +213,48 @@ export function logout(ctx: AppContext, caller: Caller): null {
   if (caller.user) recordLogout(ctx, caller.user, null)
   ctx.sessions.delete(caller.sessionKey)
   return null
+}
+
+/**
+ * パスワード変更: the staff member's own, with the current password typed again (checked like a
+ * login: audited, counted toward the lockout). Clears the one-time flag; the account's other
+ * sessions end, this one goes on.
+ */
+export async function changeOwnPassword(ctx: AppContext, input: OpParsed<'auth.changePassword'>, caller: Caller): Promise<SessionUser> {
+  const me = requireUser(caller)
+  try {
+    await verifyStaffCredentials(ctx, { loginId: me.loginId, password: input.currentPassword }, 'auth.changePassword')
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'LOGIN_FAILED')
+      throw audited(new AppError('CURRENT_PASSWORD_WRONG', undefined, { currentPassword: '現在のパスワードが違います' }))
+    throw err
+  }
+  const passwordHash = await hashPassword(input.newPassword)
+  const at = ctx.clock().toISOString()
+  const row = writeTransaction(ctx.db, (tx) => {
+    const before = tx.select().from(staff).where(eq(staff.id, me.staffId)).get()
+    if (!before) throw new AppError('STAFF_NOT_FOUND')
+    const updated = tx
+      .update(staff)
+      .set({ passwordHash, mustChangePassword: false, authVersion: sql`${staff.authVersion} + 1` })
+      .where(and(eq(staff.id, me.staffId), eq(staff.active, true), isNull(staff.lockedAt)))
+      .returning()
+      .get()
+    if (!updated) throw new AppError('ACCOUNT_LOCKED')
+    writeAudit(tx, {
+      at,
+      actorId: me.staffId,
+      actorLoginId: me.loginId,
+      action: 'auth.changePassword',
+      outcome: 'ok',
+      target: `staff:${me.staffId}`,
+      detail: { wasOneTime: before.mustChangePassword },
+    })
+    return updated
+  })
+  ctx.sessions.deleteStaff(me.staffId, caller.sessionKey)
+  const { user } = sessionOf(ctx, me.staffId)
+  ctx.sessions.update(caller.sessionKey, user, row.authVersion)
+  ctx.events.emitChanged({ kind: 'staff_changed' })
+  return user
 }

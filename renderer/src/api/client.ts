@@ -8,6 +8,29 @@ import { detectTransport, type Transport } from './transport'
 
 let transport: Transport | null | undefined
 
+/** Set while a refresh the window makes on its own starts its calls (see inBackground). */
+let backgroundDepth = 0
+/** Told of every call the person started (a command, a query), for the idle lock. */
+let onForegroundCall: (() => void) | null = null
+
+/**
+ * Runs `fn` as the window's own work (a refresh after another staff member's action, a poll):
+ * every call it starts synchronously, before its first await, is marked background, and the main
+ * side does not count it as the person's activity. Stores start their call synchronously.
+ */
+export function inBackground<T>(fn: () => T): T {
+  backgroundDepth++
+  try {
+    return fn()
+  } finally {
+    backgroundDepth--
+  }
+}
+
+export function setForegroundCallListener(l: (() => void) | null): void {
+  onForegroundCall = l
+}
+
 function getTransport(): Transport {
   if (transport === undefined) transport = detectTransport()
   if (!transport) throw new AppError('INTERNAL', 'アプリの本体に接続できません。アプリを起動し直してください。')
@@ -15,9 +38,11 @@ function getTransport(): Transport {
 }
 
 export async function call<K extends OperationName>(op: K, input: OpInput<K>): Promise<OpOutput<K>> {
+  const background = backgroundDepth > 0
+  if (!background) onForegroundCall?.()
   let result
   try {
-    result = await getTransport().invoke(op, input)
+    result = await getTransport().invoke(op, input, background)
   } catch (err) {
     if (err instanceof AppError) throw err
     throw new AppError('INTERNAL', 'アプリの本体と通信できませんでした。')

@@ -7,7 +7,9 @@ import type { LedgerChangedEvent, OperationName } from '../../../shared/operatio
 
 export interface Transport {
   kind: 'ipc' | 'http-bridge'
-  invoke(op: OperationName, payload: unknown): Promise<Result<unknown>>
+  /** `background`: the window calls on its own (a refresh after another staff member's action, a
+   * poll); the main side then does not count it as the person's activity. */
+  invoke(op: OperationName, payload: unknown, background?: boolean): Promise<Result<unknown>>
   onLedgerChanged(cb: (e: LedgerChangedEvent) => void): () => void
   /** Browser preview only: sends a file's bytes to the main side's import staging area (Electron
    * asks the main process to show the open dialog instead: imports.chooseFile). */
@@ -15,7 +17,7 @@ export interface Transport {
 }
 
 interface PreloadApi {
-  ops: Record<OperationName, (payload: unknown) => Promise<Result<unknown>>>
+  ops: Record<OperationName, (payload: unknown, meta?: { background?: boolean }) => Promise<Result<unknown>>>
   onLedgerChanged(cb: (e: LedgerChangedEvent) => void): () => void
 }
 
@@ -28,10 +30,10 @@ declare global {
 function ipcTransport(api: PreloadApi): Transport {
   return {
     kind: 'ipc',
-    invoke: (op, payload) => {
+    invoke: (op, payload, background) => {
       const fn = api.ops[op]
       if (!fn) return Promise.resolve({ ok: false, error: { code: 'UNKNOWN_OPERATION', message: '不明な操作です。' } })
-      return fn(payload)
+      return fn(payload, { background: background === true })
     },
     onLedgerChanged: (cb) => api.onLedgerChanged(cb),
   }
@@ -51,11 +53,11 @@ function httpTransport(token: string): Transport {
   const waitingStreams = new Set<() => void>()
   return {
     kind: 'http-bridge',
-    async invoke(op, payload) {
+    async invoke(op, payload, background) {
       const res = await fetch(`/api/op/${op}`, {
         method: 'POST',
         credentials: 'same-origin',
-        headers: { 'Content-Type': 'application/json', 'X-OTP-Token': token },
+        headers: { 'Content-Type': 'application/json', 'X-OTP-Token': token, ...(background ? { 'X-OTP-Background': '1' } : {}) },
         body: JSON.stringify(payload ?? {}),
       })
       // Refusals with a body (413, 429) carry the shared envelope and its Japanese message.

@@ -1,7 +1,7 @@
 // Live updates: one subscription to the main side's "ledger changed" events for the whole page,
 // shared by every view that listens; views reload what they show when an event concerns it.
 import { onBeforeUnmount, onMounted } from 'vue'
-import { onLedgerChanged } from '../api/client'
+import { inBackground, onLedgerChanged } from '../api/client'
 import type { LedgerChangedEvent } from '../../../shared/operations'
 
 type Listener = (e: LedgerChangedEvent) => void
@@ -9,8 +9,9 @@ type Listener = (e: LedgerChangedEvent) => void
 const listeners = new Set<Listener>()
 let unsubscribe: (() => void) | null = null
 
+/** What a listener reloads is the window's own work, not its person's: it never renews the session. */
 function dispatch(e: LedgerChangedEvent): void {
-  for (const l of [...listeners]) l(e)
+  for (const l of [...listeners]) inBackground(() => l(e))
 }
 
 export function addLedgerListener(l: Listener): () => void {

@@ -22,6 +22,7 @@ const ReviewRequestView = () => import('../views/ReviewRequestView.vue')
 const DailyJournalView = () => import('../views/DailyJournalView.vue')
 const StaffAdminView = () => import('../views/StaffAdminView.vue')
 const SetupView = () => import('../views/SetupView.vue')
+const ChangePasswordView = () => import('../views/ChangePasswordView.vue')
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -41,6 +42,8 @@ export const router = createRouter({
     { path: '/', name: 'home', redirect: () => ({ name: 'login' }) },
     { path: '/setup', name: 'setup', component: SetupView, meta: { public: true, title: '初期設定' } },
     { path: '/login', name: 'login', component: LoginView, meta: { public: true, title: 'ログイン' } },
+    // パスワード変更: one's own, and the only screen while the password is one-time.
+    { path: '/password', name: 'change-password', component: ChangePasswordView, meta: { title: 'パスワード変更' } },
     { path: '/customers', name: 'customer-search', component: CustomerSearchView, meta: { roles: COUNTER, title: 'お客さま検索' } },
     {
       path: '/customers/:customerId(\\d+)',
@@ -103,6 +106,7 @@ export const router = createRouter({
 
 /** The first screen of each role. */
 export function homeOf(user: SessionUser): RouteLocationRaw {
+  if (user.mustChangePassword) return { name: 'change-password' }
   // Supervisors start at their 検印 queue (the work waiting for them), tellers at the search.
   return user.role === 'admin' ? { name: 'staff-admin' } : user.role === 'supervisor' ? { name: 'review-queue' } : { name: 'customer-search' }
 }
@@ -118,6 +122,8 @@ router.beforeEach(async (to) => {
     return { name: 'login' }
   }
   if (to.name === 'login' || to.name === 'setup' || to.name === 'home') return homeOf(user)
+  // A one-time password: nothing but its change until it is changed (the main side refuses the rest).
+  if (user.mustChangePassword && to.name !== 'change-password') return { name: 'change-password' }
   const roles = to.meta.roles
   if (roles && !roles.includes(user.role)) return homeOf(user)
   return true

@@ -2,7 +2,7 @@
 // backup started now, followed while it runs.
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import { call } from '../api/client'
+import { call, inBackground } from '../api/client'
 import type { BackupOverview, BackupRestored } from '../../../shared/types'
 import type { Outcome } from '../lib/outcome'
 import { dateTime } from '../lib/format'
@@ -33,7 +33,7 @@ export const useBackupsStore = defineStore('backups', () => {
     if (timer) return
     const tick = async () => {
       timer = null
-      await load({ silent: true })
+      await inBackground(() => load({ silent: true }))
       const job = overview.value?.job
       if (job?.state === 'running') timer = setTimeout(() => void tick(), POLL_MS)
       else if (job?.state === 'done') useNotifyStore().success(`バックアップを作成し、検証しました（${job.result?.name ?? ''}）。`)

@@ -3,7 +3,7 @@
 // first rows), the column mapping, then the dry run, its report, and the apply.
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import { call, transportKind, uploadImportFile } from '../api/client'
+import { call, inBackground, transportKind, uploadImportFile } from '../api/client'
 import type { ImportInspection, ImportJobView, ImportKind, StagedFile } from '../../../shared/importFormat'
 import { useNotifyStore } from './notify'
 
@@ -64,7 +64,7 @@ export const useImportsStore = defineStore('imports', () => {
     let j = started
     while (j.state === 'running') {
       await new Promise((r) => setTimeout(r, POLL_MS))
-      const r = await useNotifyStore().attempt(() => call('imports.job', { jobId: started.jobId }))
+      const r = await inBackground(() => useNotifyStore().attempt(() => call('imports.job', { jobId: started.jobId })))
       if (!r.ok) break
       j = r.value
       job.value = j

@@ -23,6 +23,8 @@ export const useSessionStore = defineStore('session', () => {
   const fatal = ref<string | null>(null)
   /** Why the last session ended without a logout (shown on the login screen). */
   const endedReason = ref<string | null>(null)
+  /** The idle time after which the window locks (the main side's, from auth.state). */
+  const idleMs = ref(30 * 60 * 1000)
 
   const role = computed<StaffRole | null>(() => user.value?.role ?? null)
   const roleLabel = computed(() => (user.value ? ROLE_LABELS[user.value.role] : ''))
@@ -41,6 +43,7 @@ export const useSessionStore = defineStore('session', () => {
     fatal.value = null
     needsSetup.value = r.value.state.needsSetup
     user.value = r.value.state.user
+    idleMs.value = r.value.state.sessionIdleMs
     info.value = r.value.sys
     loaded.value = true
     return true
@@ -87,7 +90,8 @@ export const useSessionStore = defineStore('session', () => {
     clearData()
   }
 
-  /** The main side no longer knows this terminal's session (idle timeout, lockout). */
+  /** The main side no longer knows this terminal's session (idle timeout, lockout, reset,
+   * retirement, role change). */
   function expire(): void {
     if (!user.value) return
     user.value = null
@@ -103,6 +107,23 @@ export const useSessionStore = defineStore('session', () => {
     clearData()
   }
 
+  /** Nobody used the window for the idle time: cleared and locked at once, here; the main side's
+   * session ends at the same moment (and is logged out, in case it had not). */
+  function lockIdle(): void {
+    if (!user.value) return
+    user.value = null
+    endedReason.value = '一定時間操作がなかったため、画面をロックしました。もう一度ログインしてください。'
+    clearData()
+    void useNotifyStore().attempt(() => call('auth.logout', {}), { silent: true })
+  }
+
+  /** パスワード変更: on success the session goes on, its one-time flag cleared. */
+  async function changePassword(input: OpInput<'auth.changePassword'>): Promise<Outcome<SessionUser>> {
+    const r = await useNotifyStore().attempt(() => call('auth.changePassword', input), { silent: true })
+    if (r.ok) user.value = r.value
+    return r
+  }
+
   return {
     user,
     needsSetup,
@@ -110,6 +131,7 @@ export const useSessionStore = defineStore('session', () => {
     loaded,
     fatal,
     endedReason,
+    idleMs,
     role,
     roleLabel,
     isDemo,
@@ -120,5 +142,7 @@ export const useSessionStore = defineStore('session', () => {
     logout,
     expire,
     endedBy,
+    lockIdle,
+    changePassword,
   }
 })

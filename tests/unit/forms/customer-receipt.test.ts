@@ -30,6 +30,14 @@ describe('customerReceiptDefinition', () => {
     expect(JSON.stringify(def)).not.toContain(FULL_ACCOUNT_NUMBER)
   })
 
+  it('tells the customer whom to call when asked for a password: the branch and its telephone (issue 13)', () => {
+    const text = printed(customerReceiptDefinition({ ...sampleReceipt(), branchPhone: '018-800-1234' }))
+    expect(text).toContain('当組合（本店営業部 TEL 018-800-1234）までご連絡ください')
+    // A ledger without a telephone keeps the plain wording.
+    const { branchPhone: _none, ...noPhone } = sampleReceipt()
+    expect(printed(customerReceiptDefinition(noPhone))).toContain('お答えにならず当組合までご連絡ください')
+  })
+
   it('prints the title, receipt number, kind, branch, customer and teller', () => {
     const text = printed(customerReceiptDefinition(sampleReceipt()))
     expect(text).toContain('ワンタイムパスワード　お客さま控')
