@@ -67,6 +67,7 @@ async function receiveAtCounter(page: Page, c: DemoCustomer, kind: FormKind, kin
 }
 
 test('利用停止: a teller receives it with the reason from the paper; a supervisor approves; the customer is 利用停止', async ({ page }) => {
+  test.setTimeout(150_000) // two staff, a receipt PDF and the approval: over a minute on a loaded machine
   const c = demoCustomer(25) // 田中 恵美, サービス利用中
   expect(c).toMatchObject({ name: '田中 恵美', status: 'サービス利用中' })
   await login(page, 'teller1')
