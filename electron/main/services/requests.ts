@@ -115,6 +115,7 @@ export function receiveRequest<K extends FormKind>(
       action: RECEIVE_OPERATION[kind],
       outcome: 'refused',
       target: `customer:${form.customerId}`,
+      customerId: form.customerId,
       detail: { reason: 'FRAUD_SUSPECTED' },
     })
     throw audited(new AppError('FRAUD_SUSPECTED'))
@@ -173,6 +174,7 @@ export function receiveRequest<K extends FormKind>(
       action: RECEIVE_OPERATION[kind],
       outcome: 'ok',
       target: `request:${req.id}`,
+      requestId: req.id,
       detail: { receiptNo, customerId: c.id, kind },
     })
     return req.id
@@ -229,6 +231,7 @@ function changeRequest(
         action,
         outcome: 'refused',
         target: `request:${input.requestId}`,
+        requestId: input.requestId,
         detail: { reason: err.code, version: input.version },
       })
       throw audited(err)
@@ -341,6 +344,7 @@ function applyApproval(
     action: audit.action,
     outcome: 'ok',
     target: `request:${req.id}`,
+    requestId: req.id,
     detail: { receiptNo: req.receiptNo, kind: req.kind, from: c.otpStatus, to, ...audit.detail },
   })
   return c.id
@@ -356,6 +360,7 @@ function applyReturn(tx: Tx, req: RequestRow, reviewer: Actor, at: string, reaso
     action: audit.action,
     outcome: 'ok',
     target: `request:${req.id}`,
+    requestId: req.id,
     detail: { receiptNo: req.receiptNo, reason, ...audit.detail },
   })
   return req.customerId
@@ -435,6 +440,7 @@ export async function decideUnlock(ctx: AppContext, input: OpParsed<'requests.de
       action: 'requests.decideUnlock',
       outcome: 'refused',
       target: `request:${input.requestId}`,
+      requestId: input.requestId,
       detail: { reason: 'NOT_A_SUPERVISOR', role: approver.role, terminalOperator: operator.loginId },
     })
     throw audited(new AppError('NOT_A_SUPERVISOR'))
@@ -501,6 +507,7 @@ export function resubmitRequest(ctx: AppContext, input: OpParsed<'requests.resub
       action: 'requests.resubmit',
       outcome: 'ok',
       target: `request:${req.id}`,
+      requestId: req.id,
       detail: { receiptNo: req.receiptNo },
     })
     return c.id
@@ -521,6 +528,7 @@ export function withdrawRequest(ctx: AppContext, input: OpParsed<'requests.withd
       action: 'requests.withdraw',
       outcome: 'ok',
       target: `request:${req.id}`,
+      requestId: req.id,
       detail: { receiptNo: req.receiptNo, reason: input.reason },
     })
     return req.customerId
