@@ -9,6 +9,7 @@ import { LATEST_SCHEMA_VERSION } from '../../db/migrations'
 import { writeAudit } from './audit'
 import type { AppContext } from './context'
 import { storageFailureCode } from './failures'
+import { recordRefusal } from './refusals'
 import type { SessionUser } from '../../shared/types'
 import { authState, login, logout, setupFirstAdmin } from './services/auth'
 import { backupOverview, startBackup } from './services/backups'
@@ -16,7 +17,8 @@ import { isAudited, type Caller } from './services/caller'
 import { getCustomer, searchCustomers } from './services/customers'
 import { previewDailyJournal, previewForm, printDailyJournal, printForm } from './services/forms'
 import { recordEvent } from './services/events'
-import { exportCustomers, exportFigures, exportJournal, exportRequests } from './services/exports'
+import { exportAudit, exportCustomers, exportFigures, exportJournal, exportRequests } from './services/exports'
+import { getAuditEntry, searchAuditLog } from './services/auditLog'
 import { summarizeFigures } from './services/figures'
 import { chooseImportFile, importJob, inspectImport, startImport } from './services/imports'
 import { getSettings, updateSettings } from './services/settings'
@@ -85,6 +87,9 @@ const handlers: { [K in OperationName]: Handler<K> } = {
   'exports.customers': exportCustomers,
   'exports.figures': exportFigures,
   'figures.summary': (ctx, input) => summarizeFigures(ctx, input),
+  'audit.search': searchAuditLog,
+  'audit.entry': getAuditEntry,
+  'exports.audit': exportAudit,
 }
 
 function fail(error: AppError): Result<never> {
@@ -171,7 +176,7 @@ async function run(ctx: AppContext, op: unknown, payload: unknown, sessionKey: s
       return fail(new AppError('NOT_AUTHENTICATED'))
     }
     if (def.access !== 'any-user' && !def.access.includes(user.role)) {
-      auditRefusal(ctx, user, op, { reason: 'FORBIDDEN_ROLE', role: user.role })
+      recordRefusal(ctx, sessionKey, { user, op, reason: 'FORBIDDEN_ROLE', detail: { role: user.role } })
       ctx.logger.warn({ code: 'FORBIDDEN_ROLE', op, staffId: user.staffId, role: user.role }, 'refused: role')
       return fail(new AppError('FORBIDDEN_ROLE'))
     }
@@ -181,6 +186,8 @@ async function run(ctx: AppContext, op: unknown, payload: unknown, sessionKey: s
   if (!parsed.success) {
     const fields = fieldErrors(parsed.error)
     ctx.logger.info({ code: 'VALIDATION_FAILED', op, fields: Object.keys(fields) }, 'refused: payload')
+    // A logged-in user's malformed call is on the trail too (field names only, never the values).
+    if (user) recordRefusal(ctx, sessionKey, { user, op, reason: 'VALIDATION_FAILED', fields: Object.keys(fields) })
     return fail(new AppError('VALIDATION_FAILED', undefined, fields))
   }
 
@@ -191,8 +198,10 @@ async function run(ctx: AppContext, op: unknown, payload: unknown, sessionKey: s
   } catch (err) {
     if (err instanceof AppError) {
       ctx.logger.info({ code: err.code, op, staffId: user?.staffId }, 'refused by service')
-      if (def.kind === 'command' && user && !isAudited(err) && err.code !== 'VALIDATION_FAILED') {
-        auditRefusal(ctx, user, op, { reason: err.code })
+      if (def.kind === 'command' && user && !isAudited(err)) {
+        // A service's own field check (a date in the future...) is a refusal like any other.
+        if (err.code === 'VALIDATION_FAILED') recordRefusal(ctx, sessionKey, { user, op, reason: err.code, fields: Object.keys(err.fields ?? {}) })
+        else auditRefusal(ctx, user, op, { reason: err.code })
       }
       return fail(err)
     }
