@@ -247,3 +247,9 @@ export function describeAuditDetail(detail: Record<string, unknown> | null): Det
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => ({ label: KEY_LABELS[k] ?? k, value: valueText(k, v) }))
 }
+
+/** A refusal's reason for a list: the Japanese message of a code, or the text as recorded. */
+export function reasonText(reason: string | null): string {
+  if (!reason) return ''
+  return ERROR_CODE.test(reason) && reason in ERROR_MESSAGES ? ERROR_MESSAGES[reason as keyof typeof ERROR_MESSAGES] : reason
+}

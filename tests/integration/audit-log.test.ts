@@ -6,7 +6,7 @@
 import { parse } from 'csv-parse/sync'
 import iconv from 'iconv-lite'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { AuditEntrySummary } from '../../shared/auditLog'
+import type { AuditEntrySummary, AuditPage } from '../../shared/auditLog'
 import { flushRefusals, REFUSAL_WINDOW_MS } from '../../electron/main/refusals'
 import { createTestApp, type TestApp } from '../helpers/app'
 import { customersIn, newApplicationForm, suspensionForm } from '../helpers/forms'
@@ -39,7 +39,7 @@ async function allPages(input: Record<string, unknown>, key: string): Promise<Au
   const out: AuditEntrySummary[] = []
   let cursor: { at: string; id: number } | null = null
   for (let i = 0; i < 100; i++) {
-    const p = await app.ok('audit.search', { ...period, ...input, ...(cursor ? { cursor } : {}) } as never, key)
+    const p: AuditPage = await app.ok('audit.search', { ...period, ...input, ...(cursor ? { cursor } : {}) } as never, key)
     out.push(...p.entries)
     if (!p.next) return out
     cursor = p.next
