@@ -41,6 +41,8 @@ export const AUDIT_ACTION_LABELS = {
   'staff.resetPassword': '職員のパスワード再設定',
   'settings.update': '支店設定の変更',
   'backups.create': 'バックアップ',
+  'ledger.restore': '台帳の復元',
+  'ledger.createOverTraces': '新しい台帳の作成（失われた台帳の跡に）',
   'imports.customers.dryRun': '顧客データ取込（確認）',
   'imports.customers.apply': '顧客データ取込',
   'imports.status.dryRun': '登録状況一覧取込（確認）',
