@@ -1,5 +1,6 @@
 // The ledger's tables, as drizzle-orm sees them. The SQL that creates them lives in the numbered
 // migrations (db/migrations); tests/integration/migrations.test.ts checks the two agree.
+import { sql } from 'drizzle-orm'
 import { integer, primaryKey, sqliteTable, text, uniqueIndex, index } from 'drizzle-orm/sqlite-core'
 import type { EventKind, EventSource, OtpStatus, RequestKind, RequestState } from '../shared/status'
 import type { HistoryKind } from '../shared/types'
@@ -189,8 +190,21 @@ export const auditLog = sqliteTable(
     outcome: text('outcome').$type<'ok' | 'refused' | 'failed'>().notNull(),
     target: text('target'),
     detailJson: text('detail_json'),
+    // 0011: what the 監査ログ照会 screen filters on (no foreign keys: a refusal keeps what was asked).
+    branchId: integer('branch_id'),
+    customerId: integer('customer_id'),
+    requestId: integer('request_id'),
   },
-  (t) => [index('audit_log_at_idx').on(t.at), index('audit_log_outcome_idx').on(t.outcome, t.at)],
+  (t) => [
+    index('audit_log_at_idx').on(t.at),
+    index('audit_log_outcome_idx').on(t.outcome, t.at),
+    index('audit_log_branch_idx').on(t.branchId, t.at),
+    index('audit_log_branch_action_idx').on(t.branchId, t.action, t.at),
+    index('audit_log_action_idx').on(t.action, t.at),
+    index('audit_log_actor_idx').on(t.actorId, t.at),
+    index('audit_log_customer_idx').on(t.customerId, t.at).where(sql`customer_id IS NOT NULL`),
+    index('audit_log_request_idx').on(t.requestId, t.at).where(sql`request_id IS NOT NULL`),
+  ],
 )
 
 export const settings = sqliteTable('settings', {

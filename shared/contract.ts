@@ -61,6 +61,7 @@ import {
   type ExportResult,
   type FiguresSummary,
 } from './exportFormat'
+import { auditEntrySchema, auditSearchSchema, exportAuditSchema, type AuditEntryDetail, type AuditPage } from './auditLog'
 import { IMPORT_KINDS, importStartSchema, type ImportInspection, type ImportJobView, type StagedFile } from './importFormat'
 
 /** 'public': callable without a session. Otherwise the session's role must be listed. */
@@ -83,6 +84,7 @@ const def =
 const empty = z.strictObject({})
 const byId = <K extends string>(key: K) => z.strictObject({ [key]: idSchema } as Record<K, typeof idSchema>)
 const COUNTER = ['teller', 'supervisor'] as const
+const AUDIT_READERS = ['supervisor', 'admin'] as const
 
 export const contract = {
   'system.info': def<SystemInfo>()({ input: empty, access: 'public', kind: 'query' }),
@@ -179,6 +181,11 @@ export const contract = {
   'exports.figures': def<ExportResult>()({ input: exportFiguresSchema, access: ['supervisor'], kind: 'command' }),
   /** 集計: aggregated in SQL over a period. */
   'figures.summary': def<FiguresSummary>()({ input: periodSchema, access: ['supervisor'], kind: 'query' }),
+  // 監査ログ照会: supervisors their branch, administrators every branch. Viewing and exporting are
+  // recorded on the trail themselves, so they are commands.
+  'audit.search': def<AuditPage>()({ input: auditSearchSchema, access: AUDIT_READERS, kind: 'command' }),
+  'audit.entry': def<AuditEntryDetail>()({ input: auditEntrySchema, access: AUDIT_READERS, kind: 'command' }),
+  'exports.audit': def<ExportResult>()({ input: exportAuditSchema, access: AUDIT_READERS, kind: 'command' }),
 } satisfies { [K in OperationName]: OperationDef<z.ZodType, unknown> }
 
 export type Contract = typeof contract

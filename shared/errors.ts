@@ -22,6 +22,7 @@ export const ERROR_MESSAGES = {
   CUSTOMER_NOT_FOUND: 'お客さまが見つかりません。',
   REQUEST_NOT_FOUND: '依頼が見つかりません。',
   STAFF_NOT_FOUND: '職員が見つかりません。',
+  AUDIT_ENTRY_NOT_FOUND: '監査ログの明細が見つかりません。',
   REQUEST_NOT_ALLOWED: 'この登録状況では受け付けられない依頼です。',
   NEXT_DAY_RULE: 'ご利用解除の当日は新規申込を受け付けられません。',
   REQUEST_ALREADY_PENDING: 'このお客さまには検印待ちの依頼があります。',

@@ -23,7 +23,7 @@ export interface ExportResult {
   contentBase64: string | null
 }
 
-const day = (label: string) =>
+export const day = (label: string) =>
   z
     .string({ error: `${label}を入力してください` })
     .transform((s) => s.normalize('NFKC').trim().replace(/\//g, '-'))

@@ -55,6 +55,9 @@ export const OPERATION_NAMES = [
   'exports.customers',
   'exports.figures',
   'figures.summary',
+  'audit.search',
+  'audit.entry',
+  'exports.audit',
 ] as const
 
 export type OperationName = (typeof OPERATION_NAMES)[number]

@@ -6,6 +6,7 @@ import path from 'node:path'
 import { releaseInUse } from '../../db/ledgerFile'
 import { parseIdleMs } from '../main/args'
 import { openApp } from '../main/ledger'
+import { flushRefusals } from '../main/refusals'
 import { warmUpPdf } from '../../forms/render'
 import { startBridge } from './server'
 
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
   void warmUpPdf() // the first print as fast as a later one
   const stop = async () => {
     await bridge.close()
+    flushRefusals(ctx)
     ctx.sqlite.close()
     releaseInUse(dataDir)
     process.exit(0)

@@ -10,6 +10,7 @@ import { writeAudit } from './audit'
 import type { AppContext } from './context'
 import { storageFailureCode } from './failures'
 import { enterOperation, leaveOperation } from './inflight'
+import { recordRefusal } from './refusals'
 import type { SessionUser } from '../../shared/types'
 import { authState, changeOwnPassword, login, logout, setupFirstAdmin } from './services/auth'
 import { currentSessionUser } from './services/sessionCheck'
@@ -22,7 +23,8 @@ import { recordEvent } from './services/events'
 import { journalList } from './services/journal'
 import { myDay } from './services/myRequests'
 import { recordUnlockFraudRefusal } from './services/refusals'
-import { exportCustomers, exportFigures, exportJournal, exportRequests } from './services/exports'
+import { exportAudit, exportCustomers, exportFigures, exportJournal, exportRequests } from './services/exports'
+import { getAuditEntry, searchAuditLog } from './services/auditLog'
 import { summarizeFigures } from './services/figures'
 import { chooseImportFile, importJob, inspectImport, startImport } from './services/imports'
 import { getSettings, updateSettings } from './services/settings'
@@ -102,6 +104,9 @@ const handlers: { [K in OperationName]: Handler<K> } = {
   'exports.customers': exportCustomers,
   'exports.figures': exportFigures,
   'figures.summary': (ctx, input) => summarizeFigures(ctx, input),
+  'audit.search': searchAuditLog,
+  'audit.entry': getAuditEntry,
+  'exports.audit': exportAudit,
 }
 
 function fail(error: AppError): Result<never> {
@@ -208,7 +213,7 @@ async function run(ctx: AppContext, op: unknown, payload: unknown, sessionKey: s
       return fail(new AppError('NOT_AUTHENTICATED'))
     }
     if (def.access !== 'any-user' && !def.access.includes(user.role)) {
-      auditRefusal(ctx, user, op, { reason: 'FORBIDDEN_ROLE', role: user.role })
+      recordRefusal(ctx, sessionKey, { user, op, reason: 'FORBIDDEN_ROLE', detail: { role: user.role } })
       ctx.logger.warn({ code: 'FORBIDDEN_ROLE', op, staffId: user.staffId, role: user.role }, 'refused: role')
       return fail(new AppError('FORBIDDEN_ROLE'))
     }
@@ -223,6 +228,8 @@ async function run(ctx: AppContext, op: unknown, payload: unknown, sessionKey: s
   if (!parsed.success) {
     const fields = fieldErrors(parsed.error)
     ctx.logger.info({ code: 'VALIDATION_FAILED', op, fields: Object.keys(fields) }, 'refused: payload')
+    // A logged-in user's malformed call is on the trail too (field names only, never the values).
+    if (user) recordRefusal(ctx, sessionKey, { user, op, reason: 'VALIDATION_FAILED', fields: Object.keys(fields) })
     return fail(new AppError('VALIDATION_FAILED', undefined, fields))
   }
 
@@ -234,8 +241,10 @@ async function run(ctx: AppContext, op: unknown, payload: unknown, sessionKey: s
   } catch (err) {
     if (err instanceof AppError) {
       ctx.logger.info({ code: err.code, op, staffId: user?.staffId }, 'refused by service')
-      if (def.kind === 'command' && user && !isAudited(err) && err.code !== 'VALIDATION_FAILED') {
-        auditRefusal(ctx, user, op, { reason: err.code })
+      if (def.kind === 'command' && user && !isAudited(err)) {
+        // A service's own field check (a date in the future...) is a refusal like any other.
+        if (err.code === 'VALIDATION_FAILED') recordRefusal(ctx, sessionKey, { user, op, reason: err.code, fields: Object.keys(err.fields ?? {}) })
+        else auditRefusal(ctx, user, op, { reason: err.code })
       }
       return fail(err)
     }

@@ -19,6 +19,7 @@ import { warmUpPdf } from '../../forms/render'
 import { createLogger } from './logger'
 import { productionMenuTemplate } from './menu'
 import { ownPageMatcher, ownPageUrl, type OwnPage } from './own-page'
+import { flushRefusals } from './refusals'
 
 const TITLE = '窓口OTP事務を起動できません'
 const page: OwnPage = {
@@ -50,6 +51,7 @@ function logError(code: string, detail: Record<string, unknown>, msg: string): v
 function closeLedger(): void {
   if (!ctx) return
   try {
+    flushRefusals(ctx) // the counts of repeated refusals still in memory
     ctx.sqlite.pragma('wal_checkpoint(TRUNCATE)')
     ctx.sqlite.close()
   } catch (err) {

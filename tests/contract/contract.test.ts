@@ -79,6 +79,9 @@ const CASES: Record<OperationName, Case> = {
   'exports.customers': { allowed: ['admin'], bad: { encoding: 'cp932', path: '/tmp/x.csv' }, wrong: 'supervisor' },
   'exports.figures': { allowed: ['supervisor'], bad: { from: 'x', to: '2026-11-01', encoding: 'cp932' }, wrong: 'teller' },
   'figures.summary': { allowed: ['supervisor'], bad: { from: '2026-01-01', to: '2026-12-31', branchCode: '1' }, wrong: 'teller' },
+  'audit.search': { allowed: ['supervisor', 'admin'], bad: { from: '2026-11-01', to: '2026-11-30', outcome: 'maybe' }, wrong: 'teller' },
+  'audit.entry': { allowed: ['supervisor', 'admin'], bad: { entryId: 'one' }, wrong: 'teller' },
+  'exports.audit': { allowed: ['supervisor', 'admin'], bad: { from: '2026-11-01', to: '2026-11-30', encoding: 'latin1' }, wrong: 'teller' },
 }
 
 const LOGIN: Record<Who, string> = { teller: 'teller1', supervisor: 'super1', admin: 'admin1' }

@@ -216,6 +216,31 @@ beforeAll(async () => {
   }
   await app.ok('forms.previewDailyJournal', { businessDate: date }, 's')
   await app.ok('forms.printDailyJournal', { businessDate: date }, 's')
+  // 監査ログ照会 (issue 15): each filter alone, a few together, the next page, one entry, the export;
+  // a supervisor (one branch) and an administrator (every branch).
+  await app.raw('requests.approve', { requestId: 'x' }, 's') // a malformed call: recorded as a refusal
+  const period = { from: '2026-11-01', to: '2026-11-30' }
+  const filters = [
+    {},
+    { staffLoginId: 'teller1' },
+    { action: 'requests.approve' as const },
+    { outcome: 'refused' as const },
+    { customerId: c.id },
+    { accountBranchCode: c.account_branch_code, accountNumber: c.account_number },
+    { receiptNo: news.receiptNo },
+    { staffLoginId: 'teller1', action: 'requests.receiveSuspension' as const, outcome: 'ok' as const },
+  ]
+  for (const f of filters) {
+    await app.ok('audit.search', { ...period, ...f }, 's')
+    await app.ok('audit.search', { ...period, ...f }, 'a')
+  }
+  await app.ok('audit.search', { ...period, branchCode: '001', action: 'auth.login' }, 'a')
+  const first = await app.ok('audit.search', period, 's')
+  const last = first.entries[first.entries.length - 1]!
+  await app.ok('audit.search', { ...period, cursor: { at: last.at, id: last.id } }, 's')
+  await app.ok('audit.search', { ...period, action: 'requests.approve', cursor: { at: last.at, id: last.id } }, 'a')
+  await app.ok('audit.entry', { entryId: last.id }, 's')
+  await app.ok('exports.audit', { ...period, encoding: 'utf-8-bom' }, 's')
   await app.ok('auth.logout', {}, 'a')
 }, 180_000)
 

@@ -79,6 +79,7 @@ export function applyEvent(
     action: opts.action,
     outcome: 'ok',
     target: `customer:${c.id}`,
+    customerId: c.id,
     detail: { kind: e.kind, source: e.source, occurredOn: e.occurredOn, from: c.otpStatus, to, ...opts.detail },
   })
   return { from: c.otpStatus, to }

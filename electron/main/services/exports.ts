@@ -10,7 +10,8 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { stringify } from 'csv-stringify/sync'
 import iconv from 'iconv-lite'
-import { japanDate } from '../../../shared/datetime'
+import { AUDIT_OUTCOME_LABELS, auditActionLabel, describeAuditDetail } from '../../../shared/auditLog'
+import { formatJapanDateTime, japanDate } from '../../../shared/datetime'
 import type { OpParsed } from '../../../shared/contract'
 import type { ExportEncoding, ExportResult } from '../../../shared/exportFormat'
 import { neutralizeCell } from '../../../shared/spreadsheet'
@@ -19,6 +20,7 @@ import { REQUEST_KIND_LABELS, REQUEST_STATE_LABELS, STATUS_LABELS, type OtpStatu
 import { writeAudit } from '../audit'
 import type { AppContext } from '../context'
 import { requireUser, type Caller } from './caller'
+import { auditEntries, filterOf } from './auditLog'
 import { figuresTable, summarizeFigures } from './figures'
 
 type Row = readonly (string | number | null | undefined)[]
@@ -198,5 +200,49 @@ export function exportFigures(ctx: AppContext, input: OpParsed<'exports.figures'
     header: table.header,
     rows: table.rows,
     filter: { from: input.from, to: input.to, branchCode: input.branchCode ?? null },
+  })
+}
+
+/** The 監査ログ of the caller's scope (their branch, or every branch for an administrator), with the
+ * screen's filter, newest first; the detail as the screen shows it, and as recorded. */
+export function exportAudit(ctx: AppContext, input: OpParsed<'exports.audit'>, caller: Caller): Promise<ExportResult> {
+  const user = requireUser(caller)
+  const rows = (function* () {
+    for (const e of auditEntries(ctx, user, input)) {
+      let detail: Record<string, unknown> | null = null
+      try {
+        detail = e.detailJson ? (JSON.parse(e.detailJson) as Record<string, unknown>) : null
+      } catch {
+        detail = null
+      }
+      yield [
+        e.id,
+        formatJapanDateTime(e.at),
+        e.branchCode,
+        e.actorLoginId,
+        e.actorName,
+        auditActionLabel(e.action),
+        e.action,
+        AUDIT_OUTCOME_LABELS[e.outcome],
+        e.receiptNo,
+        e.accountBranchCode,
+        e.accountType ? ACCOUNT_TYPE_LABELS[e.accountType] : null,
+        e.accountNumber,
+        e.customerName,
+        describeAuditDetail(detail)
+          .map((l) => `${l.label}：${l.value}`)
+          .join(' / '),
+        e.detailJson,
+      ]
+    }
+  })()
+  const scope = user.role === 'admin' ? (input.branchCode ?? '全店') : user.branchCode
+  return deliver(ctx, caller, {
+    action: 'exports.audit',
+    fileName: `監査ログ_${compact(input.from)}-${compact(input.to)}_${scope}.csv`,
+    encoding: input.encoding,
+    header: ['記録番号', '日時', '店番', '職員ID', '職員名', '操作', '操作コード', '結果', '受付番号', '店番（口座）', '預金種目', '口座番号', '氏名', '内容', '内容（記録のまま）'],
+    rows,
+    filter: filterOf(input),
   })
 }

@@ -540,6 +540,8 @@ async function printTarget(ctx: AppContext, t: PrintTarget, user: SessionUser): 
           action: previous > 0 ? 'forms.reprint' : 'forms.print',
           outcome: 'ok',
           target: t.auditTarget,
+          requestId: t.requestId,
+          branchId: t.branchId,
           detail: { formKind: t.form, ...t.auditDetail, sha256, reprintCount: previous, file: rel },
         })
         return true
@@ -571,9 +573,26 @@ async function printTarget(ctx: AppContext, t: PrintTarget, user: SessionUser): 
   throw new AppError('STALE_VERSION', '同時に印刷が行われたため印刷できませんでした。もう一度印刷してください。')
 }
 
-export function previewForm(ctx: AppContext, input: OpParsed<'forms.preview'>, caller: Caller): Promise<FormDocument> {
+/** Forms whose preview is recorded: the 取扱記録票 shows the whole account number and the IB契約者ID,
+ * so who looked at it, and when, is on the trail even if it was never printed. */
+const RECORDED_PREVIEWS: ReadonlySet<FormName> = new Set<FormName>(['handling_record'])
+
+export async function previewForm(ctx: AppContext, input: OpParsed<'forms.preview'>, caller: Caller): Promise<FormDocument> {
   const user = requireUser(caller)
-  return previewTarget(ctx, requestTarget(ctx, input.form, input.requestId, user))
+  const t = requestTarget(ctx, input.form, input.requestId, user)
+  const doc = await previewTarget(ctx, t)
+  if (RECORDED_PREVIEWS.has(t.form))
+    writeAudit(ctx.db, {
+      at: ctx.clock().toISOString(),
+      actorId: user.staffId,
+      actorLoginId: user.loginId,
+      action: 'forms.preview',
+      outcome: 'ok',
+      target: t.auditTarget,
+      requestId: t.requestId,
+      detail: { formKind: t.form, ...t.auditDetail, printCount: doc.printCount },
+    })
+  return doc
 }
 
 export function printForm(ctx: AppContext, input: OpParsed<'forms.print'>, caller: Caller): Promise<PrintedForm> {

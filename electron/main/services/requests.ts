@@ -201,6 +201,7 @@ export function receiveRequest<K extends FormKind>(
       action: RECEIVE_OPERATION[kind],
       outcome: 'ok',
       target: `request:${req.id}`,
+      requestId: req.id,
       detail: { receiptNo, customerId: c.id, kind, ...(urgent ? { urgent: true, from: c.otpStatus, to: 'suspended', superseded } : {}) },
     })
     return req.id
@@ -274,6 +275,7 @@ function changeRequest(
         action,
         outcome: 'refused',
         target: `request:${input.requestId}`,
+        requestId: input.requestId,
         detail: { reason: err.code, version: input.version },
       })
       throw audited(err)
@@ -402,6 +404,7 @@ function applyApproval(
     action: audit.action,
     outcome: 'ok',
     target: `request:${req.id}`,
+    requestId: req.id,
     detail: { receiptNo: req.receiptNo, kind: req.kind, from: c.otpStatus, to, ...audit.detail },
   })
   return c.id
@@ -417,6 +420,7 @@ function applyReturn(tx: Tx, req: RequestRow, reviewer: Actor, at: string, reaso
     action: audit.action,
     outcome: 'ok',
     target: `request:${req.id}`,
+    requestId: req.id,
     detail: { receiptNo: req.receiptNo, reason, ...audit.detail },
   })
   return req.customerId
@@ -497,6 +501,7 @@ export async function decideUnlock(ctx: AppContext, input: OpParsed<'requests.de
       action: 'requests.decideUnlock',
       outcome: 'refused',
       target: `request:${input.requestId}`,
+      requestId: input.requestId,
       detail: { reason: 'NOT_A_SUPERVISOR', role: approver.role, terminalOperator: operator.loginId },
     })
     throw audited(new AppError('NOT_A_SUPERVISOR'))
@@ -598,6 +603,7 @@ export function resubmitRequest(ctx: AppContext, input: OpParsed<'requests.resub
       action: 'requests.resubmit',
       outcome: 'ok',
       target: `request:${req.id}`,
+      requestId: req.id,
       detail: { receiptNo: req.receiptNo },
     })
     return c.id
@@ -622,6 +628,7 @@ export function withdrawRequest(ctx: AppContext, input: OpParsed<'requests.withd
       action: 'requests.withdraw',
       outcome: 'ok',
       target: `request:${req.id}`,
+      requestId: req.id,
       detail: { receiptNo: req.receiptNo, reason: input.reason, ...(handlerOf(req) !== user.staffId ? { byRole: user.role } : {}) },
     })
     return req.customerId

@@ -100,6 +100,13 @@ export const router = createRouter({
       component: () => import('../views/CustomerImportView.vue'),
       meta: { roles: ['admin'], title: '顧客データ取込' },
     },
+    {
+      // ?customerId=123: the customer screen's link.
+      path: '/audit',
+      name: 'audit-log',
+      component: () => import('../views/AuditLogView.vue'),
+      meta: { roles: ['supervisor', 'admin'], title: '監査ログ照会' },
+    },
     { path: '/:pathMatch(.*)*', redirect: { name: 'home' } },
   ],
 })

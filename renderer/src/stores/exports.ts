@@ -10,7 +10,7 @@ import { base64ToBytes, downloadBlob } from '../lib/download'
 import type { Outcome } from '../lib/outcome'
 import { useNotifyStore } from './notify'
 
-type ExportOp = 'exports.requests' | 'exports.journal' | 'exports.customers' | 'exports.figures'
+type ExportOp = 'exports.requests' | 'exports.journal' | 'exports.customers' | 'exports.figures' | 'exports.audit'
 
 export const useExportsStore = defineStore('exports', () => {
   const encoding = ref<ExportEncoding>('cp932')

@@ -1,0 +1,141 @@
+// Refusals the dispatcher decides itself (a role that may not call the operation, a payload its
+// schema rejects) for a logged-in user: every one is on the audit trail, and a flood of them
+// (a broken script, someone probing the operations) cannot slow the counters down.
+//
+// The first refusal of a kind (session + operation + reason) is written at once, as one row. The
+// same refusal again within the window is only counted in memory; when the window has passed
+// (on the next such refusal, on the timer, or when the ledger closes) one more row says how many
+// times it was repeated, between when and when, and which fields were wrong. A burst of 10,000
+// malformed calls writes two rows. What is kept in memory is bounded: beyond MAX_PENDING kinds,
+// every count is written in one transaction and the memory emptied.
+//
+// Only field names are kept, never what was typed: a refused payload may hold a customer's data.
+import type { SessionUser } from '../../shared/types'
+import type { OperationName } from '../../shared/operations'
+import { writeAudit } from './audit'
+import type { AppContext } from './context'
+import { writeTransaction } from './tx'
+
+export const REFUSAL_WINDOW_MS = 60_000
+export const MAX_PENDING = 1_000
+const MAX_FIELDS = 20
+const MAX_FIELD_NAME = 60
+
+interface Refusal {
+  user: SessionUser
+  op: OperationName
+  reason: string
+  fields?: readonly string[]
+  detail?: Record<string, unknown>
+}
+
+interface Pending {
+  refusal: Refusal
+  /** When the row that opened this window was written (ms). */
+  since: number
+  repeats: number
+  firstRepeatAt: string | null
+  lastRepeatAt: string | null
+  fields: Set<string>
+}
+
+class RefusalRecorder {
+  private readonly pending = new Map<string, Pending>()
+  private timer: NodeJS.Timeout | null = null
+
+  constructor(private readonly ctx: AppContext) {}
+
+  record(sessionKey: string, r: Refusal): void {
+    const now = this.ctx.clock()
+    const key = `${sessionKey}\u0000${r.op}\u0000${r.reason}`
+    const open = this.pending.get(key)
+    if (open && now.getTime() - open.since < REFUSAL_WINDOW_MS) {
+      open.repeats++
+      open.firstRepeatAt ??= now.toISOString()
+      open.lastRepeatAt = now.toISOString()
+      for (const f of r.fields ?? []) if (open.fields.size < MAX_FIELDS) open.fields.add(f.slice(0, MAX_FIELD_NAME))
+      return
+    }
+    if (open) this.flush([key])
+    if (this.pending.size >= MAX_PENDING) this.flush()
+    const fields = (r.fields ?? []).slice(0, MAX_FIELDS).map((f) => f.slice(0, MAX_FIELD_NAME))
+    this.write([{ r, at: now.toISOString(), detail: { reason: r.reason, ...(r.fields ? { fields } : {}), ...r.detail } }])
+    this.pending.set(key, { refusal: r, since: now.getTime(), repeats: 0, firstRepeatAt: null, lastRepeatAt: null, fields: new Set() })
+    this.startTimer()
+  }
+
+  /** Writes the counts of the given windows (all by default) and forgets them. */
+  flush(keys: Iterable<string> = [...this.pending.keys()]): void {
+    const rows: { r: Refusal; at: string; detail: Record<string, unknown> }[] = []
+    for (const key of keys) {
+      const p = this.pending.get(key)
+      if (!p) continue
+      this.pending.delete(key)
+      if (p.repeats === 0) continue
+      rows.push({
+        r: p.refusal,
+        at: p.lastRepeatAt!,
+        detail: {
+          reason: p.refusal.reason,
+          ...(p.fields.size ? { fields: [...p.fields] } : {}),
+          repeats: p.repeats,
+          firstRepeatAt: p.firstRepeatAt,
+          lastRepeatAt: p.lastRepeatAt,
+        },
+      })
+    }
+    this.write(rows)
+    if (this.pending.size === 0) this.stopTimer()
+  }
+
+  /** Writes the windows that have passed. */
+  flushExpired(): void {
+    const now = this.ctx.clock().getTime()
+    this.flush([...this.pending].filter(([, p]) => now - p.since >= REFUSAL_WINDOW_MS).map(([k]) => k))
+  }
+
+  private write(rows: { r: Refusal; at: string; detail: Record<string, unknown> }[]): void {
+    if (!rows.length) return
+    try {
+      writeTransaction(this.ctx.db, (tx) => {
+        for (const { r, at, detail } of rows)
+          writeAudit(tx, { at, actorId: r.user.staffId, actorLoginId: r.user.loginId, action: r.op, outcome: 'refused', detail })
+      })
+    } catch (err) {
+      // The refusal still reaches the caller; the failure goes to the log.
+      this.ctx.logger.error({ code: 'AUDIT_WRITE_FAILED', rows: rows.length, err }, 'could not audit refusals')
+    }
+  }
+
+  private startTimer(): void {
+    if (this.timer) return
+    this.timer = setInterval(() => {
+      if (!this.ctx.sqlite.open) return this.stopTimer()
+      this.flushExpired()
+    }, REFUSAL_WINDOW_MS)
+    this.timer.unref()
+  }
+
+  private stopTimer(): void {
+    if (this.timer) clearInterval(this.timer)
+    this.timer = null
+  }
+}
+
+const recorders = new WeakMap<AppContext, RefusalRecorder>()
+
+function recorderOf(ctx: AppContext): RefusalRecorder {
+  let r = recorders.get(ctx)
+  if (!r) recorders.set(ctx, (r = new RefusalRecorder(ctx)))
+  return r
+}
+
+/** Records a refusal of a logged-in user's call (coalesced as described above). */
+export function recordRefusal(ctx: AppContext, sessionKey: string, refusal: Refusal): void {
+  recorderOf(ctx).record(sessionKey, refusal)
+}
+
+/** Writes every count still in memory: before the ledger closes, and in tests. */
+export function flushRefusals(ctx: AppContext): void {
+  recorders.get(ctx)?.flush()
+}
