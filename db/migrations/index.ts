@@ -6,6 +6,7 @@ import * as m0004 from './0004_forms'
 import * as m0005 from './0005_repeat_unlock_facts'
 import * as m0006 from './0006_counter_indexes'
 import * as m0007 from './0007_customer_import'
+import * as m0012 from './0012_input_fidelity'
 
 export interface Migration {
   version: number
@@ -13,6 +14,6 @@ export interface Migration {
   sql: string
 }
 
-export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007]
+export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0012]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version

@@ -8,15 +8,17 @@ import { japanDate } from '../../../shared/datetime'
 import { ERROR_MESSAGES } from '../../../shared/errors'
 import {
   REQUEST_FORM_SCHEMAS,
+  needsSecondDocument,
   type AccountType,
   type FormKind,
   type IdDocumentType,
   type RequestForm,
   type SecondDocumentType,
+  type StoredIdDocumentType,
 } from '../../../shared/schemas'
 import type { SuspensionReason } from '../../../shared/status'
 import type { CustomerDetail } from '../../../shared/types'
-import { emptyWareki, toWarekiParts, warekiToYmd, type WarekiParts } from '../lib/wareki'
+import { emptyWareki, toWarekiParts, warekiProblem, warekiToYmd, type WarekiParts } from '../lib/wareki'
 import { useFieldValidation } from './useFieldValidation'
 
 export interface RequestDraft {
@@ -99,7 +101,8 @@ export function draftFromForm(f: RequestForm): RequestDraft {
     phone: f.phone,
     account: { ...f.account },
     ibContractId: f.ibContractId,
-    documentType: f.identity.documentType,
+    // A 健康保険証 of an older request is no longer accepted: the teller chooses the document again.
+    documentType: (f.identity.documentType as StoredIdDocumentType) === 'health_insurance' ? null : f.identity.documentType,
     secondDocumentType: f.identity.secondDocumentType ?? null,
     sealMatched: f.sealMatched,
     remarks: f.remarks ?? '',
@@ -134,7 +137,7 @@ export function toCandidate(kind: FormKind, customerId: number, d: RequestDraft)
     ibContractId: d.ibContractId,
     identity: {
       documentType: d.documentType ?? undefined,
-      secondDocumentType: d.documentType === 'health_insurance' ? d.secondDocumentType : null,
+      secondDocumentType: needsSecondDocument(d.documentType) ? d.secondDocumentType : null,
     },
     sealMatched: d.sealMatched,
     ...(d.remarks.trim() ? { remarks: d.remarks } : {}),
@@ -168,6 +171,10 @@ export function createRequestForm(kind: () => FormKind, customerId: () => number
     () => toCandidate(kind(), customerId(), draft),
     () => {
       const e: Record<string, string> = {}
+      const dateProblem = warekiProblem(draft.applicationDate, 'お申込日')
+      if (dateProblem) e.applicationDate = dateProblem
+      const birthProblem = kind() === 'new_application' ? warekiProblem(draft.birth, '生年月日') : null
+      if (birthProblem) e.birthDate = birthProblem
       const applied = warekiToYmd(draft.applicationDate)
       if (applied && applied > japanDate(new Date())) e.applicationDate = 'お申込日に未来の日付は入力できません'
       if (kind() === 'unlock' && draft.fraudSuspected === true) e['verification.fraudSuspected'] = ERROR_MESSAGES.FRAUD_SUSPECTED
