@@ -41,6 +41,7 @@ test('a wrong password is refused with a Japanese message', async ({ page }) => 
 })
 
 test('Enter in a field of the 新規申込 form never submits it', async ({ page }) => {
+  test.setTimeout(120_000) // a key press per field; on a loaded machine each takes a second
   await login(page, 'teller2')
   await openCustomer(page, 'ナカムラ', '中村 陽菜')
   await expect(customerStatus(page)).toHaveText('未登録')
