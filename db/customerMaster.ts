@@ -76,12 +76,13 @@ export class CustomerMasterStore {
       byIb: sqlite.prepare(`SELECT ${COLUMNS} FROM customers WHERE ib_contract_id = ?`),
       branch: sqlite.prepare('SELECT id FROM branches WHERE code = ?').pluck(),
       insertBranch: sqlite.prepare('INSERT INTO branches(code, name) VALUES (?, ?)'),
-      insert: sqlite.prepare(`INSERT INTO customers(branch_id, name_kanji, name_kana, kana_key, birth_date, postal_code, address,
+      insert: sqlite.prepare(`INSERT INTO customers(branch_id, name_kanji, name_kana, kana_key, name_key, given_name_key, given_kana_key, birth_date, postal_code, address,
           phone, account_branch_code, account_type, account_number, ib_contract_id, otp_status, status_changed_at, created_at, updated_at)
-        VALUES (@branchId, @nameKanji, @nameKana, @kanaKey, @birthDate, @postalCode, @address, @phone, @branchCode, @accountType,
+        VALUES (@branchId, @nameKanji, @nameKana, @kanaKey, @nameKey, @givenNameKey, @givenKanaKey, @birthDate, @postalCode, @address, @phone, @branchCode, @accountType,
           @accountNumber, @ibContractId, 'unregistered', @at, @at, @at)`),
       // Only the master's fields; the OTP status, its counters and the history are never touched.
       update: sqlite.prepare(`UPDATE customers SET name_kanji = @nameKanji, name_kana = @nameKana, kana_key = @kanaKey,
+          name_key = @nameKey, given_name_key = @givenNameKey, given_kana_key = @givenKanaKey,
           birth_date = @birthDate, postal_code = @postalCode, address = @address, phone = @phone, ib_contract_id = @ibContractId,
           closed_on = NULL, updated_at = @at, version = version + 1
         WHERE id = @id AND version = @version`),

@@ -1,6 +1,7 @@
 // Numbered migrations, run at start before the first window. The file is copied aside first
 // (VACUUM INTO gives a consistent snapshot even in WAL mode), and a ledger written by a newer
 // app is refused instead of being touched.
+import { givenKanaKey, givenNameKey, searchFold } from '../shared/normalize'
 import fs from 'node:fs'
 import path from 'node:path'
 import { AppError } from '../shared/errors'
@@ -53,6 +54,7 @@ export function migrate(
   assertNotNewer(from, latest)
   if (from === latest) return { from, to: from, backupFile: null }
 
+  registerMigrationFunctions(sqlite)
   const backupFile = from > 0 || hasTables(sqlite) ? backupLedger(sqlite, opts.backupDir, `v${from}`, opts.now?.()) : null
   for (const m of migrations) {
     if (m.version <= from) continue
@@ -80,4 +82,13 @@ export function migrate(
   }
   optimizeLedger(sqlite) // statistics for the indexes the migrations created
   return { from, to: latest, backupFile }
+}
+
+/** Application functions a migration's SQL may call (0012 fills the folded search keys with the
+ * one definition of folding the services use). Registered on the connection that migrates. */
+function registerMigrationFunctions(sqlite: Sqlite): void {
+  const text = (v: unknown): string => (typeof v === 'string' ? v : '')
+  sqlite.function('otp_search_fold', { deterministic: true }, (v: unknown) => searchFold(text(v)))
+  sqlite.function('otp_given_name_key', { deterministic: true }, (v: unknown) => givenNameKey(text(v)))
+  sqlite.function('otp_given_kana_key', { deterministic: true }, (v: unknown) => givenKanaKey(text(v)))
 }

@@ -41,6 +41,10 @@ export const customers = sqliteTable(
     nameKanji: text('name_kanji').notNull(),
     nameKana: text('name_kana').notNull(), // full-width katakana, spaces as U+3000
     kanaKey: text('kana_key').notNull(), // nameKana without spaces: the search key
+    // Search keys (0012): the kanji name folded (searchFold), and the given name (名) alone.
+    nameKey: text('name_key').notNull().default(''),
+    givenNameKey: text('given_name_key').notNull().default(''),
+    givenKanaKey: text('given_kana_key').notNull().default(''),
     birthDate: text('birth_date').notNull(),
     postalCode: text('postal_code').notNull(),
     address: text('address').notNull(),
@@ -62,6 +66,9 @@ export const customers = sqliteTable(
     uniqueIndex('customers_account_uq').on(t.accountBranchCode, t.accountType, t.accountNumber),
     index('customers_kana_key_idx').on(t.kanaKey),
     index('customers_account_number_idx').on(t.accountBranchCode, t.accountNumber),
+    index('customers_name_key_idx').on(t.nameKey),
+    index('customers_given_name_key_idx').on(t.givenNameKey),
+    index('customers_given_kana_key_idx').on(t.givenKanaKey),
   ],
 )
 
@@ -111,6 +118,23 @@ export const otpRequests = sqliteTable(
     index('otp_requests_receiver_day_idx').on(t.receivedBy, t.businessDate, t.receivedAt),
     index('otp_requests_receiver_closed_idx').on(t.receivedBy, t.state, t.closedAt),
   ],
+)
+
+/** Each submission of a request's paper form (0012): 1 = 受付, 2.. = 再提出, with the return reason of
+ * the version a supervisor returned. */
+export const otpRequestVersions = sqliteTable(
+  'otp_request_versions',
+  {
+    requestId: integer('request_id').notNull().references(() => otpRequests.id),
+    seq: integer('seq').notNull(),
+    formJson: text('form_json').notNull(),
+    submittedBy: integer('submitted_by').notNull().references(() => staff.id),
+    submittedAt: text('submitted_at').notNull(),
+    returnReason: text('return_reason'),
+    returnedBy: integer('returned_by').references(() => staff.id),
+    returnedAt: text('returned_at'),
+  },
+  (t) => [primaryKey({ columns: [t.requestId, t.seq] })],
 )
 
 export const otpHistory = sqliteTable(

@@ -4,7 +4,7 @@
 import { branches, customers, otpHistory, staff } from './schema'
 import type { Db } from './open'
 import { addDays, japanDate } from '../shared/datetime'
-import { kanaSearchKey } from '../shared/normalize'
+import { givenKanaKey, givenNameKey, kanaSearchKey, searchFold } from '../shared/normalize'
 import { loginKeyOf } from '../shared/staffId'
 import type { OtpStatus } from '../shared/status'
 
@@ -68,6 +68,9 @@ export function seedDemo(db: Db, opts: { passwordHash: string; now: Date }): voi
             nameKanji: `${famK} ${givK}`,
             nameKana,
             kanaKey: kanaSearchKey(nameKana),
+            nameKey: searchFold(`${famK} ${givK}`),
+            givenNameKey: givenNameKey(`${famK} ${givK}`),
+            givenKanaKey: givenKanaKey(nameKana),
             birthDate: birth,
             postalCode: `010-${String(1 + ((i * 37) % 999)).padStart(4, '0')}`,
             address: `秋田県${TOWNS[i % TOWNS.length]}${(i % 9) + 1}-${(i % 20) + 1}`,

@@ -3,7 +3,7 @@
 // schemas as a form typed at the counter, so an imported name is stored exactly as a typed one.
 import { z } from 'zod'
 import { ERAS, fromWareki, isValidYmd, type EraName } from './datetime'
-import { normalizeDigits, normalizeText, kanaSearchKey } from './normalize'
+import { givenKanaKey, givenNameKey, normalizeDigits, normalizeText, kanaSearchKey, searchFold } from './normalize'
 import { ACCOUNT_TYPES, kanaNameSchema, postalCodeSchema, phoneSchema, ibContractIdSchema, type AccountType } from './schemas'
 import { EVENT_KINDS, type EventKind } from './status'
 
@@ -122,6 +122,10 @@ export interface CustomerRecord {
   nameKanji: string
   nameKana: string
   kanaKey: string
+  /** Search keys (searchFold): the whole kanji name, its given name, the kana given name. */
+  nameKey: string
+  givenNameKey: string
+  givenKanaKey: string
   birthDate: string
   postalCode: string
   address: string
@@ -178,6 +182,9 @@ export function parseCustomerRow(get: (f: CustomerField) => string): { record: C
       nameKanji,
       nameKana,
       kanaKey: kanaSearchKey(nameKana),
+      nameKey: searchFold(nameKanji),
+      givenNameKey: givenNameKey(nameKanji),
+      givenKanaKey: givenKanaKey(nameKana),
       birthDate: birthDate!,
       postalCode: postal.data!,
       address,

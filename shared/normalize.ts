@@ -36,10 +36,33 @@ export function normalizeHyphenated(input: string): string {
   return input.normalize('NFKC').replace(DASHES, '-').replace(/\s+/g, '').trim()
 }
 
-/** Free text (names in kanji, addresses): NFKC for width, spaces folded, trimmed. NFKC keeps kanji
- * and full-width kana as they are. */
+/** Free text (names in kanji, addresses, 備考, reasons): kept exactly as typed — no width or
+ * compatibility folding, so 塚 (U+FA10), 神 (U+FA19), （ー～①） are stored and printed as they are
+ * (issue 13: in a bank the exact characters of a name matter). Only what a person cannot have meant
+ * is changed: tabs and line breaks (a single-line field cannot hold them) become one space, and the
+ * ends are trimmed. Searches fold instead (searchFold). */
 export function normalizeText(input: string): string {
-  return input.normalize('NFKC').replace(/[\s\u3000]+/g, ' ').trim()
+  return input.replace(/[\t\r\n]+/g, ' ').trim()
+}
+
+/** The search form of a name in kanji (both sides of a search: the stored key and the typed
+ * query): NFKC (compatibility ideographs such as 塚 U+FA10 → 塚 U+585A, widths folded), hiragana →
+ * katakana, every space removed. Never stored as the name itself. */
+export function searchFold(input: string): string {
+  return hiraganaToKatakana(input.normalize('NFKC')).replace(/[\s\u3000]+/g, '')
+}
+
+/** The given name (名) of a name written 「姓 名」 (a space of any width between them), folded for
+ * searching; '' when the name has no space. */
+export function givenNameKey(input: string): string {
+  const m = /^\S+?[\s\u3000]+(.+)$/u.exec(input.trim())
+  return m ? searchFold(m[1]!) : ''
+}
+
+/** The given name of a stored kana name (「タナカ　ハナコ」 → 「ハナコ」), '' without a space. */
+export function givenKanaKey(nameKana: string): string {
+  const i = nameKana.indexOf('\u3000')
+  return i < 0 ? '' : nameKana.slice(i + 1).replace(/\u3000/g, '')
 }
 
 const KATAKANA_NAME = /^[\u30A1-\u30FA\u30FC\u3000]+$/

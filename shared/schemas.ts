@@ -4,7 +4,7 @@
 import { z } from 'zod'
 import { isValidYmd } from './datetime'
 import { EVENT_KINDS, EVENT_SOURCES, REQUEST_KINDS, REQUEST_STATES, SUSPENSION_REASONS } from './status'
-import { isKatakanaName, kanaSearchKey, normalizeDigits, normalizeHyphenated, normalizeKana, normalizeText } from './normalize'
+import { isKatakanaName, kanaSearchKey, normalizeDigits, normalizeHyphenated, normalizeKana, normalizeText, searchFold } from './normalize'
 
 // Japanese fallback messages for anything a field does not word itself (missing keys and the like).
 z.config(z.locales.ja())
@@ -83,21 +83,29 @@ export const ACCOUNT_TYPE_LABELS: Record<AccountType, string> = {
   savings: '貯蓄',
 }
 
-/** 本人確認書類. 健康保険証 needs a second document (DOMAIN.md). */
+/** 本人確認書類 offered at the counter. 健康保険証 is no longer issued or valid since 2025-12-01; its
+ * successor, the 資格確認書 (no photo), needs a second document as the 健康保険証 did. */
 export const ID_DOCUMENT_TYPES = [
   'drivers_license',
   'my_number_card',
   'passport',
   'residence_card',
-  'health_insurance',
+  'qualification_certificate',
 ] as const
 export type IdDocumentType = (typeof ID_DOCUMENT_TYPES)[number]
-export const ID_DOCUMENT_LABELS: Record<IdDocumentType, string> = {
+/** What a stored request may name: requests received before 2025-12-01 keep 'health_insurance'. */
+export type StoredIdDocumentType = IdDocumentType | 'health_insurance'
+export const ID_DOCUMENT_LABELS: Record<StoredIdDocumentType, string> = {
   drivers_license: '運転免許証',
   my_number_card: 'マイナンバーカード',
   passport: '旅券（パスポート）',
   residence_card: '在留カード',
-  health_insurance: '健康保険証＋補助書類',
+  qualification_certificate: '資格確認書＋補助書類',
+  health_insurance: '健康保険証（旧）＋補助書類',
+}
+/** A document without a photo: a second document (補助書類) must be checked too. */
+export function needsSecondDocument(t: StoredIdDocumentType | null | undefined): boolean {
+  return t === 'qualification_certificate' || t === 'health_insurance'
 }
 export const SECOND_DOCUMENT_TYPES = ['resident_record', 'utility_receipt', 'pension_book', 'tax_certificate'] as const
 export type SecondDocumentType = (typeof SECOND_DOCUMENT_TYPES)[number]
@@ -120,8 +128,8 @@ export const identityCheckSchema = z
     secondDocumentType: z.enum(SECOND_DOCUMENT_TYPES, { error: '補助書類を選択してください' }).nullable().optional(),
   })
   .superRefine((v, ctx) => {
-    if (v.documentType === 'health_insurance' && !v.secondDocumentType) {
-      ctx.addIssue({ code: 'custom', path: ['secondDocumentType'], message: '健康保険証の場合は補助書類を選択してください' })
+    if (needsSecondDocument(v.documentType) && !v.secondDocumentType) {
+      ctx.addIssue({ code: 'custom', path: ['secondDocumentType'], message: '資格確認書の場合は補助書類を選択してください' })
     }
   })
 
@@ -269,23 +277,30 @@ export const customerSearchSchema = z
     branchCode: ruleString('店番', 3).optional(),
     accountNumber: ruleString('口座番号', 7).optional(),
     kana: ruleString('カナ氏名', 60).optional(),
+    /** お名前（漢字）: folded like the stored search key, so 塚 finds 塚 (U+FA10) and the other way round. */
+    name: ruleString('お名前', 60).optional(),
     ibContractId: ruleString('IB契約者ID', 10).optional(),
   })
   .transform((v) => ({
-    branchCode: v.branchCode ? normalizeDigits(v.branchCode) : '',
-    accountNumber: v.accountNumber ? normalizeDigits(v.accountNumber) : '',
+    branchCode: v.branchCode ? v.branchCode.normalize('NFKC').trim() : '',
+    // Digits of any width; nothing else is taken away, so '100-000' is refused with a message
+    // instead of silently becoming another number.
+    accountNumber: v.accountNumber ? v.accountNumber.normalize('NFKC').replace(/[\s\u3000]+/g, '') : '',
     kana: v.kana ? kanaSearchKey(v.kana) : '',
+    name: v.name ? searchFold(v.name) : '',
     ibContractId: v.ibContractId ? normalizeDigits(v.ibContractId) : '',
   }))
   .superRefine((v, ctx) => {
-    if (!v.accountNumber && !v.kana && !v.ibContractId) {
-      ctx.addIssue({ code: 'custom', path: ['kana'], message: '口座番号・カナ氏名・IB契約者IDのいずれかを入力してください' })
+    if (!v.accountNumber && !v.kana && !v.name && !v.ibContractId) {
+      ctx.addIssue({ code: 'custom', path: ['kana'], message: '口座番号・お名前・カナ氏名・IB契約者IDのいずれかを入力してください' })
       return
     }
     if (v.branchCode && !/^\d{3}$/.test(v.branchCode))
       ctx.addIssue({ code: 'custom', path: ['branchCode'], message: '店番は数字3桁で入力してください' })
-    if (v.accountNumber && !/^\d{1,7}$/.test(v.accountNumber))
-      ctx.addIssue({ code: 'custom', path: ['accountNumber'], message: '口座番号は数字7桁以内で入力してください' })
+    if (v.accountNumber && !/^\d+$/.test(v.accountNumber))
+      ctx.addIssue({ code: 'custom', path: ['accountNumber'], message: '口座番号は数字だけで入力してください（「-」などの記号は入れません）' })
+    else if (v.accountNumber && v.accountNumber.length > 7)
+      ctx.addIssue({ code: 'custom', path: ['accountNumber'], message: `口座番号は7桁以内で入力してください（${v.accountNumber.length}桁入力されています）` })
     if (v.accountNumber && !v.branchCode)
       ctx.addIssue({ code: 'custom', path: ['branchCode'], message: '口座番号で探すときは店番も入力してください' })
     if (v.kana && !isKatakanaName(v.kana))

@@ -1,6 +1,6 @@
 // Data that crosses the IPC boundary. Plain JSON: instants are ISO-8601 UTC strings, business
 // dates 'YYYY-MM-DD' (Japan time).
-import type { AccountType, FormName, IdDocumentType, RequestFormName, RequestForm, SecondDocumentType, StaffRole } from './schemas'
+import type { AccountType, FormName, StoredIdDocumentType, RequestFormName, RequestForm, SecondDocumentType, StaffRole } from './schemas'
 import type { EventKind, EventSource, OtpStatus, RequestKind, RequestState } from './status'
 
 export interface SessionUser {
@@ -206,10 +206,35 @@ export interface RequestDetail extends RequestSummary {
   /** For a 閉塞解除: earlier unlocks of this customer approved within the branch's period; a
    * supervisor must acknowledge them to approve. */
   repeatUnlock: { count: number; lastApprovedAt: string; days: number } | null
-  identity: { documentType: IdDocumentType; secondDocumentType: SecondDocumentType | null; checkedByName: string }
+  identity: { documentType: StoredIdDocumentType; secondDocumentType: SecondDocumentType | null; checkedByName: string }
   sealMatched: boolean
   /** How often each of the request's forms was printed (0: not yet). */
   printCounts: Record<RequestFormName, number>
+  /** The customer as registered now: 検印 compares every field of the paper with it. */
+  registered: RegisteredRecord
+  /** Which submission of the paper form this is (1 = 受付, 2.. = 再提出). */
+  submission: number
+  /** The submission before this one (the one a supervisor returned), for 再提出: its form and the
+   * reason it was returned. Null for a first submission. */
+  previousVersion: {
+    seq: number
+    form: RequestForm
+    returnReason: string | null
+    returnedAt: string | null
+    returnedByName: string | null
+  } | null
+}
+
+/** The fields of a customer's record that a paper request also carries. */
+export interface RegisteredRecord {
+  nameKanji: string
+  nameKana: string
+  birthDate: string
+  postalCode: string
+  address: string
+  phone: string
+  account: { branchCode: string; type: AccountType; number: string }
+  ibContractId: string
 }
 
 /** A form built by the main process for preview: not archived, not recorded. */

@@ -9,6 +9,7 @@ import * as m0007 from './0007_customer_import'
 import * as m0008 from './0008_branch_work'
 import * as m0009 from './0009_staff_accounts'
 import * as m0011 from './0011_audit_columns'
+import * as m0012 from './0012_input_fidelity'
 
 export interface Migration {
   version: number
@@ -18,6 +19,6 @@ export interface Migration {
   foreignKeysOff?: boolean
 }
 
-export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0011]
+export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0011, m0012]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version

@@ -13,7 +13,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { openApp, LEDGER_FILE } from '../../electron/main/ledger'
 import { addDays, japanDate } from '../../shared/datetime'
-import { kanaSearchKey } from '../../shared/normalize'
+import { givenKanaKey, givenNameKey, kanaSearchKey, searchFold } from '../../shared/normalize'
 import type { OtpStatus, RequestKind } from '../../shared/status'
 import { REQUEST_TRANSITIONS } from '../../shared/status'
 
@@ -120,7 +120,7 @@ export async function generateLedger(dir: string, size: number): Promise<Generat
   const insBranch = db.prepare('INSERT INTO branches(code, name) VALUES (?, ?)')
   const insCustomer = db.prepare(`INSERT INTO customers(branch_id, name_kanji, name_kana, kana_key, birth_date, postal_code, address, phone,
     account_branch_code, account_type, account_number, ib_contract_id, otp_status, wrong_entry_count, status_changed_at, cancelled_on,
-    version, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
+    version, created_at, updated_at, name_key, given_name_key, given_kana_key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
   const insHistory = db.prepare(`INSERT INTO otp_history(customer_id, at, kind, request_id, from_status, to_status, actor_id, note,
     event_kind, event_source, occurred_on) VALUES (?,?,?,?,?,?,?,?,?,?,?)`)
   const insRequest = db.prepare(`INSERT INTO otp_requests(receipt_no, branch_id, customer_id, kind, state, status_at_receipt, result_status,
@@ -202,7 +202,8 @@ export async function generateLedger(dir: string, size: number): Promise<Generat
         insCustomer.run(branchIds[b], `${fam[0]} ${giv[0]}`, nameKana, kanaSearchKey(nameKana), birth, `01${b}-${String(i % 10000).padStart(4, '0')}`,
           `秋田県${town}${(i % 9) + 1}-${(i % 20) + 1}`, `018-${String(100 + (i % 900)).padStart(3, '0')}-${String(i % 10000).padStart(4, '0')}`,
           BENCH_BRANCHES[b], i % 10 === 9 ? 'savings' : 'ordinary', String(2000000 + Math.floor(i / BENCH_BRANCHES.length)).padStart(7, '0'),
-          String(3000000000 + i), status, status === 'blocked' ? 10 : 0, iso(createdMs + DAY), cancelledOn, 3, iso(createdMs), iso(createdMs + DAY)).lastInsertRowid,
+          String(3000000000 + i), status, status === 'blocked' ? 10 : 0, iso(createdMs + DAY), cancelledOn, 3, iso(createdMs), iso(createdMs + DAY),
+          searchFold(`${fam[0]} ${giv[0]}`), givenNameKey(`${fam[0]} ${giv[0]}`), givenKanaKey(nameKana)).lastInsertRowid,
       )
       // History: the migration's entry and a few events; one customer in 997 has a long one.
       const events = status === 'unregistered' ? Math.floor(rand() * 3) : 5 + Math.floor(rand() * 3)

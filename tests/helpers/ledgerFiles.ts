@@ -7,9 +7,9 @@ import type { Sqlite } from '../../db/open'
 /** Adds `n` customers with plain SQL in one transaction (ids after the demo's); `from` numbers
  * their accounts, so several batches do not collide. */
 export function addCustomers(sqlite: Sqlite, n: number, branchId = 1, from = 0): void {
-  const ins = sqlite.prepare(`INSERT INTO customers(branch_id, name_kanji, name_kana, kana_key, birth_date, postal_code, address, phone,
+  const ins = sqlite.prepare(`INSERT INTO customers(branch_id, name_kanji, name_kana, kana_key, name_key, given_name_key, given_kana_key, birth_date, postal_code, address, phone,
     account_branch_code, account_type, account_number, ib_contract_id, otp_status, status_changed_at, created_at, updated_at)
-    VALUES (?, '試験 太郎', 'シケン　タロウ', 'シケンタロウ', '1980-01-01', '100-0001', '東京都千代田区千代田1-1', '03-1234-5678',
+    VALUES (?, '試験 太郎', 'シケン　タロウ', 'シケンタロウ', '試験太郎', '太郎', 'タロウ', '1980-01-01', '100-0001', '東京都千代田区千代田1-1', '03-1234-5678',
     '001', 'ordinary', ?, ?, 'in_use', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')`)
   sqlite.transaction(() => {
     for (let i = from; i < from + n; i++) ins.run(branchId, String(5_000_000 + i), String(9_000_000_000 + i))

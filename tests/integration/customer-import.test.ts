@@ -76,12 +76,15 @@ describe('customer master import', () => {
         name_kanji: '髙橋 ヴィクトル',
         name_kana: 'タカハシ　ヴィクトル',
         kana_key: 'タカハシヴィクトル',
+        name_key: '髙橋ヴィクトル',
+        given_name_key: 'ヴィクトル',
+        given_kana_key: 'ヴィクトル',
         birth_date: '1980-04-01',
         postal_code: '010-0001',
         otp_status: 'unregistered',
         account_type: 'ordinary',
       })
-      expect(customerRow('2000002')).toMatchObject({ name_kanji: '山﨑 ヶ子', name_kana: 'ヤマザキ　ケイコ', birth_date: '1985-12-31', address: '秋田県大館市字中町2-3', phone: '018-800-0002' })
+      expect(customerRow('2000002')).toMatchObject({ name_kanji: '山﨑 ヶ子', name_kana: 'ヤマザキ　ケイコ', birth_date: '1985-12-31', address: '秋田県大館市字中町２－３', phone: '018-800-0002' })
       expect(customerRow('2000003')).toMatchObject({ name_kana: 'サトウ　ルーシー', account_type: 'savings', phone: '0188000003' })
       expect(customerRow('2000004')).toMatchObject({ name_kana: 'ハセガワ　ガブリエル', birth_date: '1989-01-08', account_type: 'current' })
       // Found at the counter by kana typed in half width.
@@ -115,7 +118,7 @@ describe('customer master import', () => {
         account: '002-普通-2000002',
         name: '山﨑 ヶ子',
         fields: [
-          { field: 'address', label: '住所', from: '秋田県大館市字中町2-3', to: '秋田県秋田市旭北栄町7-8' },
+          { field: 'address', label: '住所', from: '秋田県大館市字中町２－３', to: '秋田県秋田市旭北栄町7-8' },
           { field: 'phone', label: '電話番号', from: '018-800-0002', to: '018-811-2222' },
         ],
       },

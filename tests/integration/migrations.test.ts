@@ -293,6 +293,32 @@ describe('migrations', () => {
     expect(() => db.prepare("INSERT INTO staff(login_id, login_key, name, role, branch_id, password_hash, created_at) VALUES ('s1x', 's1', 'x', 'teller', 1, 'x', 'x')").run()).toThrow(/UNIQUE/)
   })
 
+  it('0012 folds the search keys of existing customers and keeps each request form as version 1', () => {
+    const { dir, db } = fresh()
+    migrate(db, { backupDir: path.join(dir, 'backups'), migrations: MIGRATIONS.filter((m) => m.version <= 7) })
+    seedOldLedger(db)
+    // A name with compatibility ideographs (塚 U+FA10, 神 U+FA19), as the core system sent it.
+    db.prepare("UPDATE customers SET name_kanji = ?").run('\uFA10本 \uFA19子')
+    db.exec(`INSERT INTO otp_requests(receipt_no, branch_id, customer_id, kind, state, status_at_receipt, result_status, form_json,
+        id_document_type, id_checked_by, seal_matched, business_date, received_by, received_at, reviewed_by, reviewed_at, return_reason)
+      VALUES ('001-20261120-0001', 1, 1, 'cancellation', 'returned', 'in_use', 'cancelled', '{"kind":"cancellation"}',
+        'health_insurance', 1, 1, '2026-11-20', 1, '2026-11-20T01:00:00Z', 2, '2026-11-20T02:00:00Z', '口座番号を確認してください')`)
+    const r = migrate(db, { backupDir: path.join(dir, 'backups') })
+    expect(r).toMatchObject({ from: 7, to: LATEST_SCHEMA_VERSION })
+    expect(db.prepare('SELECT name_kanji, name_key, given_name_key, given_kana_key FROM customers').get()).toEqual({
+      name_kanji: '\uFA10本 \uFA19子', // kept as registered
+      name_key: '塚本神子', // folded: U+585A, U+795E
+      given_name_key: '神子',
+      given_kana_key: 'ハナコ',
+    })
+    expect(db.prepare('SELECT request_id, seq, form_json, submitted_by, return_reason, returned_by FROM otp_request_versions').all()).toEqual([
+      { request_id: 1, seq: 1, form_json: '{"kind":"cancellation"}', submitted_by: 1, return_reason: '口座番号を確認してください', returned_by: 2 },
+    ])
+    const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((p) => p.detail).join(' ')
+    expect(plan("SELECT id FROM customers WHERE given_kana_key >= 'ハナ' AND given_kana_key < 'ハナ\uFFFF' ORDER BY given_kana_key LIMIT 100")).toContain('customers_given_kana_key_idx')
+    expect(plan("SELECT id FROM customers WHERE name_key >= '塚' AND name_key < '塚\uFFFF' ORDER BY name_key LIMIT 100")).toContain('customers_name_key_idx')
+  })
+
   it('two backups in the same millisecond get two files', () => {
     const { dir, db } = fresh()
     migrate(db, { backupDir: path.join(dir, 'backups') })

@@ -17,7 +17,7 @@ import { DEMO_PASSWORD } from '../../db/seed'
 import { generateLedger } from '../bench/ledger'
 
 /** Tables whose rows grow with the customers and the years. */
-const GROWING = new Set(['customers', 'otp_history', 'otp_requests', 'audit_log', 'printed_forms', 'receipt_counters', 'counter_refusals'])
+const GROWING = new Set(['customers', 'otp_history', 'otp_requests', 'otp_request_versions', 'audit_log', 'printed_forms', 'receipt_counters', 'counter_refusals'])
 /** One screen of rows: a sort over at most this many is harmless. */
 const SCREEN_ROWS = 100
 const GENERATED = 3_000
@@ -161,6 +161,9 @@ beforeAll(async () => {
   await app.ok('customers.search', { branchCode: c.account_branch_code, accountNumber: c.account_number }, 't')
   await app.ok('customers.search', { kana: 'タナカ' }, 't')
   await app.ok('customers.search', { kana: 'タナカ', branchCode: '002' }, 't')
+  // By name in kanji, from the surname or the given name (folded keys, 0012).
+  await app.ok('customers.search', { name: '田中' }, 't')
+  await app.ok('customers.search', { name: '花子', branchCode: '002' }, 't')
   await app.ok('customers.search', { ibContractId: c.ib_contract_id }, 't')
   await app.ok('customers.get', { customerId: c.id }, 't')
 

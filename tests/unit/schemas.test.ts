@@ -32,7 +32,7 @@ describe('新規申込 form', () => {
       account: { branchCode: '1', type: 'x', number: '12' },
       birthDate: '1975-02-30',
       sealMatched: false,
-      identity: { documentType: 'health_insurance' },
+      identity: { documentType: 'qualification_certificate' },
     })
     expect(r.success).toBe(false)
     const f = fieldErrors(r.error!)
@@ -42,7 +42,7 @@ describe('新規申込 form', () => {
     expect(f['account.type']).toBe('預金種目を選択してください')
     expect(f['birthDate']).toBe('生年月日を正しい日付で入力してください')
     expect(f['sealMatched']).toBe('届出印の照合を確認してください')
-    expect(f['identity.secondDocumentType']).toBe('健康保険証の場合は補助書類を選択してください')
+    expect(f['identity.secondDocumentType']).toBe('資格確認書の場合は補助書類を選択してください')
   })
 
   it('has no field for any customer password or OTP code, and refuses one sent anyway', () => {

@@ -31,56 +31,70 @@ const summaryColumns = {
 const byKanaThenId = (a: { kanaKey: string; id: number }, b: { kanaKey: string; id: number }) =>
   a.kanaKey < b.kanaKey ? -1 : a.kanaKey > b.kanaKey ? 1 : a.id - b.id
 
+type SearchKey = 'kanaKey' | 'givenKanaKey' | 'nameKey' | 'givenNameKey'
+
 export function searchCustomers(ctx: AppContext, q: OpParsed<'customers.search'>): CustomerSummary[] {
-  // An exact key (店番+口座番号: one customer per 預金種目; IB契約者ID: one customer) finds at most
-  // three rows: they are ordered here, not by SQLite, whose sort of them cost several times the
-  // lookup itself.
-  const exact = !q.kana && (!!q.accountNumber || !!q.ibContractId)
-  if (exact) {
-    const rows = preparedQuery(ctx.db, `customers.search:exact:${+!!q.branchCode}${+!!q.accountNumber}${+!!q.ibContractId}`, (db) => {
-      const where: SQL[] = []
-      const p = (name: string) => sql.placeholder(name)
-      if (q.branchCode) where.push(eq(customers.accountBranchCode, p('branchCode')))
-      if (q.accountNumber) where.push(eq(customers.accountNumber, p('accountNumber')))
-      if (q.ibContractId) where.push(eq(customers.ibContractId, p('ibContractId')))
-      return db
-        .select({ ...summaryColumns, kanaKey: customers.kanaKey })
-        .from(customers)
-        .where(and(...where))
-        .limit(literalLimit(SEARCH_LIMIT))
-        .prepare()
-    }).all({ branchCode: q.branchCode, accountNumber: q.accountNumber.padStart(7, '0'), ibContractId: q.ibContractId })
+  const params = {
+    branchCode: q.branchCode,
+    accountNumber: q.accountNumber.padStart(7, '0'),
+    ibContractId: q.ibContractId,
+  }
+  if (!q.kana && !q.name) {
+    // An exact key (店番+口座番号: one customer per 預金種目; IB契約者ID: one customer) finds at most
+    // three rows: they are ordered here, not by SQLite, whose sort of them cost several times the
+    // lookup itself.
+    const rows = exactSearch(ctx, q).all(params)
     if (rows.length > 1) rows.sort(byKanaThenId)
     return rows.map(({ kanaKey: _k, ...summary }) => summary)
   }
-  // One prepared query per combination of the fields given; the values are bound per call.
-  const shape = `customers.search:${+!!q.branchCode}${+!!q.accountNumber}${+!!q.kana}${+!!q.ibContractId}`
-  const query = preparedQuery(ctx.db, shape, (db) => {
+  // A name is looked for as the start of the whole name (姓から) and as the start of the given name
+  // (名から): one index-served range query each, at most one screen of rows each, merged here.
+  const typed = q.kana || q.name
+  const keys: SearchKey[] = q.kana ? ['kanaKey', 'givenKanaKey'] : ['nameKey', 'givenNameKey']
+  const found = new Map<number, CustomerSummary & { order: string }>()
+  for (const key of keys) {
+    for (const row of nameSearch(ctx, key, !!q.branchCode).all({ ...params, from: typed, to: typed + '\uFFFF' })) found.set(row.id, row)
+  }
+  return [...found.values()]
+    .sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : a.id - b.id))
+    .slice(0, SEARCH_LIMIT)
+    .map(({ order: _order, ...c }) => c)
+}
+
+/** By account or IB契約者ID: equality on a unique or narrow index. */
+function exactSearch(ctx: AppContext, q: OpParsed<'customers.search'>) {
+  const shape = `customers.search:${+!!q.branchCode}${+!!q.accountNumber}${+!!q.ibContractId}`
+  return preparedQuery(ctx.db, shape, (db) => {
     const where: SQL[] = []
     const p = (name: string) => sql.placeholder(name)
-    // With a kana name the kana index drives (in the order shown, stopping at the limit); the
-    // branch only filters. The unary + keeps SQLite from walking the branch's whole part of the
-    // account index instead and sorting it.
-    if (q.branchCode)
-      where.push(q.kana && !q.accountNumber ? sql`+${customers.accountBranchCode} = ${p('branchCode')}` : eq(customers.accountBranchCode, p('branchCode')))
+    if (q.branchCode) where.push(eq(customers.accountBranchCode, p('branchCode')))
     if (q.accountNumber) where.push(eq(customers.accountNumber, p('accountNumber')))
-    // Prefix match as a range on the indexed key (the schema lets only katakana through).
-    if (q.kana) where.push(gte(customers.kanaKey, p('kanaFrom')), lt(customers.kanaKey, p('kanaTo')))
     if (q.ibContractId) where.push(eq(customers.ibContractId, p('ibContractId')))
     return db
-      .select(summaryColumns)
+      .select({ ...summaryColumns, kanaKey: customers.kanaKey })
       .from(customers)
       .where(and(...where))
-      .orderBy(asc(customers.kanaKey), asc(customers.id))
       .limit(literalLimit(SEARCH_LIMIT))
       .prepare()
   })
-  return query.all({
-    branchCode: q.branchCode,
-    accountNumber: q.accountNumber.padStart(7, '0'),
-    kanaFrom: q.kana,
-    kanaTo: q.kana + '\uFFFF',
-    ibContractId: q.ibContractId,
+}
+
+/** A prefix of one folded name key, as a range on its index (in the key's order, stopping at the
+ * limit). The branch only filters: the unary + keeps SQLite from walking the branch's part of the
+ * account index instead and sorting it. */
+function nameSearch(ctx: AppContext, key: SearchKey, byBranch: boolean) {
+  return preparedQuery(ctx.db, `customers.searchBy:${key}:${+byBranch}`, (db) => {
+    const p = (name: string) => sql.placeholder(name)
+    const col = customers[key]
+    const where: SQL[] = [gte(col, p('from')), lt(col, p('to'))]
+    if (byBranch) where.push(sql`+${customers.accountBranchCode} = ${p('branchCode')}`)
+    return db
+      .select({ ...summaryColumns, order: customers.kanaKey })
+      .from(customers)
+      .where(and(...where))
+      .orderBy(asc(col), asc(customers.id))
+      .limit(literalLimit(SEARCH_LIMIT))
+      .prepare()
   })
 }
 

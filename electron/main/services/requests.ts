@@ -1,8 +1,9 @@
 // Paper requests: reception by a teller (受付), the supervisor's check (検印) and approval, which
 // alone changes the customer's OTP status. Each write and its audit row share one transaction.
 import { and, desc, eq, gte, inArray, lte, ne, sql } from 'drizzle-orm'
-import { branches, customers, otpHistory, otpRequests, printedForms, receiptCounters, staff } from '../../../db/schema'
+import { branches, customers, otpHistory, otpRequestVersions, otpRequests, printedForms, receiptCounters, staff } from '../../../db/schema'
 import { AppError } from '../../../shared/errors'
+import { accountMismatches } from '../../../shared/formCompare'
 import type { OpParsed } from '../../../shared/contract'
 import { japanDate, toWareki } from '../../../shared/datetime'
 import { MAX_DAILY_SEQ, formatReceiptNo } from '../../../shared/receipt'
@@ -21,7 +22,8 @@ import {
   type RequestKind,
   type RequestState,
 } from '../../../shared/status'
-import type { RequestDetail, RequestPage, SessionUser } from '../../../shared/types'
+import type { RegisteredRecord, RequestDetail, RequestPage, SessionUser } from '../../../shared/types'
+import { alias } from 'drizzle-orm/sqlite-core'
 import { preparedQuery } from '../../../db/prepared'
 import { writeAudit } from '../audit'
 import { writeTransaction, type Tx } from '../tx'
@@ -70,11 +72,7 @@ type PaperRequestBase = z.output<typeof paperRequestBaseSchema>
 
 /** The paper's account and IB contract must be this customer's: typed from the paper, checked here. */
 function checkPaperAgainstRecord(form: PaperRequestBase, c: Customer): void {
-  const mismatch: Record<string, string> = {}
-  if (form.account.branchCode !== c.accountBranchCode) mismatch['account.branchCode'] = '店番がお客さまの口座と一致しません'
-  if (form.account.type !== c.accountType) mismatch['account.type'] = '預金種目がお客さまの口座と一致しません'
-  if (form.account.number !== c.accountNumber) mismatch['account.number'] = '口座番号がお客さまの口座と一致しません'
-  if (form.ibContractId !== c.ibContractId) mismatch['ibContractId'] = 'IB契約者IDがお客さまの登録と一致しません'
+  const mismatch = accountMismatches(form, registeredRecord(c))
   if (Object.keys(mismatch).length) throw new AppError('ACCOUNT_MISMATCH', undefined, mismatch)
 }
 
@@ -92,6 +90,25 @@ export function history(tx: Tx, row: Pick<typeof otpHistory.$inferInsert, (typeo
       .values(Object.fromEntries(HISTORY_COLUMNS.map((c) => [c, sql.placeholder(c)])) as never)
       .prepare(),
   ).run({ requestId: null, fromStatus: null, toStatus: null, actorId: null, note: null, ...row })
+}
+
+/** One submission of the paper form (1 = 受付, 2.. = 再提出), kept so that 検印 can show what changed. */
+function recordVersion(tx: Tx, v: typeof otpRequestVersions.$inferInsert): void {
+  tx.insert(otpRequestVersions).values(v).run()
+}
+
+/** The latest submission's number (0 for a request nobody recorded a version of). */
+function latestVersionSeq(db: AppContext['db'] | Tx, requestId: number): number {
+  const row = preparedQuery(db, 'requestVersions.latest', (d) =>
+    d
+      .select({ seq: otpRequestVersions.seq })
+      .from(otpRequestVersions)
+      .where(eq(otpRequestVersions.requestId, sql.placeholder('id')))
+      .orderBy(desc(otpRequestVersions.seq))
+      .limit(1)
+      .prepare(),
+  ).get({ id: requestId })
+  return row?.seq ?? 0
 }
 
 const RECEIVE_OPERATION: Record<FormKind, OperationName> = {
@@ -174,6 +191,7 @@ export function receiveRequest<K extends FormKind>(
       })
       .returning({ id: otpRequests.id })
       .get()
+    recordVersion(tx, { requestId: req.id, seq: 1, formJson: JSON.stringify({ kind, ...form }), submittedBy: user.staffId, submittedAt: at })
     for (const o of open) {
       supersede(tx, o, { id: req.id, receiptNo }, user, at)
       superseded.push(o.id)
@@ -307,6 +325,53 @@ export function getRequest(ctx: AppContext, input: { requestId: number }): Reque
     withdrawReason: r.withdrawReason,
     repeatUnlock: r.kind === 'unlock' && r.state === 'pending_review' ? repeatUnlocks(ctx.db, r.customerId, ctx.clock(), r.id) : null,
     printCounts: printCounts(ctx.db, r.id),
+    registered: registeredRecord(customerRow(ctx.db, r.customerId)!),
+    ...versionsOf(ctx.db, r.id),
+  }
+}
+
+/** The customer as registered, for the side-by-side comparison with the paper. */
+function registeredRecord(c: Customer): RegisteredRecord {
+  return {
+    nameKanji: c.nameKanji,
+    nameKana: c.nameKana,
+    birthDate: c.birthDate,
+    postalCode: c.postalCode,
+    address: c.address,
+    phone: c.phone,
+    account: { branchCode: c.accountBranchCode, type: c.accountType, number: c.accountNumber },
+    ibContractId: c.ibContractId,
+  }
+}
+
+/** Which submission is shown, and the one before it with the supervisor's return reason. */
+function versionsOf(db: AppContext['db'], requestId: number): Pick<RequestDetail, 'submission' | 'previousVersion'> {
+  const seq = latestVersionSeq(db, requestId)
+  if (seq < 2) return { submission: Math.max(seq, 1), previousVersion: null }
+  const returner = alias(staff, 'returner')
+  const prev = preparedQuery(db, 'requestVersions.bySeq', (d) =>
+    d
+      .select({
+        formJson: otpRequestVersions.formJson,
+        returnReason: otpRequestVersions.returnReason,
+        returnedAt: otpRequestVersions.returnedAt,
+        returnedByName: returner.name,
+      })
+      .from(otpRequestVersions)
+      .leftJoin(returner, eq(returner.id, otpRequestVersions.returnedBy))
+      .where(and(eq(otpRequestVersions.requestId, sql.placeholder('id')), eq(otpRequestVersions.seq, sql.placeholder('seq'))))
+      .prepare(),
+  ).get({ id: requestId, seq: seq - 1 })
+  if (!prev) return { submission: seq, previousVersion: null }
+  return {
+    submission: seq,
+    previousVersion: {
+      seq: seq - 1,
+      form: JSON.parse(prev.formJson) as RequestForm,
+      returnReason: prev.returnReason,
+      returnedAt: prev.returnedAt,
+      returnedByName: prev.returnedByName,
+    },
   }
 }
 
@@ -412,6 +477,12 @@ function applyApproval(
 
 function applyReturn(tx: Tx, req: RequestRow, reviewer: Actor, at: string, reason: string, audit: { action: string; detail?: Record<string, unknown> }): number {
   updateRequest(tx, req, { state: 'returned', reviewedBy: reviewer.staffId, reviewedAt: at, returnReason: reason })
+  const seq = latestVersionSeq(tx, req.id)
+  if (seq > 0)
+    tx.update(otpRequestVersions)
+      .set({ returnReason: reason, returnedBy: reviewer.staffId, returnedAt: at })
+      .where(and(eq(otpRequestVersions.requestId, req.id), eq(otpRequestVersions.seq, seq)))
+      .run()
   history(tx, { customerId: req.customerId, at, kind: 'request_returned', requestId: req.id, actorId: reviewer.staffId, note: reason })
   writeAudit(tx, {
     at,
@@ -595,6 +666,7 @@ export function resubmitRequest(ctx: AppContext, input: OpParsed<'requests.resub
       reviewedAt: null,
       returnReason: null,
     })
+    recordVersion(tx, { requestId: req.id, seq: latestVersionSeq(tx, req.id) + 1, formJson: JSON.stringify(form), submittedBy: user.staffId, submittedAt: at })
     history(tx, { customerId: c.id, at, kind: 'request_resubmitted', requestId: req.id, actorId: user.staffId, note: '訂正して再提出（検印待ち）' })
     writeAudit(tx, {
       at,

@@ -8,15 +8,20 @@ import { japanDate } from '../../../shared/datetime'
 import { ERROR_MESSAGES } from '../../../shared/errors'
 import {
   REQUEST_FORM_SCHEMAS,
+  accountSchema,
+  ibContractIdSchema,
+  needsSecondDocument,
   type AccountType,
   type FormKind,
   type IdDocumentType,
   type RequestForm,
   type SecondDocumentType,
+  type StoredIdDocumentType,
 } from '../../../shared/schemas'
 import type { SuspensionReason } from '../../../shared/status'
-import type { CustomerDetail } from '../../../shared/types'
-import { emptyWareki, toWarekiParts, warekiToYmd, type WarekiParts } from '../lib/wareki'
+import type { CustomerDetail, RegisteredRecord } from '../../../shared/types'
+import { accountMismatches } from '../../../shared/formCompare'
+import { emptyWareki, toWarekiParts, warekiProblem, warekiToYmd, type WarekiParts } from '../lib/wareki'
 import { useFieldValidation } from './useFieldValidation'
 
 export interface RequestDraft {
@@ -99,7 +104,8 @@ export function draftFromForm(f: RequestForm): RequestDraft {
     phone: f.phone,
     account: { ...f.account },
     ibContractId: f.ibContractId,
-    documentType: f.identity.documentType,
+    // A 健康保険証 of an older request is no longer accepted: the teller chooses the document again.
+    documentType: (f.identity.documentType as StoredIdDocumentType) === 'health_insurance' ? null : f.identity.documentType,
     secondDocumentType: f.identity.secondDocumentType ?? null,
     sealMatched: f.sealMatched,
     remarks: f.remarks ?? '',
@@ -134,7 +140,7 @@ export function toCandidate(kind: FormKind, customerId: number, d: RequestDraft)
     ibContractId: d.ibContractId,
     identity: {
       documentType: d.documentType ?? undefined,
-      secondDocumentType: d.documentType === 'health_insurance' ? d.secondDocumentType : null,
+      secondDocumentType: needsSecondDocument(d.documentType) ? d.secondDocumentType : null,
     },
     sealMatched: d.sealMatched,
     ...(d.remarks.trim() ? { remarks: d.remarks } : {}),
@@ -161,13 +167,53 @@ export function toCandidate(kind: FormKind, customerId: number, d: RequestDraft)
   return base
 }
 
-export function createRequestForm(kind: () => FormKind, customerId: () => number) {
+/** The fields of a customer's record a paper request also carries. */
+export function registeredOf(c: CustomerDetail): RegisteredRecord {
+  return {
+    nameKanji: c.nameKanji,
+    nameKana: c.nameKana,
+    birthDate: c.birthDate,
+    postalCode: c.postalCode,
+    address: c.address,
+    phone: c.phone,
+    account: { branchCode: c.branchCode, type: c.accountType, number: c.accountNumber },
+    ibContractId: c.ibContractId,
+  }
+}
+
+/** The account and IB契約者ID typed, where each is well-formed, against the record: the same
+ * messages the main process gives (ACCOUNT_MISMATCH), at the fields, before the confirmation. */
+function mismatchesOf(d: RequestDraft, rec: RegisteredRecord | null): Record<string, string> {
+  if (!rec) return {}
+  // A part not yet well-formed keeps its own message: it stands in as the registered value here.
+  const branch = accountSchema.shape.branchCode.safeParse(d.account.branchCode)
+  const number = accountSchema.shape.number.safeParse(d.account.number)
+  const ib = ibContractIdSchema.safeParse(d.ibContractId)
+  return accountMismatches(
+    {
+      account: {
+        branchCode: branch.success ? branch.data : rec.account.branchCode,
+        type: d.account.type ?? rec.account.type,
+        number: number.success ? number.data : rec.account.number,
+      },
+      ibContractId: ib.success ? ib.data : rec.ibContractId,
+    },
+    rec,
+  )
+}
+
+export function createRequestForm(kind: () => FormKind, customerId: () => number, registered: () => RegisteredRecord | null = () => null) {
   const draft = reactive<RequestDraft>(emptyDraft())
   const validation = useFieldValidation(
     () => REQUEST_FORM_SCHEMAS[kind()],
     () => toCandidate(kind(), customerId(), draft),
     () => {
       const e: Record<string, string> = {}
+      Object.assign(e, mismatchesOf(draft, registered()))
+      const dateProblem = warekiProblem(draft.applicationDate, 'お申込日')
+      if (dateProblem) e.applicationDate = dateProblem
+      const birthProblem = kind() === 'new_application' ? warekiProblem(draft.birth, '生年月日') : null
+      if (birthProblem) e.birthDate = birthProblem
       const applied = warekiToYmd(draft.applicationDate)
       if (applied && applied > japanDate(new Date())) e.applicationDate = 'お申込日に未来の日付は入力できません'
       if (kind() === 'unlock' && draft.fraudSuspected === true) e['verification.fraudSuspected'] = ERROR_MESSAGES.FRAUD_SUSPECTED

@@ -8,18 +8,20 @@ import type { CustomerDetail, CustomerSummary } from '../../../shared/types'
 import type { Outcome } from '../lib/outcome'
 import { useNotifyStore } from './notify'
 
-export type SearchMode = 'account' | 'kana' | 'ib'
+export type SearchMode = 'account' | 'kana' | 'name' | 'ib'
 
 export interface SearchQuery {
   mode: SearchMode
   branchCode: string
   accountNumber: string
   kana: string
+  /** お名前（漢字）: 姓から、または名から. */
+  name: string
   ibContractId: string
 }
 
 export const useCustomersStore = defineStore('customers', () => {
-  const query = ref<SearchQuery>({ mode: 'kana', branchCode: '', accountNumber: '', kana: '', ibContractId: '' })
+  const query = ref<SearchQuery>({ mode: 'kana', branchCode: '', accountNumber: '', kana: '', name: '', ibContractId: '' })
   const results = ref<CustomerSummary[] | null>(null)
   const searching = ref(false)
   const current = ref<CustomerDetail | null>(null)
@@ -29,7 +31,8 @@ export const useCustomersStore = defineStore('customers', () => {
     searching.value = true
     try {
       const r = await useNotifyStore().attempt(() => call('customers.search', input))
-      if (r.ok) results.value = r.value
+      // A refused search leaves no earlier results on screen as if they answered it.
+      results.value = r.ok ? r.value : null
       return r
     } finally {
       searching.value = false
@@ -81,11 +84,16 @@ export const useCustomersStore = defineStore('customers', () => {
     return r
   }
 
+  /** A search refused before it was sent (a field message): the earlier results go. */
+  function clearResults(): void {
+    results.value = null
+  }
+
   function reset(): void {
-    query.value = { mode: 'kana', branchCode: '', accountNumber: '', kana: '', ibContractId: '' }
+    query.value = { mode: 'kana', branchCode: '', accountNumber: '', kana: '', name: '', ibContractId: '' }
     results.value = null
     current.value = null
   }
 
-  return { query, results, searching, current, loading, search, load, recordEvent, recordUnlockRefusal, reset }
+  return { query, results, searching, current, loading, search, load, recordEvent, recordUnlockRefusal, clearResults, reset }
 })
