@@ -62,6 +62,7 @@ export function migrate(
       .transaction(() => {
         if (schemaVersion(sqlite) >= m.version) return
         sqlite.exec(m.sql)
+        m.run?.(sqlite, opts.now?.() ?? new Date())
         sqlite.pragma(`user_version = ${m.version}`)
       })
       .immediate()

@@ -13,6 +13,7 @@ import type { SessionUser } from '../../shared/types'
 import { authState, login, logout, setupFirstAdmin } from './services/auth'
 import { backupOverview, startBackup } from './services/backups'
 import { isAudited, type Caller } from './services/caller'
+import { exportDigest, integrityStatus, verifyIntegrity } from './services/integrity'
 import { getCustomer, searchCustomers } from './services/customers'
 import { previewDailyJournal, previewForm, printDailyJournal, printForm } from './services/forms'
 import { recordEvent } from './services/events'
@@ -76,6 +77,9 @@ const handlers: { [K in OperationName]: Handler<K> } = {
   'forms.printDailyJournal': printDailyJournal,
   'backups.overview': (ctx) => backupOverview(ctx),
   'backups.start': startBackup,
+  'integrity.status': (ctx) => integrityStatus(ctx),
+  'integrity.verify': verifyIntegrity,
+  'integrity.exportDigest': exportDigest,
   'imports.chooseFile': chooseImportFile,
   'imports.inspect': (ctx, input) => inspectImport(ctx, input),
   'imports.start': startImport,

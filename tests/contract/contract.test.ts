@@ -56,6 +56,9 @@ const CASES: Record<OperationName, Case> = {
   'forms.printDailyJournal': { allowed: ['supervisor'], bad: { businessDate: '2026-11-21', branchCode: '002' }, wrong: 'teller' },
   'backups.overview': { allowed: ['admin'], bad: { folder: '/etc' }, wrong: 'supervisor' },
   'backups.start': { allowed: ['admin'], bad: { out: '/tmp/elsewhere' }, wrong: 'teller' },
+  'integrity.status': { allowed: ['admin'], bad: { full: true }, wrong: 'supervisor' },
+  'integrity.verify': { allowed: ['admin'], bad: { anchor: 'not-a-digest' }, wrong: 'teller' },
+  'integrity.exportDigest': { allowed: ['admin'], bad: { path: '/tmp/digest.txt' }, wrong: 'supervisor' },
   'imports.chooseFile': { allowed: ['admin'], bad: { path: '/etc/passwd' }, wrong: 'supervisor' },
   'imports.inspect': { allowed: ['admin'], bad: { stagingId: '../../ledger.sqlite', kind: 'customers' }, wrong: 'teller' },
   'imports.start': {
