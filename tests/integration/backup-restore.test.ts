@@ -6,7 +6,7 @@ import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { checkArchive, recordedPrints } from '../../db/formArchive'
 import { migrate } from '../../db/migrate'
-import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../db/migrations'
+import { MIGRATIONS } from '../../db/migrations'
 import { openSqlite } from '../../db/open'
 import { backupTick, runBackup } from '../../electron/main/services/backups'
 import { openApp } from '../../electron/main/ledger'
@@ -85,7 +85,7 @@ describe('the backup before a migration', () => {
   it('is checked like every other backup and listed with its check', async () => {
     const dir = tempDir()
     const old = openSqlite(path.join(dir, 'ledger.sqlite'))
-    migrate(old, { backupDir: path.join(dir, 'backups'), migrations: MIGRATIONS.slice(0, LATEST_SCHEMA_VERSION - 1) })
+    migrate(old, { backupDir: path.join(dir, 'backups'), migrations: MIGRATIONS.slice(0, -1) })
     old.close()
     app = await createTestApp({ dir, demo: false })
     await app.ok('auth.setupFirstAdmin', { branchCode: '101', branchName: '大町支店', loginId: 'kanri', name: '管理 太郎', password: 'kanri-pass-2026' })
