@@ -5,7 +5,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
-import { EntryHasher, GENESIS_HASH, currentDigest, type JournalRow } from '../../db/journal'
+import { EntryHasher, GENESIS_HASH, currentDigest, type EntryHeader, type JournalRow } from '../../db/journal'
 import { openSqlite } from '../../db/open'
 import { verifyLedger, type VerifyReport } from '../../db/verify'
 import { createTestApp, tempDir, type TestApp } from '../helpers/app'
@@ -339,7 +339,7 @@ describe('anchors', () => {
         UPDATE settings SET value = '7' WHERE key = 'unlock_repeat_days';
         UPDATE ledger_journal_rows SET row_json = '["unlock_repeat_days","7"]' WHERE entry_id = ${from} AND row_key = 'unlock_repeat_days';`)
       let prev = db.prepare('SELECT hash FROM ledger_journal WHERE id = ?').pluck().get(from - 1) as string
-      const entries = db.prepare('SELECT id, at, actor_id AS actorId, actor_login_id AS actorLoginId, action, outcome, audit_id AS auditId, origin, row_count AS rowCount FROM ledger_journal WHERE id >= ? ORDER BY id').all(from) as Array<{ id: number; rowCount: number } & Record<string, never>>
+      const entries = db.prepare('SELECT id, at, actor_id AS actorId, actor_login_id AS actorLoginId, action, outcome, audit_id AS auditId, origin, row_count AS rowCount FROM ledger_journal WHERE id >= ? ORDER BY id').all(from) as Array<EntryHeader & { id: number; rowCount: number }>
       for (const e of entries) {
         const linked = prev
         const h = new EntryHasher(e.id, e, e.rowCount, linked)
