@@ -1,6 +1,7 @@
 // The journal against a user with the sqlite3 command line on a closed ledger (issue 15): every
 // tampering case names the row and the entry it concerns, and a ledger nobody touched verifies.
 // The attacker's connection is a plain better-sqlite3 connection: no TEMP triggers, like sqlite3.
+import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
@@ -354,5 +355,38 @@ describe('anchors', () => {
     expect(r.anchor).toMatchObject({ ok: false, count: anchor.count })
     expect(r.ok).toBe(false)
     expect(anchor.hash).not.toBe(GENESIS_HASH)
+  })
+})
+
+describe('the command line and the backup', () => {
+  const run = (script: string, args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { encoding: 'utf8', env: { ...process.env, OTP_BACKUP_DIR: '' } })
+
+  it('npm run ledger:verify: exit 0 and the digest on a clean ledger, 1 naming the row on a tampered one; --anchor checks the prefix', { timeout: 90_000 }, async () => {
+    const j = await journey()
+    const db0 = openSqlite(j.file, { readonly: true })
+    const anchor = currentDigest(db0)
+    db0.close()
+    const clean = run('scripts/ledger-verify.ts', [`--data-dir=${j.dir}`, `--anchor=otp-ledger:1:${anchor.count}:${anchor.hash}`])
+    expect(clean.status).toBe(0)
+    expect(clean.stdout).toContain(`OK full verification`)
+    expect(clean.stdout).toContain(`ANCHOR ok ${anchor.count}:${anchor.hash}`)
+    attacker(j.file, (db) => db.prepare("UPDATE staff SET role = 'supervisor' WHERE id = ?").run(j.tellerId))
+    const bad = run('scripts/ledger-verify.ts', [`--data-dir=${j.dir}`])
+    expect(bad.status).toBe(1)
+    expect(bad.stderr).toContain(`ROW changed staff ${j.tellerId} last recorded by entry`)
+    expect(run('scripts/ledger-verify.ts', [`--data-dir=${j.dir}`, '--anchor=nonsense']).status).toBe(2)
+  })
+
+  it('npm run backup of a tampered ledger says so and exits non-zero; the backup check records it', { timeout: 90_000 }, async () => {
+    const j = await journey()
+    attacker(j.file, (db) => db.prepare("UPDATE settings SET value = '7' WHERE key = 'unlock_repeat_days'").run())
+    const out = tempDir('otp-backups-')
+    const r = run('scripts/backup.ts', [`--data-dir=${j.dir}`, `--out=${out}`])
+    expect(r.status).toBe(1)
+    expect(r.stderr).toContain('台帳の仕訳の検証に失敗しました')
+    expect(r.stderr).toContain('ROW changed settings unlock_repeat_days')
+    const check = JSON.parse(fs.readFileSync(path.join(out, fs.readdirSync(out).find((f) => f.endsWith('.check.json'))!), 'utf8'))
+    expect(check).toMatchObject({ ok: false, integrity: 'ok', journal: { ok: false } })
   })
 })
