@@ -269,15 +269,13 @@ export function currentDigest(sqlite: Sqlite): Digest {
   return { count: last?.id ?? 0, hash: last?.hash ?? GENESIS_HASH, at: last?.at ?? null }
 }
 
-export const formatDigest = (d: Pick<Digest, 'count' | 'hash'>) => `otp-ledger:1:${d.count}:${d.hash}`
+export { formatDigest, groupedHash } from '../shared/integrity'
 
 export function parseDigest(s: string): { count: number; hash: string } | null {
   const m = /^(?:otp-ledger:1:)?(\d+):([0-9a-f]{64})$/i.exec(s.trim())
   return m ? { count: Number(m[1]), hash: m[2]!.toLowerCase() } : null
 }
 
-/** The hash in groups of four, as printed for a person to compare. */
-export const groupedHash = (hash: string) => hash.match(/.{4}/g)!.join(' ')
 
 /**
  * Chains the rows a ledger already holds (migration 0010): one entry per table slice of

@@ -1,6 +1,12 @@
 // The ledger's integrity as both sides see it: the report of a verification of the journal
 // (db/verify.ts) and the digest printed on the 日次取扱一覧 or exported by an administrator.
 
+/** The digest as one line: what the QR code on the 日次取扱一覧 holds and --anchor accepts. */
+export const formatDigest = (d: Pick<LedgerDigest, 'count' | 'hash'>) => `otp-ledger:1:${d.count}:${d.hash}`
+
+/** The hash in groups of four hex digits, as printed for a person to compare. */
+export const groupedHash = (hash: string) => (hash.match(/.{4}/g) ?? []).join(' ')
+
 export interface LedgerDigest {
   /** Entries in the journal; the digest vouches for entries 1..count. */
   count: number

@@ -6,7 +6,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
-import { EntryHasher, GENESIS_HASH, currentDigest, type EntryHeader, type JournalRow } from '../../db/journal'
+import { EntryHasher, GENESIS_HASH, currentDigest, parseDigest, type EntryHeader, type JournalRow } from '../../db/journal'
+import { pageCount, pdfText, qrCodes, squeeze } from './pdf/poppler'
 import { openSqlite } from '../../db/open'
 import { verifyLedger, type VerifyReport } from '../../db/verify'
 import { createTestApp, tempDir, type TestApp } from '../helpers/app'
@@ -27,6 +28,7 @@ interface Journeyed {
   customerId: number
   printId: number
   tellerId: number
+  journalPdf: string
 }
 
 let template: Journeyed | null = null
@@ -53,13 +55,17 @@ async function runJourney(): Promise<Journeyed> {
   await app.ok('settings.update', { unlockRepeatDays: 45 }, 'a')
   await app.ok('staff.create', { loginId: 'teller7', name: '窓口 七子', role: 'teller', password: 'password-2026x' }, 'a')
   await app.err('requests.approve', { requestId: req.id, version: req.version }, 't') // a refusal, journaled too
+  // The supervisor's 日次取扱一覧 at the end of the morning, with the digest printed on it.
+  const journal = await app.ok('forms.printDailyJournal', { businessDate: '2026-11-21' }, 's')
+  const journalPdf = path.join(app.dir, 'daily-journal.pdf')
+  fs.writeFileSync(journalPdf, Buffer.from(journal.pdfBase64, 'base64'))
   const s = app.ctx.sqlite
   const approvalHistoryId = s.prepare("SELECT id FROM otp_history WHERE request_id = ? AND kind = 'request_approved'").pluck().get(req.id) as number
   const printId = s.prepare('SELECT id FROM printed_forms WHERE sha256 = ?').pluck().get(print.sha256) as number
   const tellerId = s.prepare("SELECT id FROM staff WHERE login_id = 'teller1'").pluck().get() as number
   const dir = app.dir
   closeCheckpointed(app.ctx.sqlite)
-  return { dir, file: path.join(dir, 'ledger.sqlite'), requestId: req.id, approvalHistoryId, customerId: c.id, printId, tellerId }
+  return { dir, file: path.join(dir, 'ledger.sqlite'), requestId: req.id, approvalHistoryId, customerId: c.id, printId, tellerId, journalPdf }
 }
 
 /** The sqlite3 command line: no foreign keys, no TEMP triggers. */
@@ -327,9 +333,13 @@ describe('the check at start and the administrators’ ops', () => {
 describe('anchors', () => {
   it('a digest taken earlier fails once the ledger is rewritten from an earlier entry and the chain recomputed', async () => {
     const j = await journey()
+    // The digest as a scanner reads it off the printed 日次取扱一覧: the journal just before its print.
+    const [qr] = qrCodes(j.journalPdf, pageCount(j.journalPdf))
+    const anchor = parseDigest(qr!)!
     const db0 = openSqlite(j.file, { readonly: true })
-    const anchor = currentDigest(db0)
+    expect(db0.prepare("SELECT action FROM ledger_journal WHERE id = ?").pluck().get(anchor.count + 1)).toBe('forms.print')
     db0.close()
+    expect(squeeze(pdfText(j.journalPdf))).toContain(`仕訳件数${anchor.count}`)
     expect(verifyFile(j.file, anchor).anchor).toMatchObject({ ok: true })
 
     // The attacker changes a setting and rewrites the journal from the entry that recorded it,
