@@ -47,6 +47,7 @@ function summary(b: BackupRecord): BackupSummary {
       printsOk: c.prints.ok,
       printsMissing: c.prints.missing.length,
       printsAltered: c.prints.mismatched.length,
+      journalOk: c.journal ? c.journal.ok : null,
       checkedAt: c.checkedAt,
     },
   }
