@@ -174,7 +174,7 @@ function compareTable(sqlite: Sqlite, t: TableShape, afterEntry: number | null, 
   const touched = sqlite.prepare(`
     SELECT c.k, c.jour, c.e, (SELECT ${t.stateExpr} FROM main.${q(t.name)} t WHERE ${t.keyMatch.replaceAll('$KEY', 'c.k')}) AS cur
     FROM (SELECT r.row_key AS k, r.row_json AS jour, r.entry_id AS e FROM ledger_journal_rows r
-          WHERE r.entry_id > @after AND r.tbl = '${t.name}' AND r.entry_id = ${latest('r.row_key')}) c
+          WHERE r.entry_id > @after AND +r.tbl = '${t.name}' AND r.entry_id = ${latest('r.row_key')}) c
     WHERE cur IS NOT c.jour LIMIT @limit`)
   for (const r of touched.all({ after: afterEntry, limit }) as R[]) out.push(finding(sqlite, t, r))
   return out
