@@ -1,13 +1,16 @@
 // Backups of a ledger (restoring one is db/restore.ts). A backup is a consistent copy made while
 // the app runs (SQLite's online backup API, in steps so a progress bar can follow it), switched to a
 // rollback journal so it is one self-contained file, and verified: integrity_check in full, its
-// schema version, and every archived PDF it records against the SHA-256 in it. The result of the
+// schema version, every archived PDF it records against the SHA-256 in it, and its journal in full
+// (db/verify.ts: a copy of a ledger rewritten behind the app says so). The result of the
 // check is kept beside the copy (<file>.check.json), so listing backups costs no re-check.
 import fs from 'node:fs'
 import path from 'node:path'
 import { LATEST_SCHEMA_VERSION } from './migrations'
 import { checkArchive, copyArchive, recordedPrints, type ArchiveEntry } from './formArchive'
 import { openSqlite, type Sqlite } from './open'
+import { formatDigest, hasJournal } from './journal'
+import { describeReport, verifyLedger } from './verify'
 
 export type BackupKind = 'auto' | 'manual' | 'migration'
 
@@ -16,6 +19,8 @@ export interface BackupCheck {
   integrity: string
   schemaVersion: number | null
   prints: { recorded: number; ok: number; missing: string[]; mismatched: string[] }
+  /** The journal verified in full in the copy (db/verify.ts); null for a ledger older than 0013. */
+  journal?: { ok: boolean; digest: string; entries: number; problems: string[] } | null
   ok: boolean
   checkedAt: string
 }
@@ -84,6 +89,7 @@ export function verifyBackup(file: string, archiveRoots: readonly string[], now 
   let integrity = 'ok'
   let schemaVersion: number | null = null
   let prints: ArchiveEntry[] = []
+  let journal: BackupCheck['journal'] = null
   let db: Sqlite | null = null
   try {
     db = openSqlite(file, { readonly: true })
@@ -93,6 +99,10 @@ export function verifyBackup(file: string, archiveRoots: readonly string[], now 
     // A copy taken before migration 0004 has no printed_forms table yet: nothing to check there.
     const hasPrints = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'printed_forms'").get()
     if (integrity === 'ok' && hasPrints) prints = recordedPrints(db)
+    if (integrity === 'ok' && hasJournal(db)) {
+      const r = verifyLedger(db, { mode: 'full', now })
+      journal = { ok: r.ok, digest: formatDigest(r.digest), entries: r.digest.count, problems: r.ok ? [] : describeReport(r).slice(1) }
+    }
   } catch (err) {
     integrity = `unreadable: ${(err as { code?: string }).code ?? (err as Error).message}`
   } finally {
@@ -120,7 +130,8 @@ export function verifyBackup(file: string, archiveRoots: readonly string[], now 
     integrity,
     schemaVersion,
     prints: { recorded: prints.length, ok, missing: missingEverywhere, mismatched },
-    ok: integrity === 'ok' && versionOk && missingEverywhere.length === 0 && mismatched.length === 0,
+    journal,
+    ok: integrity === 'ok' && versionOk && missingEverywhere.length === 0 && mismatched.length === 0 && (journal?.ok ?? true),
     checkedAt: now.toISOString(),
   }
 }

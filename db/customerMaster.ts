@@ -5,6 +5,7 @@
 // process: memory stays flat however long the file is.
 import type Database from 'better-sqlite3'
 import type { Sqlite } from './open'
+import { ledgerTransaction, type AppendOptions } from './journal'
 import type { AccountType } from '../shared/schemas'
 import type { CustomerRecord } from '../shared/importFormat'
 
@@ -157,9 +158,9 @@ export class CustomerMasterStore {
 
   /** Runs `fn` in one transaction: IMMEDIATE when it writes the ledger, so the write lock is held
    * only for this batch. */
-  batch<T>(write: boolean, fn: () => T): T {
-    const tx = this.sqlite.transaction(fn)
-    return write ? tx.immediate() : tx()
+  batch<T>(write: boolean, fn: () => T, journal?: AppendOptions['fallback']): T {
+    // A writing batch is one journal entry (db/journal.ts), headed by `journal` (no audit row in it).
+    return write ? ledgerTransaction(this.sqlite, fn, { fallback: journal }) : this.sqlite.transaction(fn)()
   }
 
   dispose(): void {

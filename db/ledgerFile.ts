@@ -84,13 +84,16 @@ export function writeLedgerMarker(dataDir: string, at: Date): void {
  */
 export function quickCheck(sqlite: Sqlite): void {
   const tables = sqlite
-    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-    .pluck()
-    .all() as string[]
-  for (const t of tables) {
+    .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+    .all() as Array<{ name: string; sql: string }>
+  for (const { name: t, sql } of tables) {
     const q = `"${t.replace(/"/g, '""')}"`
-    sqlite.prepare(`SELECT * FROM ${q} ORDER BY rowid LIMIT 1`).all()
-    sqlite.prepare(`SELECT * FROM ${q} ORDER BY rowid DESC LIMIT 1`).all()
+    // A WITHOUT ROWID table (the journal's rows, 0013) is one b-tree on its primary key.
+    const key = /WITHOUT\s+ROWID\s*$/i.test(sql)
+      ? (sqlite.prepare('SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk').pluck().all(t) as string[]).map((c) => `"${c}"`)
+      : ['rowid']
+    sqlite.prepare(`SELECT * FROM ${q} ORDER BY ${key.join(', ')} LIMIT 1`).all()
+    sqlite.prepare(`SELECT * FROM ${q} ORDER BY ${key.map((k) => `${k} DESC`).join(', ')} LIMIT 1`).all()
   }
 }
 

@@ -69,6 +69,7 @@ export function migrate(
         .transaction(() => {
           if (schemaVersion(sqlite) >= m.version) return
           sqlite.exec(m.sql)
+          m.run?.(sqlite, opts.now?.() ?? new Date())
           if (m.foreignKeysOff) {
             const broken = sqlite.pragma('foreign_key_check') as unknown[]
             if (broken.length) throw new Error(`migration ${m.version}: ${broken.length} broken references`)

@@ -79,6 +79,15 @@ function statementCache(sqlite: Sqlite, opts: WrapOptions) {
   }
 }
 
+const connections = new WeakMap<object, Sqlite>()
+
 export function wrapDrizzle(sqlite: Sqlite, opts: WrapOptions = {}): Db {
-  return drizzle({ client: statementCache(sqlite, opts) as unknown as Sqlite, schema })
+  const db = drizzle({ client: statementCache(sqlite, opts) as unknown as Sqlite, schema })
+  connections.set(db, sqlite)
+  return db
+}
+
+/** The connection under a drizzle database made by wrapDrizzle (undefined for a transaction). */
+export function sqliteOf(db: object): Sqlite | undefined {
+  return connections.get(db)
 }

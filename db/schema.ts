@@ -236,3 +236,46 @@ export const settings = sqliteTable('settings', {
   value: text('value').notNull(),
 })
 
+
+// The journal (0013, db/journal.ts): one entry per write transaction, chained by SHA-256, with the
+// new state of every row the transaction wrote; append-only like audit_log.
+export const ledgerJournal = sqliteTable(
+  'ledger_journal',
+  {
+  id: integer('id').primaryKey(),
+  at: text('at').notNull(),
+  actorId: integer('actor_id'),
+  actorLoginId: text('actor_login_id'),
+  action: text('action').notNull(),
+  outcome: text('outcome').notNull(),
+  auditId: integer('audit_id'),
+  origin: text('origin').$type<'command' | 'upgrade'>().notNull(),
+  rowCount: integer('row_count').notNull(),
+  prevHash: text('prev_hash').notNull(),
+  hash: text('hash').notNull(),
+  },
+  (t) => [index('ledger_journal_origin_idx').on(t.origin)],
+)
+
+export const ledgerJournalRows = sqliteTable(
+  'ledger_journal_rows',
+  {
+    entryId: integer('entry_id').notNull(),
+    seq: integer('seq').notNull(),
+    tbl: text('tbl').notNull(),
+    rowKey: text('row_key').notNull(),
+    rowJson: text('row_json'), // null: the row was deleted
+  },
+  (t) => [primaryKey({ columns: [t.entryId, t.seq] }), index('ledger_journal_rows_row_idx').on(t.tbl, t.rowKey, t.entryId)],
+)
+
+/** The last verified entry (one row): where the check at start resumes. */
+export const ledgerVerification = sqliteTable('ledger_verification', {
+  id: integer('id').primaryKey(),
+  entryId: integer('entry_id').notNull(),
+  hash: text('hash').notNull(),
+  checkedAt: text('checked_at').notNull(),
+  fullCheckedAt: text('full_checked_at'),
+  ok: integer('ok', { mode: 'boolean' }).notNull(),
+  reportJson: text('report_json'),
+})

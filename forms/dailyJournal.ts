@@ -5,6 +5,7 @@
 
 import type { Content, ContentStack, CustomTableLayout, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces'
 import { formatJapanDateTime, japanDate, toWarekiWithSeireki } from '../shared/datetime'
+import { formatDigest, groupedHash } from '../shared/integrity'
 import {
   REQUEST_KIND_LABELS,
   REQUEST_KINDS,
@@ -211,6 +212,30 @@ function journalTable(data: DailyJournalData): Content {
   }
 }
 
+/**
+ * The ledger's journal digest at the moment of printing (issue 15): the number of entries, the
+ * hash of the last one in groups of four (to read out over the phone or compare with a screen),
+ * and a QR code of the whole digest for `npm run ledger:verify -- --anchor=...`. A ledger later
+ * rewritten from an earlier entry no longer contains this prefix, whatever the rewriter recomputes.
+ */
+function digestBlock(d: { count: number; hash: string }): Content {
+  return {
+    columns: [
+      {
+        width: 'auto',
+        stack: [
+          { text: `台帳ダイジェスト（印刷時点）　仕訳件数 ${d.count.toLocaleString('ja-JP')}`, style: 'label' },
+          { text: groupedHash(d.hash), fontSize: 8, margin: [0, 2, 0, 0] },
+          { text: '※ 台帳が後から書き換えられていないかの照合用（QRコードは npm run ledger:verify の --anchor に使えます）', style: 'sub', margin: [0, 2, 0, 0] },
+        ],
+      },
+      { width: 'auto', qr: formatDigest(d), fit: 62, eccLevel: 'M', margin: [12, 0, 0, 0] },
+    ],
+    unbreakable: true,
+    margin: [0, 8, 0, 0],
+  }
+}
+
 // ---- the form -----------------------------------------------------------------------------------
 
 export function dailyJournalDefinition(data: DailyJournalData): TDocumentDefinitions {
@@ -247,12 +272,16 @@ export function dailyJournalDefinition(data: DailyJournalData): TDocumentDefinit
     {
       columns: [
         { width: '*', stack: [warningsSection(data.unlockWarnings)] },
-        { width: 'auto', stack: [stampBoxes([{ label: '作成者' }, { label: '役席検印' }, { label: '支店長' }], { height: 56 })] },
+        {
+          width: 'auto',
+          stack: [stampBoxes([{ label: '作成者' }, { label: '役席検印' }, { label: '支店長' }], { height: 56 })],
+        },
       ],
       columnGap: 14,
       unbreakable: true,
       margin: [0, 12, 0, 0],
     },
+    ...(data.ledgerDigest ? [digestBlock(data.ledgerDigest)] : []),
   ]
 
   return formDocument({

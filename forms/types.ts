@@ -189,4 +189,6 @@ export interface DailyJournalData extends FormIssuer {
   generatedAt: string
   generatedByName: string
   reprint: ReprintMark
+  /** The ledger's journal digest at the moment of printing (issue 15): entries and the last hash. */
+  ledgerDigest?: { count: number; hash: string } | null
 }

@@ -1,7 +1,8 @@
 // `npm run backup -- --data-dir=PATH [--out=DIR]`: a verified backup of the ledger, safe while the
 // app is running (SQLite's online backup API), written as ledger-manual-<UTC stamp>.sqlite into
 // --out, else OTP_BACKUP_DIR, else <data folder>/backups. The copy is checked in full
-// (integrity_check) and every archived PDF it records against its SHA-256; outside the data
+// (integrity_check), its journal replayed against its tables (db/verify.ts), and every archived
+// PDF it records against its SHA-256; outside the data
 // folder the PDFs are copied too (into <out>/forms/..., only the new ones). Any problem (a damaged
 // ledger, a missing or altered PDF, a full disk) is said in one line per problem and makes the
 // exit code 1; never a stack trace.
@@ -39,7 +40,15 @@ async function main(): Promise<number> {
     console.error(`Backup written to ${record.file} but the ledger FAILED its integrity check: ${c.integrity}`)
     return 1
   }
+  const j = c.journal
+  if (j && !j.ok) {
+    console.error('台帳の仕訳の検証に失敗しました。台帳が書き換えられています（詳細は下記）。このバックアップは書き換え後の台帳の写しです。')
+    console.error(`Backup written to ${record.file} but the ledger FAILED its journal verification:`)
+    for (const p of j.problems) console.error(`  ${p}`)
+    return 1
+  }
   console.log(`Backup written and verified: ${record.file}`)
+  if (j) console.log(`Journal verified: ${j.entries} entries, digest ${j.digest}`)
   const a = record.archive
   if (a) {
     const there = c.prints.recorded - a.copied - a.missing.length - a.mismatched.length

@@ -65,7 +65,7 @@ async function main(): Promise<number> {
       report = await run(true)
       console.log(summary(report))
     }
-    saveMapping(ctx, kind, mapping)
+    saveMapping(ctx, kind, mapping, actor)
     if (arg('report')) fs.writeFileSync(arg('report')!, JSON.stringify(report, null, 2))
     return 0
   } catch (err) {

@@ -62,6 +62,7 @@ import {
   type FiguresSummary,
 } from './exportFormat'
 import { auditEntrySchema, auditSearchSchema, exportAuditSchema, type AuditEntryDetail, type AuditPage } from './auditLog'
+import type { DigestExport, IntegrityStatus, VerifyReport } from './integrity'
 import { IMPORT_KINDS, importStartSchema, type ImportInspection, type ImportJobView, type StagedFile } from './importFormat'
 
 /** 'public': callable without a session. Otherwise the session's role must be listed. */
@@ -163,6 +164,26 @@ export const contract = {
   /** Restores a listed backup as the ledger, after the administrator's password again: verified
    * first, the replaced ledger kept aside, every session ended (everyone logs in again). */
   'backups.restore': def<BackupRestored>()({ input: restoreBackupSchema, access: ['admin'], kind: 'command' }),
+  /** The ledger's integrity (administrators): the last verification and the digest now. */
+  'integrity.status': def<IntegrityStatus>()({ input: empty, access: ['admin'], kind: 'query' }),
+  /** Verifies the whole journal now, optionally against a digest kept elsewhere (otp-ledger:1:<count>:<hash>). */
+  'integrity.verify': def<VerifyReport>()({
+    input: z.strictObject({
+      anchor: z
+        .string()
+        .trim()
+        .regex(/^(otp-ledger:1:)?\d{1,12}:[0-9a-fA-F]{64}$/, '台帳ダイジェストの形式ではありません（otp-ledger:1:件数:ハッシュ）')
+        .transform((s) => {
+          const [count, hash] = s.replace(/^otp-ledger:1:/, '').split(':')
+          return { count: Number(count), hash: hash!.toLowerCase() }
+        })
+        .nullish(),
+    }),
+    access: ['admin'],
+    kind: 'command',
+  }),
+  /** Writes the digest to a file the administrator chooses (Electron) or hands it to the page (preview). */
+  'integrity.exportDigest': def<DigestExport>()({ input: empty, access: ['admin'], kind: 'command' }),
   /** 顧客データ取込 / センター連携: the main process shows the open dialog and stages the file
    * (Electron). null when the user cancelled. The browser preview uploads to the bridge instead. */
   'imports.chooseFile': def<StagedFile | null>()({ input: empty, access: ['admin'], kind: 'command' }),

@@ -277,6 +277,8 @@ export interface BackupSummary {
     printsOk: number
     printsMissing: number
     printsAltered: number
+    /** The journal verified in full in the copy (issue 15); null for a copy older than version 10. */
+    journalOk: boolean | null
     checkedAt: string
   } | null
 }

@@ -10,6 +10,8 @@ import * as m0008 from './0008_branch_work'
 import * as m0009 from './0009_staff_accounts'
 import * as m0011 from './0011_audit_columns'
 import * as m0012 from './0012_input_fidelity'
+import * as m0013 from './0013_ledger_journal'
+import type { Sqlite } from '../open'
 
 export interface Migration {
   version: number
@@ -17,8 +19,11 @@ export interface Migration {
   sql: string
   /** Rebuilds a table others reference: run with foreign keys off, checked before the commit. */
   foreignKeysOff?: boolean
+  /** Work SQL alone cannot do (hashing), run after `sql` in the same transaction. */
+  run?: (sqlite: Sqlite, at: Date) => void
 }
 
-export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0011, m0012]
+// 0013 (the journal) is last on purpose: it chains every row the earlier migrations leave.
+export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0011, m0012, m0013]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version

@@ -8,7 +8,8 @@
 import { sql } from 'drizzle-orm'
 import { preparedQuery } from '../../db/prepared'
 import { auditLog } from '../../db/schema'
-import type { Db } from '../../db/open'
+import { sqliteOf, type Db } from '../../db/open'
+import { writeTransaction } from './tx'
 
 export interface AuditEntry {
   at: string
@@ -36,6 +37,9 @@ function idIn(target: string | null | undefined, kind: 'request' | 'customer'): 
 }
 
 export function writeAudit(db: Writer, e: AuditEntry): void {
+  // Outside a transaction (a refusal, which changes nothing else): a transaction of its own, so the
+  // row gets its journal entry like every other write.
+  if (sqliteOf(db) && !sqliteOf(db)!.inTransaction) return writeTransaction(db as Db, (tx) => writeAudit(tx, e))
   const p = (name: string) => sql.placeholder(name)
   preparedQuery(db, 'audit.insert', (d) =>
     d

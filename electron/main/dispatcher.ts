@@ -17,6 +17,7 @@ import { currentSessionUser } from './services/sessionCheck'
 import { backupOverview, startBackup } from './services/backups'
 import { restoreFromScreen } from './services/restore'
 import { isAudited, type Caller } from './services/caller'
+import { exportDigest, integrityStatus, verifyIntegrity } from './services/integrity'
 import { getCustomer, searchCustomers } from './services/customers'
 import { previewDailyJournal, previewForm, printDailyJournal, printForm } from './services/forms'
 import { recordEvent } from './services/events'
@@ -95,6 +96,9 @@ const handlers: { [K in OperationName]: Handler<K> } = {
   'backups.overview': (ctx) => backupOverview(ctx),
   'backups.start': startBackup,
   'backups.restore': restoreFromScreen,
+  'integrity.status': (ctx) => integrityStatus(ctx),
+  'integrity.verify': verifyIntegrity,
+  'integrity.exportDigest': exportDigest,
   'imports.chooseFile': chooseImportFile,
   'imports.inspect': (ctx, input) => inspectImport(ctx, input),
   'imports.start': startImport,

@@ -17,6 +17,7 @@ import { storageFailureCode } from './failures'
 import { createLogger } from './logger'
 import { hashPassword } from './passwords'
 import { startBackupSchedule } from './services/backups'
+import { verifyAtStart } from './services/integrity'
 import { SessionStore } from './session'
 import { writeTransaction } from './tx'
 
@@ -164,7 +165,7 @@ export async function openApp(opts: OpenAppOptions): Promise<AppContext> {
       if (passwordHash) seedDemo(tx as never, { passwordHash, now: clock() })
       logger.info({ file, demo: opts.demo }, 'ledger created')
       return created
-    })
+    }, { at: clock().toISOString(), actorId: null, actorLoginId: 'system', action: 'ledger.create', outcome: 'ok' })
     if (opts.demo && kind !== 'demo') throw new AppError('DEMO_ON_REAL_LEDGER')
     const demo = kind === 'demo'
     // Best effort: a full disk must not keep a readable ledger from opening (the traces of a used
@@ -187,6 +188,8 @@ export async function openApp(opts: OpenAppOptions): Promise<AppContext> {
       events: new LedgerEvents(),
       version: opts.version,
     }
+    // The journal, from the last verified entry on (a failure is logged and shown to administrators).
+    verifyAtStart(ctx)
     if (opts.autoBackup !== false) startBackupSchedule(ctx)
     return ctx
   } catch (err) {

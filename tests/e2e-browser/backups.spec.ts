@@ -21,6 +21,17 @@ test('an administrator backs the ledger up from the screen and sees it verified,
   await page.screenshot({ path: test.info().outputPath('backups.png'), fullPage: true })
 })
 
+test('an administrator verifies the ledger from the screen and sees it intact, with its digest', async ({ page }) => {
+  await page.goto('/')
+  await login(page, 'admin1')
+  await page.getByTestId('nav-backups').click()
+  await expect(page.getByTestId('integrity')).toContainText('ダイジェスト')
+  await page.getByTestId('integrity-verify').click()
+  await expect(page.getByTestId('notify-message')).toContainText('台帳を検証しました。改ざんはありません')
+  await expect(page.getByTestId('integrity-ok')).toBeVisible()
+  await page.getByTestId('integrity').screenshot({ path: test.info().outputPath('integrity.png') })
+})
+
 test('counter staff have no バックアップ menu and cannot open the screen', async ({ page }) => {
   await page.goto('/')
   await login(page, 'teller1')

@@ -10,6 +10,7 @@ import type { OpInput, OpOutput } from '../../shared/contract'
 import type { ErrorPayload, Result } from '../../shared/errors'
 import type { OperationName } from '../../shared/operations'
 import { DEMO_PASSWORD } from '../../db/seed'
+import { describeReport, verifyLedger } from '../../db/verify'
 
 export interface TestApp {
   ctx: AppContext
@@ -86,4 +87,16 @@ export function snapshotLedger(ctx: AppContext, except: readonly string[] = []):
 
 export function auditRows(ctx: AppContext): Array<{ action: string; outcome: string; actor_login_id: string | null; detail_json: string | null }> {
   return ctx.sqlite.prepare('SELECT * FROM audit_log ORDER BY id').all() as never
+}
+
+/** The ledger's journal verifies in full (db/verify.ts), and no write escaped a transaction (an
+ * entry without an audit row or a header of its own is 'ledger.unattributed'). */
+export function expectLedgerVerifies(ctx: AppContext): void {
+  const r = verifyLedger(ctx.sqlite, { mode: 'full' })
+  if (!r.ok) throw new Error(`the ledger does not verify:\n${describeReport(r).join('\n')}`)
+  const stray = ctx.sqlite.prepare("SELECT id FROM ledger_journal WHERE action = 'ledger.unattributed' LIMIT 1").pluck().get()
+  if (stray !== undefined) {
+    const rows = ctx.sqlite.prepare('SELECT tbl, row_key, row_json FROM ledger_journal_rows WHERE entry_id = ? LIMIT 5').all(stray)
+    throw new Error(`journal entry ${String(stray)} holds writes made outside any transaction: ${JSON.stringify(rows)}`)
+  }
 }

@@ -1,6 +1,7 @@
 // Helpers to put real customers into a ledger and to damage its file the ways a bad day does.
 import fs from 'node:fs'
 import path from 'node:path'
+import { ledgerTransaction } from '../../db/journal'
 import { IN_USE_FILE } from '../../db/ledgerFile'
 import type { Sqlite } from '../../db/open'
 
@@ -11,9 +12,11 @@ export function addCustomers(sqlite: Sqlite, n: number, branchId = 1, from = 0):
     account_branch_code, account_type, account_number, ib_contract_id, otp_status, status_changed_at, created_at, updated_at)
     VALUES (?, '試験 太郎', 'シケン　タロウ', 'シケンタロウ', '試験太郎', '太郎', 'タロウ', '1980-01-01', '100-0001', '東京都千代田区千代田1-1', '03-1234-5678',
     '001', 'ordinary', ?, ?, 'in_use', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')`)
-  sqlite.transaction(() => {
+  // Journaled like an import batch (db/journal.ts), so the ledger still verifies.
+  const head = { at: '2026-01-01T00:00:00Z', actorId: null, actorLoginId: 'test', action: 'test.addCustomers', outcome: 'ok' }
+  ledgerTransaction(sqlite, () => {
     for (let i = from; i < from + n; i++) ins.run(branchId, String(5_000_000 + i), String(9_000_000_000 + i))
-  })()
+  }, { fallback: head })
 }
 
 /** A leaf page of `table` in the middle of its b-tree (not one a start reads). */

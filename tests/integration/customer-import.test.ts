@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ACCOUNT_TYPE_LABELS, type AccountType } from '../../shared/schemas'
-import { auditRows, createTestApp, snapshotLedger, type TestApp } from '../helpers/app'
+import { auditRows, createTestApp, expectLedgerVerifies, snapshotLedger, type TestApp } from '../helpers/app'
 import { CUSTOMER_HEADER, CUSTOMER_MAPPING, csvText, encode, runImport, stage, writeFile, type FileEncoding } from '../helpers/importFiles'
 import type { CustomerImportReport } from '../../shared/importFormat'
 
@@ -12,7 +12,11 @@ beforeEach(async () => {
   app = await createTestApp()
   await app.loginAs('admin1')
 })
-afterEach(() => app.close())
+afterEach(() => {
+  // Every batch of every import is a journal entry: the ledger verifies after each test.
+  expectLedgerVerifies(app.ctx)
+  app.close()
+})
 
 /** Names a core system really hands out: ヴ, ヶ, 髙, 﨑, long vowels, half-width kana with dakuten. */
 const TRICKY: string[][] = [

@@ -4,11 +4,15 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { OperationName } from '../../shared/operations'
 import { OTP_STATUSES, type OtpStatus } from '../../shared/status'
-import { auditRows, createTestApp, snapshotLedger, type TestApp } from '../helpers/app'
+import { auditRows, createTestApp, expectLedgerVerifies, snapshotLedger, type TestApp } from '../helpers/app'
 import { baseForm, customerRow, customersIn, newApplicationForm, suspensionForm, type CustomerRow } from '../helpers/forms'
 
 let app: TestApp
-afterEach(() => app?.close())
+afterEach(() => {
+  // Every round trip above leaves a journal that verifies against the tables.
+  if (app?.ctx.sqlite.open) expectLedgerVerifies(app.ctx)
+  app?.close()
+})
 
 const STATUS_JA: Record<OtpStatus, string> = {
   unregistered: '未登録',

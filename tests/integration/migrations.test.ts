@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { getTableConfig, type SQLiteTable } from 'drizzle-orm/sqlite-core'
@@ -6,6 +7,7 @@ import { backupLedger, migrate, schemaVersion } from '../../db/migrate'
 import { MIGRATIONS, LATEST_SCHEMA_VERSION } from '../../db/migrations'
 import { openSqlite, type Sqlite } from '../../db/open'
 import * as schema from '../../db/schema'
+import { describeReport, verifyLedger } from '../../db/verify'
 import { openApp } from '../../electron/main/ledger'
 import { tempDir } from '../helpers/app'
 
@@ -317,6 +319,35 @@ describe('migrations', () => {
     const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((p) => p.detail).join(' ')
     expect(plan("SELECT id FROM customers WHERE given_kana_key >= 'ハナ' AND given_kana_key < 'ハナ\uFFFF' ORDER BY given_kana_key LIMIT 100")).toContain('customers_given_kana_key_idx')
     expect(plan("SELECT id FROM customers WHERE name_key >= '塚' AND name_key < '塚\uFFFF' ORDER BY name_key LIMIT 100")).toContain('customers_name_key_idx')
+  })
+
+  it('0013 chains the rows a v7 ledger holds, marked as chained at upgrade; a row changed afterwards is named', () => {
+    const { dir, db } = fresh()
+    migrate(db, { backupDir: path.join(dir, 'backups'), migrations: MIGRATIONS.filter((m) => m.version <= 7) })
+    seedOldLedger(db)
+    db.exec(`INSERT INTO settings(key, value) VALUES ('unlock_repeat_days', '30');
+      INSERT INTO receipt_counters(branch_code, business_date, last_seq) VALUES ('001', '2026-11-20', 3);
+      INSERT INTO audit_log(at, actor_id, actor_login_id, action, outcome) VALUES ('2026-11-20T00:00:00Z', 1, 't1', 'auth.login', 'ok');`)
+    const before = ['branches', 'staff', 'customers', 'settings', 'receipt_counters', 'audit_log'].map((t) => db.prepare(`SELECT * FROM ${t}`).all())
+    const r = migrate(db, { backupDir: path.join(dir, 'backups'), now: () => new Date('2026-12-01T00:00:00Z') })
+    expect(r).toMatchObject({ from: 7, to: LATEST_SCHEMA_VERSION })
+    expect(['branches', 'staff', 'customers', 'settings', 'receipt_counters', 'audit_log'].map((t) => db.prepare(`SELECT * FROM ${t}`).all())).toEqual(before)
+    // One entry per table that has rows (in name order: audit_log ... staff), each marked as made at the upgrade.
+    const entries = db.prepare('SELECT id, action, origin, row_count AS rows, at FROM ledger_journal ORDER BY id').all()
+    expect(entries).toEqual(
+      [1, 1, 1, 1, 1, 2].map((rows, i) => ({ id: i + 1, action: 'ledger.chainAtUpgrade', origin: 'upgrade', rows, at: '2026-12-01T00:00:00.000Z' })),
+    )
+    // The password hash never enters the journal, only its SHA-256.
+    const staffRow = db.prepare("SELECT row_json FROM ledger_journal_rows WHERE tbl = 'staff' AND row_key = '1'").pluck().get() as string
+    expect((JSON.parse(staffRow) as unknown[])[5]).toBe(`sha256:${createHash('sha256').update('x').digest('hex')}`)
+    const report = verifyLedger(db, { mode: 'full' })
+    expect(report).toMatchObject({ ok: true, chainedAtUpgrade: { entries: 6, rows: 7, at: '2026-12-01T00:00:00.000Z' } })
+    expect(describeReport(report).join('\n')).toContain('chained at upgrade')
+    // The check at start begins after the upgrade's entries.
+    expect(db.prepare('SELECT entry_id FROM ledger_verification').pluck().get()).toBe(6)
+    // A teller made supervisor behind the app after the upgrade is named with the upgrade's entry.
+    db.prepare("UPDATE staff SET role = 'supervisor' WHERE id = 1").run()
+    expect(verifyLedger(db, { mode: 'full' }).rows).toMatchObject([{ kind: 'changed', table: 'staff', rowKey: '1', entry: { entryId: 6, action: 'ledger.chainAtUpgrade' } }])
   })
 
   it('two backups in the same millisecond get two files', () => {

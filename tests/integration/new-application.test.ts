@@ -1,11 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { OpInput } from '../../shared/contract'
 import type { OtpStatus } from '../../shared/status'
-import { auditRows, createTestApp, snapshotLedger, type TestApp } from '../helpers/app'
+import { auditRows, createTestApp, expectLedgerVerifies, snapshotLedger, type TestApp } from '../helpers/app'
 import { customersIn, newApplicationForm, type CustomerRow } from '../helpers/forms'
 
 let app: TestApp
-afterEach(() => app?.close())
+afterEach(() => {
+  if (app?.ctx.sqlite.open) expectLedgerVerifies(app.ctx) // the journal verifies after every flow
+  app?.close()
+})
 
 function customerIn(status: OtpStatus, nth = 0): CustomerRow {
   return customersIn(app.ctx, status)[nth]!

@@ -11,7 +11,7 @@
 import fs from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { wrapDrizzle, type Sqlite } from '../../db/open'
-import { createTestApp, tempDir, type TestApp } from '../helpers/app'
+import { createTestApp, expectLedgerVerifies, tempDir, type TestApp } from '../helpers/app'
 import { baseForm, newApplicationForm, suspensionForm, unlockForm, type CustomerRow } from '../helpers/forms'
 import { DEMO_PASSWORD } from '../../db/seed'
 import { generateLedger } from '../bench/ledger'
@@ -251,6 +251,12 @@ afterAll(() => {
   const dir = app?.dir
   app?.close()
   if (dir) fs.rmSync(dir, { recursive: true, force: true })
+})
+
+describe('the journal of the counter day', () => {
+  it('verifies in full against every table, every entry attributed', () => {
+    expectLedgerVerifies(app.ctx)
+  })
 })
 
 describe('query plans of every statement the services issue', () => {

@@ -2,11 +2,18 @@
 // without it; every refusal leaves the ledger's business tables as they were and is audited.
 import { afterEach, describe, expect, it } from 'vitest'
 import { DEMO_PASSWORD } from '../../db/seed'
-import { auditRows, createTestApp, snapshotLedger, type TestApp } from '../helpers/app'
+import { auditRows, createTestApp, expectLedgerVerifies, snapshotLedger, type TestApp } from '../helpers/app'
 import { baseForm, customerRow, customersIn, unlockForm, type CustomerRow } from '../helpers/forms'
 
 let app: TestApp
-afterEach(() => app?.close())
+/** A test that writes behind the services on purpose (a tampered form, a damaged setting). */
+let tamperedOnPurpose = false
+afterEach(() => {
+  // The journal verifies after every flow that went through the services only.
+  if (app?.ctx.sqlite.open && !tamperedOnPurpose) expectLedgerVerifies(app.ctx)
+  tamperedOnPurpose = false
+  app?.close()
+})
 
 const blocked = (n = 0): CustomerRow => customersIn(app.ctx, 'blocked')[n]!
 const decide = (requestId: number, version: number, over: Record<string, unknown> = {}) => ({
@@ -146,6 +153,7 @@ describe('閉塞解除', () => {
     // Even if the stored form said otherwise (written around the services), approval refuses.
     const stored = JSON.parse((app.ctx.sqlite.prepare('SELECT form_json FROM otp_requests WHERE id = ?').get(req.id) as { form_json: string }).form_json)
     stored.verification.fraudSuspected = true
+    tamperedOnPurpose = true
     app.ctx.sqlite.prepare('UPDATE otp_requests SET form_json = ? WHERE id = ?').run(JSON.stringify(stored), req.id)
     expect((await app.err('requests.decideUnlock', decide(req.id, again.version), 'counter')).code).toBe('FRAUD_SUSPECTED')
     expect(customerRow(app.ctx, c.id).otp_status).toBe('blocked')
@@ -162,6 +170,7 @@ describe('閉塞解除', () => {
 
   it('a damaged repeat-period setting falls back to the default instead of breaking approvals', async () => {
     await setup()
+    tamperedOnPurpose = true
     app.ctx.sqlite.prepare("INSERT INTO settings(key, value) VALUES ('unlock_repeat_days', 'abc')").run()
     expect(await app.ok('settings.get', {}, 'counter')).toMatchObject({ unlockRepeatDays: 30 })
     const req = await app.ok('requests.receiveUnlock', unlockForm(blocked()), 'counter')

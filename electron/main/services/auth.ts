@@ -128,12 +128,17 @@ export async function verifyStaffCredentials(
   // Reserve this attempt before the (slow) hash is checked: the counter goes up atomically, so
   // guesses sent in parallel cannot all be checked before the lockout lands. A correct password
   // gives the attempt back below.
-  const reserved = ctx.db
-    .update(staff)
-    .set({ failedAttempts: sql`${staff.failedAttempts} + 1` })
-    .where(and(eq(staff.id, row.id), isNull(staff.lockedAt), eq(staff.active, true)))
-    .returning({ attempt: staff.failedAttempts })
-    .get()
+  const reserved = writeTransaction(
+    ctx.db,
+    (tx) =>
+      tx
+        .update(staff)
+        .set({ failedAttempts: sql`${staff.failedAttempts} + 1` })
+        .where(and(eq(staff.id, row.id), isNull(staff.lockedAt), eq(staff.active, true)))
+        .returning({ attempt: staff.failedAttempts })
+        .get(),
+    { at: at(), actorId: row.id, actorLoginId: row.loginId, action: `${action}.attempt`, outcome: 'ok' },
+  )
   if (!reserved) {
     const now = ctx.db.select().from(staff).where(eq(staff.id, row.id)).get()!
     if (!now.active) return refuse('ACCOUNT_INACTIVE', new AppError('ACCOUNT_INACTIVE'))

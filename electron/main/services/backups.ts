@@ -46,6 +46,7 @@ export function summary(b: BackupRecord): BackupSummary {
       printsOk: c.prints.ok,
       printsMissing: c.prints.missing.length,
       printsAltered: c.prints.mismatched.length,
+      journalOk: c.journal ? c.journal.ok : null,
       checkedAt: c.checkedAt,
     },
   }

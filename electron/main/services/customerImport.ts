@@ -135,6 +135,14 @@ export async function runCustomerImport(ctx: AppContext, opts: CustomerImportOpt
       detail: { phase, fileName: opts.fileName, sha256: opts.info.sha256, fullExtract: opts.fullExtract, ...extra },
     })
 
+  // A batch writes no audit row: its journal entry is headed by who runs the import.
+  const journalHead = () => ({
+    at: ctx.clock().toISOString(),
+    actorId: opts.actor.staffId,
+    actorLoginId: opts.actor.loginId,
+    action: 'imports.customers.batch',
+    outcome: 'ok',
+  })
   const store = new CustomerMasterStore(ctx.sqlite)
   const branchIds = new Map<string, number | undefined>()
   let headerSeen = false
@@ -215,7 +223,7 @@ export async function runCustomerImport(ctx: AppContext, opts: CustomerImportOpt
             if (opts.apply && !store.update(existing.id, existing.version, r, at))
               throw new Error(`customer ${existing.id} changed during the import`) // the slice rolls back
           }
-        })
+        }, journalHead())
         opts.onProgress?.({ bytesRead: 0, rows: report.rows })
         await yieldToEventLoop()
       }
@@ -232,7 +240,7 @@ export async function runCustomerImport(ctx: AppContext, opts: CustomerImportOpt
       else if (opts.apply) {
         const today = japanDate(ctx.clock())
         for (;;) {
-          const closed = store.batch(true, () => store.closeMissing(today, ctx.clock().toISOString(), 1000))
+          const closed = store.batch(true, () => store.closeMissing(today, ctx.clock().toISOString(), 1000), journalHead())
           report.counts.closed += closed.length
           if (closed.length < 1000) break
           await yieldToEventLoop()

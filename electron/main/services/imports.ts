@@ -36,10 +36,13 @@ function savedMapping(ctx: AppContext, kind: ImportKind): Record<string, string>
   }
 }
 
-export function saveMapping(ctx: AppContext, kind: ImportKind, mapping: Record<string, string>): void {
+export function saveMapping(ctx: AppContext, kind: ImportKind, mapping: Record<string, string>, by: { staffId: number | null; loginId: string }): void {
   const value = JSON.stringify(mapping)
-  writeTransaction(ctx.db, (tx) =>
-    tx.insert(settings).values({ key: MAPPING_KEY[kind], value }).onConflictDoUpdate({ target: settings.key, set: { value } }).run(),
+  writeTransaction(
+    ctx.db,
+    (tx) => tx.insert(settings).values({ key: MAPPING_KEY[kind], value }).onConflictDoUpdate({ target: settings.key, set: { value } }).run(),
+    // No audit row of its own (the import's rows say who ran it): the journal entry names them.
+    { at: ctx.clock().toISOString(), actorId: by.staffId, actorLoginId: by.loginId, action: 'imports.saveMapping', outcome: 'ok' },
   )
 }
 
@@ -97,7 +100,7 @@ export async function startImport(ctx: AppContext, input: OpParsed<'imports.star
     run: async (progress) => {
       const common = { file: staged.file, fileName: staged.fileName, info, mapping, apply, actor, onProgress: progress }
       const report = input.kind === 'customers' ? await runCustomerImport(ctx, { ...common, fullExtract }) : await runStatusImport(ctx, common)
-      saveMapping(ctx, input.kind, mapping)
+      saveMapping(ctx, input.kind, mapping, actor)
       if (apply) discardStaged(ctx, input.stagingId)
       return report
     },

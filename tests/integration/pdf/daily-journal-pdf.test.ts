@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { dailyJournalDefinition } from '../../../forms/dailyJournal'
 import { renderPdf } from '../../../forms/render'
 import { emptyJournal, journalOfRows, sampleJournal, worstCaseJournal } from '../../unit/forms/daily-journal.fixtures'
-import { A4_LANDSCAPE, expectOnlyEmbeddedJapaneseFont, pageCount, pageSizeLine, pdfText, pdfWorkspace, poppler, snapshotPngs, squeeze } from './poppler'
+import { A4_LANDSCAPE, expectOnlyEmbeddedJapaneseFont, pageCount, pageSizeLine, pdfText, pdfWorkspace, poppler, qrCodes, snapshotPngs, squeeze } from './poppler'
 
 const ws = pdfWorkspace('daily-journal-')
 const renderToFile = (name: string, data = sampleJournal()) => ws.render(name, dailyJournalDefinition(data))
@@ -31,6 +31,18 @@ describe('日次取扱一覧 PDF', () => {
     expect(pageSizeLine(file)).toMatch(A4_LANDSCAPE)
     expect(bytes.length).toBeLessThan(100 * 1024)
     snapshotPngs(file, 'daily-journal-sample')
+  })
+
+  it("prints the ledger's digest: entry count, the hash in groups of four, and a QR code of the whole digest", async () => {
+    const hash = 'ab12cd34ef56ab78cd90ef12ab34cd56ef78ab90cd12ef34ab56cd78ef90ab12'
+    const { file } = await renderToFile('digest', { ...sampleJournal(), ledgerDigest: { count: 12345, hash } })
+    snapshotPngs(file, 'daily-journal-digest')
+    const text = pdfText(file)
+    expect(squeeze(text)).toContain('台帳ダイジェスト（印刷時点）')
+    expect(squeeze(text)).toContain('仕訳件数12,345')
+    expect(text).toContain('ab12 cd34 ef56 ab78 cd90 ef12 ab34 cd56 ef78 ab90 cd12 ef34 ab56 cd78 ef90 ab12')
+    // After the sign-off block, on the last page (a full first page pushes it to a second one).
+    expect(qrCodes(file, pageCount(file))).toEqual([`otp-ledger:1:12345:${hash}`])
   })
 
   it('embeds the Japanese font as a subset, and no other font', async () => {

@@ -84,13 +84,13 @@ export function snapshotPngs(file: string, name: string): void {
   poppler('pdftoppm', ['-png', '-r', '60', ...single, file, base])
 }
 
-/** The QR codes on page 1 as a scanner reads them: the page drawn at 150 dpi by pdftoppm, then
- * decoded by zbarimg (Debian's zbar-tools). One decoded text per code. */
-export function qrCodes(file: string): string[] {
+/** The QR codes on a page (the first by default) as a scanner reads them: the page drawn at 150 dpi
+ * by pdftoppm, then decoded by zbarimg (Debian's zbar-tools). One decoded text per code. */
+export function qrCodes(file: string, page = 1): string[] {
   const dir = mkdtempSync(path.join(tmpdir(), 'qr-'))
   try {
     const png = path.join(dir, 'page')
-    poppler('pdftoppm', ['-png', '-r', '150', '-f', '1', '-l', '1', '-singlefile', file, png])
+    poppler('pdftoppm', ['-png', '-r', '150', '-f', String(page), '-l', String(page), '-singlefile', file, png])
     // --raw: the data alone; stderr (zbar's D-Bus chatter in a container) is not the answer.
     const out = execFileSync('zbarimg', ['--quiet', '--raw', '-Sdisable', '-Sqrcode.enable', `${png}.png`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
     return out.split('\n').filter((l) => l !== '')
