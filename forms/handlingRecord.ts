@@ -61,15 +61,9 @@ function summaryTable(data: HandlingRecordData): Content {
 
 // ---- お客さま・依頼書 ---------------------------------------------------------------------------------
 
-/** Rows only some kinds of paper form have, as typed, and the 備考 when the teller wrote one
- * (printed as typed: （ー～①） stays as it is). */
+/** Rows only some kinds of paper form have, as typed (the 備考 follows in requestTable, as typed:
+ * （ー～①） stays as it is). */
 function kindRows(form: RequestForm): [string, string][] {
-  const rows = paperRows(form)
-  if (form.remarks) rows.push(['備考', form.remarks])
-  return rows
-}
-
-function paperRows(form: RequestForm): [string, string][] {
   switch (form.kind) {
     case 'new_application':
       return [

@@ -5,7 +5,7 @@ import { z } from 'zod'
 import { ERROR_MESSAGES } from './errors'
 import { day, EXPORT_ENCODINGS } from './exportFormat'
 import { normalizeDigits, normalizeHyphenated } from './normalize'
-import { ACCOUNT_TYPE_LABELS, FORM_LABELS, idSchema, ROLE_LABELS, type AccountType, type FormName, type StaffRole } from './schemas'
+import { ACCOUNT_TYPE_LABELS, FORM_LABELS, idSchema, ROLE_LABELS, ruleString, type AccountType, type FormName, type StaffRole } from './schemas'
 import { EVENT_KIND_LABELS, EVENT_SOURCE_LABELS, REQUEST_KIND_LABELS, STATUS_LABELS, type EventKind, type EventSource, type OtpStatus, type RequestKind } from './status'
 
 export const AUDIT_OUTCOMES = ['ok', 'refused', 'failed'] as const
@@ -76,9 +76,7 @@ const auditFilterShape = {
   /** 店番 of the branch whose entries to list: administrators only (a supervisor sees their own). */
   branchCode: optionalDigits('店番', 3),
   /** 職員ID (login id) of the actor. */
-  staffLoginId: z
-    .string()
-    .max(64, { error: '職員IDは32文字以内で入力してください' })
+  staffLoginId: ruleString('職員ID', 64)
     .transform((s) => s.normalize('NFKC').trim())
     .pipe(z.string().max(32, { error: '職員IDは32文字以内で入力してください' }))
     .nullable()
@@ -112,7 +110,10 @@ export const auditFilterSchema = periodRules(z.strictObject(auditFilterShape))
 export type AuditFilter = z.output<typeof auditFilterSchema>
 
 /** Where the previous page ended: the last entry's time and id (newest first). */
-export const auditCursorSchema = z.strictObject({ at: z.string().max(40), id: idSchema })
+export const auditCursorSchema = z.strictObject({
+  at: z.string().regex(/^[0-9T:.Z-]{10,40}$/, { error: '一覧の続きの位置が正しくありません' }),
+  id: idSchema,
+})
 export type AuditCursor = z.output<typeof auditCursorSchema>
 
 export const AUDIT_PAGE_SIZE = 50

@@ -19,9 +19,9 @@ async function secondBranch(): Promise<void> {
   const db = app.ctx.sqlite
   db.prepare("INSERT INTO branches(code, name) VALUES ('002', '駅前支店')").run()
   const hash = (db.prepare("SELECT password_hash AS h FROM staff WHERE login_id = 'super1'").get() as { h: string }).h
-  const ins = db.prepare("INSERT INTO staff(login_id, name, role, branch_id, password_hash, created_at) VALUES (?, ?, ?, (SELECT id FROM branches WHERE code = '002'), ?, 'x')")
-  ins.run('teller2b', '駅前 花子', 'teller', hash)
-  ins.run('super2b', '駅前 次郎', 'supervisor', hash)
+  const ins = db.prepare("INSERT INTO staff(login_id, login_key, name, role, branch_id, password_hash, created_at) VALUES (?, ?, ?, ?, (SELECT id FROM branches WHERE code = '002'), ?, 'x')")
+  ins.run('teller2b', 'teller2b', '駅前 花子', 'teller', hash)
+  ins.run('super2b', 'super2b', '駅前 次郎', 'supervisor', hash)
   await app.loginAs('teller2b', 'teller2b')
   await app.loginAs('super2b', 'super2b')
 }
