@@ -164,8 +164,9 @@ export const contract = {
   /** Restores a listed backup as the ledger, after the administrator's password again: verified
    * first, the replaced ledger kept aside, every session ended (everyone logs in again). */
   'backups.restore': def<BackupRestored>()({ input: restoreBackupSchema, access: ['admin'], kind: 'command' }),
-  /** The ledger's integrity (administrators): the last verification and the digest now. */
-  'integrity.status': def<IntegrityStatus>()({ input: empty, access: ['admin'], kind: 'query' }),
+  /** The ledger's integrity: the last verification and the digest now (the 監査ログ照会 screen shows it to
+   * supervisors too; verifying and exporting stay with administrators). */
+  'integrity.status': def<IntegrityStatus>()({ input: empty, access: ['supervisor', 'admin'], kind: 'query' }),
   /** Verifies the whole journal now, optionally against a digest kept elsewhere (otp-ledger:1:<count>:<hash>). */
   'integrity.verify': def<VerifyReport>()({
     input: z.strictObject({

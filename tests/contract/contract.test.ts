@@ -66,7 +66,7 @@ const CASES: Record<OperationName, Case> = {
   'backups.overview': { allowed: ['admin'], bad: { folder: '/etc' }, wrong: 'supervisor' },
   'backups.start': { allowed: ['admin'], bad: { out: '/tmp/elsewhere' }, wrong: 'teller' },
   'backups.restore': { allowed: ['admin'], bad: { name: '../../ledger.sqlite', password: '' }, wrong: 'teller' },
-  'integrity.status': { allowed: ['admin'], bad: { full: true }, wrong: 'supervisor' },
+  'integrity.status': { allowed: ['supervisor', 'admin'], bad: { full: true }, wrong: 'teller' },
   'integrity.verify': { allowed: ['admin'], bad: { anchor: 'not-a-digest' }, wrong: 'teller' },
   'integrity.exportDigest': { allowed: ['admin'], bad: { path: '/tmp/digest.txt' }, wrong: 'supervisor' },
   'imports.chooseFile': { allowed: ['admin'], bad: { path: '/etc/passwd' }, wrong: 'supervisor' },

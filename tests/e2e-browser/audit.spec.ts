@@ -45,6 +45,11 @@ test('監査ログ照会: a customer’s entries, one opened, filtered, exported
   await page.getByTestId('customer-audit-log').click()
   await expect(page.getByTestId('audit-customer-chip')).toContainText('顧客ID')
   await expect(page.getByTestId('audit-scope')).toContainText('001')
+  // The ledger's verification status heads the screen; a supervisor gets no administrator actions,
+  // and the ledger the suite has worked on so far verifies clean.
+  await expect(page.getByTestId('integrity')).toContainText('最終確認')
+  await expect(page.getByTestId('integrity-verify')).toHaveCount(0)
+  await expect(page.getByTestId('integrity-failed')).toHaveCount(0)
   const rows = page.getByTestId('audit-row')
   await expect(rows.first()).toContainText('受付（新規申込）')
   await expect(rows.first()).toContainText(receiptNo)
