@@ -59,7 +59,7 @@ export interface VerifyReport {
   entriesChecked: number
   fromEntry: number
   digest: LedgerDigest
-  /** Rows a ledger already held when the journal was introduced (migration 0010). */
+  /** Rows a ledger already held when the journal was introduced (migration 0013). */
   chainedAtUpgrade: { entries: number; rows: number; at: string } | null
   chainBreak: ChainBreak | null
   rows: RowFinding[]
