@@ -230,25 +230,18 @@ describe('refusals of a logged-in user', () => {
     expect(page.entries[0]).toMatchObject({ action: 'requests.receiveNewApplication', reason: 'VALIDATION_FAILED' })
   })
 
-  it('a flood of 10,000 malformed calls writes two rows with the count, and the next reception is not slowed', async () => {
-    const [c1, c2, c3] = customersIn(app.ctx, 'unregistered')
-    await app.ok('requests.receiveNewApplication', newApplicationForm(c1!), 'teller') // warm
-    let t = performance.now()
-    await app.ok('requests.receiveNewApplication', newApplicationForm(c2!), 'teller')
-    const quiet = performance.now() - t
-
-    const count = () => (app.ctx.sqlite.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n
-    const before = count()
-    t = performance.now()
+  it('a flood of 10,000 malformed calls writes two rows with the count, and the counters are not held up by it', async () => {
+    // Not timed here (times belong to benchmarks): what keeps a flood from slowing the counters is
+    // that it writes nothing per call — one row at once, the repeats counted in memory.
+    const [c1, c2] = customersIn(app.ctx, 'unregistered')
+    await app.ok('requests.receiveNewApplication', newApplicationForm(c1!), 'teller')
+    const count = (table: string) => (app.ctx.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n
+    const before = { audit: count('audit_log'), journal: count('ledger_journal') }
     for (let i = 0; i < 10_000; i++) await app.raw('requests.withdraw', { requestId: 'x', version: 1, reason: '取消' }, 'teller')
-    const flood = performance.now() - t
-    expect(count()).toBe(before + 1) // the first, at once; the rest counted in memory
-
-    t = performance.now()
-    await app.ok('requests.receiveNewApplication', newApplicationForm(c3!), 'teller')
-    const afterFlood = performance.now() - t
-    console.log(`reception ${quiet.toFixed(1)} ms quiet, ${afterFlood.toFixed(1)} ms right after 10,000 malformed calls (the flood took ${flood.toFixed(0)} ms)`)
-    expect(afterFlood).toBeLessThan(Math.max(10 * quiet, 250))
+    expect(count('audit_log')).toBe(before.audit + 1) // the first, at once; the rest counted in memory
+    expect(count('ledger_journal')).toBe(before.journal + 1) // one write transaction in all
+    // The counter goes on at once: a reception in the middle of the window is accepted.
+    await app.ok('requests.receiveNewApplication', newApplicationForm(c2!), 'teller')
 
     // The window passes: the next such refusal writes the count, then opens a new window.
     app.clock.now = new Date(app.clock.now.getTime() + REFUSAL_WINDOW_MS)
