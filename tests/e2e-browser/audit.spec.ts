@@ -105,7 +105,7 @@ test('監査ログ照会: a customer’s entries, one opened, filtered, exported
   await page.getByTestId('audit-search').click()
   await expect(rows.first()).toContainText('監査ログの出力')
 
-  // Six menus for a supervisor: the logout button stays inside a 1024 px and a 1280 px window.
+  // Seven menus for a supervisor: the logout button stays inside a 1024 px and a 1280 px window.
   for (const width of [1024, 1280]) {
     await page.setViewportSize({ width, height: 800 })
     const box = (await page.getByTestId('logout').boundingBox())!
