@@ -20,7 +20,7 @@ process.env.OTP_E2E_DATA_DIR = dataDir
 
 export default defineConfig({
   outputDir: 'test-results',
-  timeout: 60_000,
+  timeout: 120_000, // a journey of several screens, each command now also appending its journal entry (issue 15)
   expect: { timeout: 10_000 },
   fullyParallel: false,
   workers: 1,
