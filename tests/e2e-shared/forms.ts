@@ -136,8 +136,8 @@ export async function saveFromPreview(page: Page, shell: FormsShell, nameHas: st
 export async function printFromPreview(page: Page): Promise<PrintCall> {
   const before = (await printCalls(page)).length
   await previewDialog(page).getByTestId('form-preview-print').click()
-  await expect.poll(async () => (await printCalls(page)).length).toBe(before + 1)
-  await expect(previewDialog(page)).toHaveCount(0)
+  await expect.poll(async () => (await printCalls(page)).length, { timeout: 45_000 }).toBe(before + 1)
+  await expect(previewDialog(page)).toHaveCount(0, { timeout: 45_000 })
   await expect(page.getByTestId('notify-message')).toContainText('を印刷しました')
   return (await printCalls(page))[before]!
 }
