@@ -1,7 +1,7 @@
 // What the teller types is kept or refused, never cut or misread, and the paper is compared with
 // the registered record at reception and at 検印 (issue 13, points 6, 7 and the smaller points of
 // 9), through the real renderer and services. Demo customers used here and nowhere else:
-// i = 5, 6 (未登録), 34, 35 (サービス利用中).
+// i = 5, 6 (未登録), 36 (サービス利用中; 34 only opened, its IB契約者ID borrowed).
 import fs from 'node:fs'
 import { expect, test, type Page } from '@playwright/test'
 import { choose, input } from '../e2e-shared/journey'
@@ -34,7 +34,7 @@ const fieldError = (page: Page, testid: string) => page.getByTestId(testid).loca
 
 test('reception: an over-long number is refused at the field, a mismatch is caught before the dialog, differences are shown side by side', async ({ page }) => {
   test.setTimeout(300_000) // reception, 検印, correction and a second 検印, on a shared machine
-  const c = demoCustomer(35)
+  const c = demoCustomer(36)
   await login(page, 'teller1')
   await openDemoCustomer(page, c)
   await page.getByTestId('start-cancellation').click()
