@@ -2,10 +2,11 @@
 // plain open flag), field validation with the operation's zod schema, a fresh form each time the
 // dialog opens, and a submit that validates, keeps the button busy while the store action runs,
 // closes on success and otherwise marks the fields the main side named.
-import { ref, watch, type Ref } from 'vue'
+import { watch, type Ref } from 'vue'
 import type { z } from 'zod'
 import type { Outcome } from '../lib/outcome'
 import { useFieldValidation } from './useFieldValidation'
+import { useValidatedSubmit } from './useValidatedSubmit'
 
 export function useStaffDialog<M, S extends z.ZodType>(options: {
   /** The dialog's v-model: open while truthy; `closed` is written back on success. */
@@ -19,7 +20,6 @@ export function useStaffDialog<M, S extends z.ZodType>(options: {
   action: (input: z.output<S>) => Promise<Outcome<unknown>>
 }) {
   const { model } = options
-  const busy = ref(false)
   const v = useFieldValidation(options.schema, options.draft, options.extra)
 
   watch(model, (m) => {
@@ -29,17 +29,13 @@ export function useStaffDialog<M, S extends z.ZodType>(options: {
     }
   })
 
-  async function submit(): Promise<void> {
-    if (!model.value || !v.validateAll() || !v.parsed.value) return
-    busy.value = true
-    try {
-      const r = await options.action(v.parsed.value)
-      if (r.ok) model.value = options.closed
-      else v.setServerErrors(r.error.fields)
-    } finally {
-      busy.value = false
-    }
-  }
+  // The store has shown a refusal's message already; the dialog marks the fields it named.
+  const { busy, submit } = useValidatedSubmit(v, options.action, {
+    ready: () => !!model.value,
+    ok: () => {
+      model.value = options.closed
+    },
+  })
 
   return { v, busy, submit }
 }
