@@ -213,16 +213,17 @@ async function run(ctx: AppContext, op: unknown, payload: unknown, sessionKey: s
   const user = currentSessionUser(ctx, sessionKey, background ? ctx.sessions.peek(sessionKey) : ctx.sessions.get(sessionKey))
   const caller: Caller = { sessionKey, user }
 
+  // 本部 reads every branch and changes nothing: refused here, once, from the effect each operation
+  // declares (shared/operations.ts), before its role or payload is looked at.
+  if (user && !effectAllowed(user.role, op)) {
+    recordRefusal(ctx, sessionKey, { user, op, reason: 'HEAD_OFFICE_READ_ONLY', detail: { role: user.role } })
+    ctx.logger.warn({ code: 'HEAD_OFFICE_READ_ONLY', op, staffId: user.staffId }, 'refused: head office is read-only')
+    return fail(new AppError('HEAD_OFFICE_READ_ONLY'))
+  }
   if (def.access !== 'public') {
     if (!user) {
       ctx.logger.info({ code: 'NOT_AUTHENTICATED', op }, 'refused: no session')
       return fail(new AppError('NOT_AUTHENTICATED'))
-    }
-    // 本部 reads every branch and changes nothing: refused here, once, from the declared effect.
-    if (!effectAllowed(user.role, op)) {
-      recordRefusal(ctx, sessionKey, { user, op, reason: 'HEAD_OFFICE_READ_ONLY', detail: { role: user.role } })
-      ctx.logger.warn({ code: 'HEAD_OFFICE_READ_ONLY', op, staffId: user.staffId }, 'refused: head office is read-only')
-      return fail(new AppError('HEAD_OFFICE_READ_ONLY'))
     }
     if (def.access !== 'any-user' && !def.access.includes(user.role)) {
       recordRefusal(ctx, sessionKey, { user, op, reason: 'FORBIDDEN_ROLE', detail: { role: user.role } })
