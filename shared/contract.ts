@@ -34,6 +34,7 @@ import {
   staffRenameSchema,
   staffResetPasswordSchema,
   staffRetireSchema,
+  submissionKeySchema,
 } from './schemas'
 import type { BranchSettings, StaffRole } from './schemas'
 import type {
@@ -85,6 +86,9 @@ const def =
     d
 
 const empty = z.strictObject({})
+/** A reception's payload: the paper form, and the key its form made when it opened (optional for
+ * callers that do not retry, such as scripts; the app's forms always send one). */
+const receptionKey = { submissionKey: submissionKeySchema.optional() }
 const byId = <K extends string>(key: K) => z.strictObject({ [key]: idSchema } as Record<K, typeof idSchema>)
 const COUNTER = ['teller', 'supervisor'] as const
 const AUDIT_READERS = ['supervisor', 'admin', 'head_office'] as const
@@ -120,19 +124,19 @@ export const contract = {
   'customers.search': def<CustomerSummary[]>()({ input: customerSearchSchema, access: COUNTER, kind: 'query' }),
   'customers.get': def<CustomerDetail>()({ input: byId('customerId'), access: COUNTER, kind: 'query' }),
   'requests.receiveNewApplication': def<RequestDetail>()({
-    input: newApplicationSchema.strict(),
+    input: newApplicationSchema.safeExtend(receptionKey).strict(),
     access: COUNTER,
     kind: 'command',
   }),
-  'requests.receiveSuspension': def<RequestDetail>()({ input: suspensionSchema.strict(), access: COUNTER, kind: 'command' }),
-  'requests.receiveResumption': def<RequestDetail>()({ input: resumptionSchema.strict(), access: COUNTER, kind: 'command' }),
-  'requests.receiveCancellation': def<RequestDetail>()({ input: cancellationSchema.strict(), access: COUNTER, kind: 'command' }),
+  'requests.receiveSuspension': def<RequestDetail>()({ input: suspensionSchema.safeExtend(receptionKey).strict(), access: COUNTER, kind: 'command' }),
+  'requests.receiveResumption': def<RequestDetail>()({ input: resumptionSchema.safeExtend(receptionKey).strict(), access: COUNTER, kind: 'command' }),
+  'requests.receiveCancellation': def<RequestDetail>()({ input: cancellationSchema.safeExtend(receptionKey).strict(), access: COUNTER, kind: 'command' }),
   'requests.receiveRestrictionRelease': def<RequestDetail>()({
-    input: restrictionReleaseSchema.strict(),
+    input: restrictionReleaseSchema.safeExtend(receptionKey).strict(),
     access: COUNTER,
     kind: 'command',
   }),
-  'requests.receiveUnlock': def<RequestDetail>()({ input: unlockSchema.strict(), access: COUNTER, kind: 'command' }),
+  'requests.receiveUnlock': def<RequestDetail>()({ input: unlockSchema.safeExtend(receptionKey).strict(), access: COUNTER, kind: 'command' }),
   /** 閉塞解除の承認／差戻し with 役席認証: called from the counter terminal (a teller's session) or
    * from a supervisor's 検印 screen; the approver is whoever's credentials are typed, checked now. */
   'requests.decideUnlock': def<RequestDetail>()({ input: decideUnlockSchema, access: COUNTER, kind: 'command' }),

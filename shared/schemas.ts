@@ -212,6 +212,11 @@ export const resumptionSchema = paperRequestBaseSchema
 export const cancellationSchema = paperRequestBaseSchema
 export const restrictionReleaseSchema = paperRequestBaseSchema
 
+/** 受付キー: made by the reception form when it opened (a UUID), sent with every submit of that
+ * form. A repeat of the key (a click repeated after a lost reply, a double click, a reconnect)
+ * answers the request the first submit created instead of receiving a second one. */
+export const submissionKeySchema = z.uuid({ error: '受付キーが不正です。画面を開き直してください' })
+
 /** The paper form of each request kind this version registers. */
 export const REQUEST_FORM_SCHEMAS = {
   new_application: newApplicationSchema,

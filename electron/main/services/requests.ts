@@ -34,6 +34,7 @@ import { sessionUserOf, verifyStaffCredentials } from './auth'
 import { getSettings } from './settings'
 import { audited, requireUser, type Caller } from './caller'
 import { recordUnlockRefusal } from './refusals'
+import { recordSubmission, repeatedRequest, submissionByKey, submissionHash } from './submissions'
 
 
 /** The refusal of a request the status (or the next-day rule) does not allow, naming both. */
@@ -126,10 +127,16 @@ const RECEIVE_OPERATION: Record<FormKind, OperationName> = {
 export function receiveRequest<K extends FormKind>(
   ctx: AppContext,
   kind: K,
-  form: z.output<(typeof REQUEST_FORM_SCHEMAS)[K]>,
+  input: z.output<(typeof REQUEST_FORM_SCHEMAS)[K]> & { submissionKey?: string | undefined },
   caller: Caller,
 ): RequestDetail {
   const user = requireUser(caller)
+  // 受付キー (submissions.ts): a repeat of a submit answers the request its first one received.
+  const { submissionKey, ...paper } = input
+  const form = paper as z.output<(typeof REQUEST_FORM_SCHEMAS)[K]>
+  const hash = submissionKey ? submissionHash(kind, form, user.staffId) : ''
+  const prior = submissionKey ? submissionByKey(ctx.db, submissionKey) : null
+  if (prior) return getRequest(ctx, { requestId: repeatedRequest(prior, hash) })
   const now = ctx.clock()
   const at = now.toISOString()
   const today = japanDate(now)
@@ -144,7 +151,10 @@ export function receiveRequest<K extends FormKind>(
   const urgent = kind === 'suspension' && 'reason' in form && isUrgentSuspension(form.reason)
   const superseded: number[] = []
 
-  const requestId = writeTransaction(ctx.db, (tx) => {
+  const received = writeTransaction(ctx.db, (tx): { requestId: number; repeat: boolean } => {
+    // Another terminal may have sent the same key since the look above: asked again inside.
+    const raced = submissionKey ? submissionByKey(tx, submissionKey) : null
+    if (raced) return { requestId: repeatedRequest(raced, hash), repeat: true }
     const c = customerRow(tx, form.customerId)
     if (!c) throw new AppError('CUSTOMER_NOT_FOUND')
     if (c.closedOn) throw closedError(c.closedOn)
@@ -221,8 +231,11 @@ export function receiveRequest<K extends FormKind>(
       requestId: req.id,
       detail: { receiptNo, customerId: c.id, kind, ...(urgent ? { urgent: true, from: c.otpStatus, to: 'suspended', superseded } : {}) },
     })
-    return req.id
+    if (submissionKey) recordSubmission(tx, { key: submissionKey, requestId: req.id, payloadHash: hash, staffId: user.staffId, at })
+    return { requestId: req.id, repeat: false }
   })
+  const { requestId } = received
+  if (received.repeat) return getRequest(ctx, { requestId })
   for (const id of superseded) ctx.events.emitChanged({ kind: 'request_superseded', customerId: form.customerId, requestId: id })
   ctx.events.emitChanged({ kind: 'request_received', customerId: form.customerId, requestId })
   return getRequest(ctx, { requestId })
