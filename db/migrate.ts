@@ -7,6 +7,7 @@ import path from 'node:path'
 import { AppError } from '../shared/errors'
 import { MIGRATIONS, LATEST_SCHEMA_VERSION, type Migration } from './migrations'
 import { optimizeLedger, type Sqlite } from './open'
+import { detachJournal } from './journal'
 
 export interface MigrationReport {
   from: number
@@ -81,6 +82,9 @@ export function migrate(
       if (m.foreignKeysOff) sqlite.pragma(`foreign_keys = ${fkWas ? 'ON' : 'OFF'}`)
     }
   }
+  // A migration that rebuilds a table (0015: staff) drops the TEMP triggers this connection's
+  // journal put on it (0013 installs them to chain the rows): the next write installs them afresh.
+  detachJournal(sqlite)
   optimizeLedger(sqlite) // statistics for the indexes the migrations created
   return { from, to: latest, backupFile }
 }

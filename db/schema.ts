@@ -112,6 +112,8 @@ export const otpRequests = sqliteTable(
   },
   (t) => [
     index('otp_requests_state_idx').on(t.state, t.receivedAt),
+    // 0015: the 検印 queue of one branch.
+    index('otp_requests_state_branch_idx').on(t.state, t.branchId, t.receivedAt),
     index('otp_requests_customer_idx').on(t.customerId),
     index('otp_requests_journal_idx').on(t.branchId, t.businessDate, t.receivedAt),
     index('otp_requests_business_date_idx').on(t.businessDate, t.branchId, t.kind),
@@ -230,6 +232,16 @@ export const auditLog = sqliteTable(
     index('audit_log_request_idx').on(t.requestId, t.at).where(sql`request_id IS NOT NULL`),
   ],
 )
+
+// 0015: the key a reception form made when it opened, and the request its first submission created;
+// a repeat of the key answers that request (idempotent reception).
+export const requestSubmissions = sqliteTable('request_submissions', {
+  key: text('key').primaryKey(),
+  requestId: integer('request_id').notNull().references(() => otpRequests.id),
+  payloadHash: text('payload_hash').notNull(),
+  staffId: integer('staff_id').notNull().references(() => staff.id),
+  at: text('at').notNull(),
+})
 
 export const settings = sqliteTable('settings', {
   key: text('key').primaryKey(),

@@ -1,5 +1,6 @@
 // Demo data: one branch, two tellers, two supervisors, an administrator, and 50 customers spread
-// over every OTP status of DOMAIN.md. Loaded only into a ledger created for the demo or tests
+// over every OTP status of DOMAIN.md; then a second branch (a teller, a supervisor) and the head
+// office (a read-only 本部 account). Loaded only into a ledger created for the demo or tests
 // (settings.ledger_kind = 'demo'), never into a real one.
 import { branches, customers, otpHistory, staff } from './schema'
 import type { Db } from './open'
@@ -16,6 +17,20 @@ export const DEMO_STAFF = [
   { loginId: 'super1', name: '高橋 健一', role: 'supervisor' },
   { loginId: 'super2', name: '伊藤 由美', role: 'supervisor' },
   { loginId: 'admin1', name: '渡辺 誠', role: 'admin' },
+] as const
+
+/** Added after everything above (issue 12), so the first branch's staff and customers keep their
+ * ids: a second branch with its own teller and supervisor, and the head office (本部, read-only). */
+export const DEMO_OTHER_BRANCHES = [
+  {
+    code: '002',
+    name: '駅前支店',
+    staff: [
+      { loginId: 'teller3', name: '中島 さくら', role: 'teller' },
+      { loginId: 'super3', name: '村上 浩二', role: 'supervisor' },
+    ],
+  },
+  { code: '900', name: '本部', staff: [{ loginId: 'honbu1', name: '松田 恵子', role: 'head_office' }] },
 ] as const
 
 const FAMILY = [
@@ -93,6 +108,11 @@ export function seedDemo(db: Db, opts: { passwordHash: string; now: Date }): voi
             .values({ customerId: c.id, at, kind: 'event', fromStatus: null, toStatus: status, actorId: null, note: 'デモデータ（移行時の登録状況）' })
             .run()
       }
+    }
+    for (const other of DEMO_OTHER_BRANCHES) {
+      const b = tx.insert(branches).values({ code: other.code, name: other.name }).returning().get()
+      for (const s of other.staff)
+        tx.insert(staff).values({ ...s, loginKey: loginKeyOf(s.loginId), branchId: b.id, passwordHash: opts.passwordHash, createdAt: at }).run()
     }
   })
 }

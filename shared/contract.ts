@@ -24,6 +24,7 @@ import {
   requestFormRefSchema,
   restoreBackupSchema,
   requestPageSchema,
+  reviewQueueSchema,
   loginSchema,
   newApplicationSchema,
   setupFirstAdminSchema,
@@ -33,10 +34,12 @@ import {
   staffRenameSchema,
   staffResetPasswordSchema,
   staffRetireSchema,
+  submissionKeySchema,
 } from './schemas'
 import type { BranchSettings, StaffRole } from './schemas'
 import type {
   AuthState,
+  BranchSummary,
   BackupJob,
   BackupOverview,
   BackupRestored,
@@ -83,9 +86,15 @@ const def =
     d
 
 const empty = z.strictObject({})
+/** A reception's payload: the paper form, and the key its form made when it opened (optional for
+ * callers that do not retry, such as scripts; the app's forms always send one). */
+const receptionKey = { submissionKey: submissionKeySchema.optional() }
 const byId = <K extends string>(key: K) => z.strictObject({ [key]: idSchema } as Record<K, typeof idSchema>)
 const COUNTER = ['teller', 'supervisor'] as const
-const AUDIT_READERS = ['supervisor', 'admin'] as const
+const AUDIT_READERS = ['supervisor', 'admin', 'head_office'] as const
+/** 本部: reads every branch, changes nothing (shared/operations.ts OPERATION_EFFECTS). */
+const COUNTER_OR_HEAD_OFFICE = ['teller', 'supervisor', 'head_office'] as const
+const SUPERVISOR_OR_HEAD_OFFICE = ['supervisor', 'head_office'] as const
 
 export const contract = {
   'system.info': def<SystemInfo>()({ input: empty, access: 'public', kind: 'query' }),
@@ -110,28 +119,30 @@ export const contract = {
   'staff.rename': def<StaffSummary>()({ input: staffRenameSchema, access: ['admin'], kind: 'command' }),
   /** 退職・異動: login refused from now on, sessions ended; the row and its history stay. */
   'staff.retire': def<StaffSummary>()({ input: staffRetireSchema, access: ['admin'], kind: 'command' }),
+  /** The branches of the ledger, by 店番 (a few dozen at most): the head office's branch selector. */
+  'branches.list': def<BranchSummary[]>()({ input: empty, access: 'any-user', kind: 'query' }),
   'customers.search': def<CustomerSummary[]>()({ input: customerSearchSchema, access: COUNTER, kind: 'query' }),
   'customers.get': def<CustomerDetail>()({ input: byId('customerId'), access: COUNTER, kind: 'query' }),
   'requests.receiveNewApplication': def<RequestDetail>()({
-    input: newApplicationSchema.strict(),
+    input: newApplicationSchema.safeExtend(receptionKey).strict(),
     access: COUNTER,
     kind: 'command',
   }),
-  'requests.receiveSuspension': def<RequestDetail>()({ input: suspensionSchema.strict(), access: COUNTER, kind: 'command' }),
-  'requests.receiveResumption': def<RequestDetail>()({ input: resumptionSchema.strict(), access: COUNTER, kind: 'command' }),
-  'requests.receiveCancellation': def<RequestDetail>()({ input: cancellationSchema.strict(), access: COUNTER, kind: 'command' }),
+  'requests.receiveSuspension': def<RequestDetail>()({ input: suspensionSchema.safeExtend(receptionKey).strict(), access: COUNTER, kind: 'command' }),
+  'requests.receiveResumption': def<RequestDetail>()({ input: resumptionSchema.safeExtend(receptionKey).strict(), access: COUNTER, kind: 'command' }),
+  'requests.receiveCancellation': def<RequestDetail>()({ input: cancellationSchema.safeExtend(receptionKey).strict(), access: COUNTER, kind: 'command' }),
   'requests.receiveRestrictionRelease': def<RequestDetail>()({
-    input: restrictionReleaseSchema.strict(),
+    input: restrictionReleaseSchema.safeExtend(receptionKey).strict(),
     access: COUNTER,
     kind: 'command',
   }),
-  'requests.receiveUnlock': def<RequestDetail>()({ input: unlockSchema.strict(), access: COUNTER, kind: 'command' }),
+  'requests.receiveUnlock': def<RequestDetail>()({ input: unlockSchema.safeExtend(receptionKey).strict(), access: COUNTER, kind: 'command' }),
   /** 閉塞解除の承認／差戻し with 役席認証: called from the counter terminal (a teller's session) or
    * from a supervisor's 検印 screen; the approver is whoever's credentials are typed, checked now. */
   'requests.decideUnlock': def<RequestDetail>()({ input: decideUnlockSchema, access: COUNTER, kind: 'command' }),
-  'requests.get': def<RequestDetail>()({ input: byId('requestId'), access: COUNTER, kind: 'query' }),
+  'requests.get': def<RequestDetail>()({ input: byId('requestId'), access: COUNTER_OR_HEAD_OFFICE, kind: 'query' }),
   /** 検印待ち一覧, oldest first: one screen of it (requestPageSchema) and how many wait in all. */
-  'requests.pendingReview': def<RequestPage>()({ input: requestPageSchema, access: ['supervisor'], kind: 'query' }),
+  'requests.pendingReview': def<RequestPage>()({ input: reviewQueueSchema, access: SUPERVISOR_OR_HEAD_OFFICE, kind: 'query' }),
   /** 引継ぎ: a teller of the branch takes over a returned request (its receiver is away). */
   'requests.takeOver': def<RequestDetail>()({ input: takeOverSchema, access: COUNTER, kind: 'command' }),
   /** 本日の自分の受付: the caller's requests of today, and theirs an urgent stop closed today. */
@@ -139,7 +150,7 @@ export const contract = {
   /** 閉塞解除をお断り（不正利用の疑い）: recorded with the customer although no request is sent on. */
   'refusals.recordUnlockFraud': def<CustomerDetail>()({ input: unlockFraudRefusalSchema, access: COUNTER, kind: 'command' }),
   /** The on-screen 日次取扱一覧 (supervisors): one page, filtered by state and kind. */
-  'journal.list': def<JournalPage>()({ input: journalListSchema, access: ['supervisor'], kind: 'query' }),
+  'journal.list': def<JournalPage>()({ input: journalListSchema, access: SUPERVISOR_OR_HEAD_OFFICE, kind: 'query' }),
   /** The branch's requests a supervisor returned (差戻し), for correction, takeover or withdrawal; paged alike. */
   'requests.returnedToMe': def<RequestPage>()({ input: requestPageSchema, access: COUNTER, kind: 'query' }),
   'requests.approve': def<RequestDetail>()({
@@ -152,10 +163,10 @@ export const contract = {
   'requests.withdraw': def<RequestDetail>()({ input: withdrawRequestSchema, access: COUNTER, kind: 'command' }),
   'events.record': def<CustomerDetail>()({ input: recordEventSchema, access: COUNTER, kind: 'command' }),
   /** A request's form, built for the preview: not archived, not recorded. */
-  'forms.preview': def<FormDocument>()({ input: requestFormRefSchema, access: COUNTER, kind: 'query' }),
+  'forms.preview': def<FormDocument>()({ input: requestFormRefSchema, access: COUNTER_OR_HEAD_OFFICE, kind: 'query' }),
   /** Prints a request's form: built, archived with its SHA-256, recorded and audited; a reprint says 再発行. */
   'forms.print': def<PrintedForm>()({ input: requestFormRefSchema, access: COUNTER, kind: 'command' }),
-  'forms.previewDailyJournal': def<FormDocument>()({ input: dailyJournalRefSchema, access: ['supervisor'], kind: 'query' }),
+  'forms.previewDailyJournal': def<FormDocument>()({ input: dailyJournalRefSchema, access: SUPERVISOR_OR_HEAD_OFFICE, kind: 'query' }),
   'forms.printDailyJournal': def<PrintedForm>()({ input: dailyJournalRefSchema, access: ['supervisor'], kind: 'command' }),
   /** Backups (administrators): the list with each one's check, free disk space, the running backup. */
   'backups.overview': def<BackupOverview>()({ input: empty, access: ['admin'], kind: 'query' }),
@@ -166,7 +177,7 @@ export const contract = {
   'backups.restore': def<BackupRestored>()({ input: restoreBackupSchema, access: ['admin'], kind: 'command' }),
   /** The ledger's integrity: the last verification and the digest now (the 監査ログ照会 screen shows it to
    * supervisors too; verifying and exporting stay with administrators). */
-  'integrity.status': def<IntegrityStatus>()({ input: empty, access: ['supervisor', 'admin'], kind: 'query' }),
+  'integrity.status': def<IntegrityStatus>()({ input: empty, access: AUDIT_READERS, kind: 'query' }),
   /** Verifies the whole journal now, optionally against a digest kept elsewhere (otp-ledger:1:<count>:<hash>). */
   'integrity.verify': def<VerifyReport>()({
     input: z.strictObject({
@@ -197,12 +208,12 @@ export const contract = {
   'imports.start': def<ImportJobView>()({ input: importStartSchema, access: ['admin'], kind: 'command' }),
   'imports.job': def<ImportJobView>()({ input: z.strictObject({ jobId: z.uuid() }), access: ['admin'], kind: 'query' }),
   /** CSV exports: Electron saves where the user chooses (save dialog); the preview gets the bytes. */
-  'exports.requests': def<ExportResult>()({ input: exportRequestsSchema, access: ['supervisor'], kind: 'command' }),
-  'exports.journal': def<ExportResult>()({ input: exportJournalSchema, access: ['supervisor'], kind: 'command' }),
+  'exports.requests': def<ExportResult>()({ input: exportRequestsSchema, access: SUPERVISOR_OR_HEAD_OFFICE, kind: 'command' }),
+  'exports.journal': def<ExportResult>()({ input: exportJournalSchema, access: SUPERVISOR_OR_HEAD_OFFICE, kind: 'command' }),
   'exports.customers': def<ExportResult>()({ input: exportCustomersSchema, access: ['admin'], kind: 'command' }),
-  'exports.figures': def<ExportResult>()({ input: exportFiguresSchema, access: ['supervisor'], kind: 'command' }),
+  'exports.figures': def<ExportResult>()({ input: exportFiguresSchema, access: SUPERVISOR_OR_HEAD_OFFICE, kind: 'command' }),
   /** 集計: aggregated in SQL over a period. */
-  'figures.summary': def<FiguresSummary>()({ input: periodSchema, access: ['supervisor'], kind: 'query' }),
+  'figures.summary': def<FiguresSummary>()({ input: periodSchema, access: SUPERVISOR_OR_HEAD_OFFICE, kind: 'query' }),
   // 監査ログ照会: supervisors their branch, administrators every branch. Viewing and exporting are
   // recorded on the trail themselves, so they are commands.
   'audit.search': def<AuditPage>()({ input: auditSearchSchema, access: AUDIT_READERS, kind: 'command' }),

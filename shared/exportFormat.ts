@@ -55,7 +55,7 @@ export const exportRequestsSchema = z
   })
   .refine((p) => p.from <= p.to, { path: ['to'], error: '終了日は開始日以降にしてください' })
 
-export const exportJournalSchema = z.strictObject({ businessDate: day('取扱日'), encoding })
+export const exportJournalSchema = z.strictObject({ businessDate: day('取扱日'), branchCode, encoding })
 export const exportCustomersSchema = z.strictObject({ branchCode, encoding })
 export const exportFiguresSchema = z
   .strictObject({ from: day('開始日'), to: day('終了日'), branchCode, encoding })

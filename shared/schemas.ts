@@ -212,6 +212,11 @@ export const resumptionSchema = paperRequestBaseSchema
 export const cancellationSchema = paperRequestBaseSchema
 export const restrictionReleaseSchema = paperRequestBaseSchema
 
+/** 受付キー: made by the reception form when it opened (a UUID), sent with every submit of that
+ * form. A repeat of the key (a click repeated after a lost reply, a double click, a reconnect)
+ * answers the request the first submit created instead of receiving a second one. */
+export const submissionKeySchema = z.uuid({ error: '受付キーが不正です。画面を開き直してください' })
+
 /** The paper form of each request kind this version registers. */
 export const REQUEST_FORM_SCHEMAS = {
   new_application: newApplicationSchema,
@@ -309,9 +314,9 @@ export const customerSearchSchema = z
       ctx.addIssue({ code: 'custom', path: ['ibContractId'], message: 'IB契約者IDは数字10桁で入力してください' })
   })
 
-export const STAFF_ROLES = ['teller', 'supervisor', 'admin'] as const
+export const STAFF_ROLES = ['teller', 'supervisor', 'admin', 'head_office'] as const
 export type StaffRole = (typeof STAFF_ROLES)[number]
-export const ROLE_LABELS: Record<StaffRole, string> = { teller: '担当者', supervisor: '役席', admin: '管理者' }
+export const ROLE_LABELS: Record<StaffRole, string> = { teller: '担当者', supervisor: '役席', admin: '管理者', head_office: '本部' }
 
 export const loginIdSchema = ruleString('職員ID', 32)
   .transform((s) => s.normalize('NFKC').trim())
@@ -355,7 +360,7 @@ export const staffConfirmationSchema = z.strictObject({
 })
 
 /** The roles whose creation, raise or password reset needs a second person's confirmation. */
-export const CONFIRMED_ROLES: readonly StaffRole[] = ['supervisor', 'admin']
+export const CONFIRMED_ROLES: readonly StaffRole[] = ['supervisor', 'admin', 'head_office']
 
 export const staffCreateSchema = z.object({
   loginId: loginIdSchema,
@@ -410,6 +415,13 @@ export const requestCursorSchema = z.strictObject({
   receivedAt: z.string({ error: '表示位置が不正です' }).regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/, { error: '表示位置が不正です' }),
   id: idSchema,
 })
+/** The branch a per-branch screen shows (検印待ち, 日次取扱一覧): absent for one's own; another
+ * only for a role that sees every branch (main decides, electron/main/services/branchScope.ts). */
+export const viewedBranchSchema = z
+  .string({ error: '店番は数字3桁で入力してください' })
+  .regex(/^\d{3}$/, { error: '店番は数字3桁で入力してください' })
+  .nullish()
+
 export const requestPageSchema = z.strictObject({
   limit: z
     .number({ error: `表示件数は1〜${REQUEST_PAGE_MAX}件で指定してください` })
@@ -419,6 +431,9 @@ export const requestPageSchema = z.strictObject({
     .default(REQUEST_PAGE_DEFAULT),
   after: requestCursorSchema.optional(),
 })
+
+/** One screen of the 検印 queue of a branch. */
+export const reviewQueueSchema = requestPageSchema.extend({ branchCode: viewedBranchSchema })
 
 /** The forms printed for one request. The renderer names one of these and the request; the main
  * process gathers the data, builds the PDF and archives it. */
@@ -439,7 +454,7 @@ export const requestFormRefSchema = z.strictObject({
 })
 
 /** 日次取扱一覧 of one business date (today or earlier; checked against the clock in main). */
-export const dailyJournalRefSchema = z.strictObject({ businessDate: ymd('取扱日') })
+export const dailyJournalRefSchema = z.strictObject({ businessDate: ymd('取扱日'), branchCode: viewedBranchSchema })
 
 /** 復元 from the administrator's バックアップ screen: a backup named as the screen lists it (a file
  * name in the backup folders, never a path), and the administrator's own password typed again. */
@@ -467,6 +482,7 @@ export const takeOverSchema = z.strictObject({ requestId: idSchema, version: z.n
 export const JOURNAL_PAGE_MAX = 100
 export const journalListSchema = z.strictObject({
   businessDate: ymd('取扱日'),
+  branchCode: viewedBranchSchema,
   state: z.enum(REQUEST_STATES).nullable().optional(),
   kind: z.enum(REQUEST_KINDS).nullable().optional(),
   cursor: z.string().regex(/^[0-9T:.Z-]{10,40}\|\d{1,12}$/).nullable().optional(),

@@ -319,3 +319,9 @@ export interface BackupRestored {
   /** Sessions the restore ended (this terminal's included). */
   sessionsEnded: number
 }
+
+/** A branch of the credit union (店番, 店名), for the head office's branch selector. */
+export interface BranchSummary {
+  code: string
+  name: string
+}

@@ -3,7 +3,7 @@
 // Order: known operation -> caller from the main-side session -> role -> payload schema -> service.
 import { contract, type OpOutput, type OpParsed } from '../../shared/contract'
 import { AppError, type Result } from '../../shared/errors'
-import { isOperationName, type OperationName } from '../../shared/operations'
+import { effectAllowed, isOperationName, type OperationName } from '../../shared/operations'
 import { fieldErrors } from '../../shared/schemas'
 import { LATEST_SCHEMA_VERSION } from '../../db/migrations'
 import { writeAudit } from './audit'
@@ -29,11 +29,12 @@ import { getAuditEntry, searchAuditLog } from './services/auditLog'
 import { summarizeFigures } from './services/figures'
 import { chooseImportFile, importJob, inspectImport, startImport } from './services/imports'
 import { getSettings, updateSettings } from './services/settings'
+import { listBranches } from './services/branchScope'
 import {
   approveRequest,
   decideUnlock,
-  getRequest,
   pendingReview,
+  readRequest,
   receiveRequest,
   resubmitRequest,
   returnedToMe,
@@ -68,6 +69,7 @@ const handlers: { [K in OperationName]: Handler<K> } = {
   'staff.retire': retireStaff,
   'settings.get': (ctx) => getSettings(ctx.db),
   'settings.update': updateSettings,
+  'branches.list': (ctx) => listBranches(ctx),
   'customers.search': (ctx, input) => searchCustomers(ctx, input),
   'customers.get': (ctx, input) => getCustomer(ctx, input),
   'requests.receiveNewApplication': (ctx, input, caller) => receiveRequest(ctx, 'new_application', input, caller),
@@ -77,8 +79,8 @@ const handlers: { [K in OperationName]: Handler<K> } = {
   'requests.receiveRestrictionRelease': (ctx, input, caller) => receiveRequest(ctx, 'restriction_release', input, caller),
   'requests.receiveUnlock': (ctx, input, caller) => receiveRequest(ctx, 'unlock', input, caller),
   'requests.decideUnlock': decideUnlock,
-  'requests.get': (ctx, input) => getRequest(ctx, input),
-  'requests.pendingReview': (ctx, input) => pendingReview(ctx, input),
+  'requests.get': readRequest,
+  'requests.pendingReview': pendingReview,
   'requests.returnedToMe': returnedToMe,
   'requests.approve': approveRequest,
   'requests.return': returnRequest,
@@ -107,7 +109,7 @@ const handlers: { [K in OperationName]: Handler<K> } = {
   'exports.journal': exportJournal,
   'exports.customers': exportCustomers,
   'exports.figures': exportFigures,
-  'figures.summary': (ctx, input) => summarizeFigures(ctx, input),
+  'figures.summary': summarizeFigures,
   'audit.search': searchAuditLog,
   'audit.entry': getAuditEntry,
   'exports.audit': exportAudit,
@@ -211,6 +213,13 @@ async function run(ctx: AppContext, op: unknown, payload: unknown, sessionKey: s
   const user = currentSessionUser(ctx, sessionKey, background ? ctx.sessions.peek(sessionKey) : ctx.sessions.get(sessionKey))
   const caller: Caller = { sessionKey, user }
 
+  // 本部 reads every branch and changes nothing: refused here, once, from the effect each operation
+  // declares (shared/operations.ts), before its role or payload is looked at.
+  if (user && !effectAllowed(user.role, op)) {
+    recordRefusal(ctx, sessionKey, { user, op, reason: 'HEAD_OFFICE_READ_ONLY', detail: { role: user.role } })
+    ctx.logger.warn({ code: 'HEAD_OFFICE_READ_ONLY', op, staffId: user.staffId }, 'refused: head office is read-only')
+    return fail(new AppError('HEAD_OFFICE_READ_ONLY'))
+  }
   if (def.access !== 'public') {
     if (!user) {
       ctx.logger.info({ code: 'NOT_AUTHENTICATED', op }, 'refused: no session')

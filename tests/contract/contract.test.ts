@@ -7,7 +7,7 @@ import { OPERATION_NAMES, type OperationName } from '../../shared/operations'
 import { contract } from '../../shared/contract'
 import { createTestApp, snapshotLedger, type TestApp } from '../helpers/app'
 
-type Who = 'teller' | 'supervisor' | 'admin'
+type Who = 'teller' | 'supervisor' | 'admin' | 'head_office'
 interface Case {
   /** Sessions whose role may call it; 'public' needs none. */
   allowed: Who[] | 'public' | 'any-user'
@@ -34,6 +34,7 @@ const CASES: Record<OperationName, Case> = {
   'staff.retire': { allowed: ['admin'], bad: { staffId: 2 }, wrong: 'supervisor' },
   'settings.get': { allowed: 'any-user', bad: { key: 'unlock_repeat_days' } },
   'settings.update': { allowed: ['admin'], bad: { unlockRepeatDays: 0 }, wrong: 'supervisor' },
+  'branches.list': { allowed: 'any-user', bad: { branchCode: '001' } },
   'customers.search': { allowed: ['teller', 'supervisor'], bad: { kana: '', accountNumber: '' }, wrong: 'admin' },
   'customers.get': { allowed: ['teller', 'supervisor'], bad: { customerId: -1 }, wrong: 'admin' },
   'requests.receiveNewApplication': { allowed: ['teller', 'supervisor'], bad: { customerId: 1, nameKana: '漢字' }, wrong: 'admin' },
@@ -47,7 +48,7 @@ const CASES: Record<OperationName, Case> = {
     bad: { requestId: 1, version: 1, supervisorLoginId: 'super1', supervisorPassword: '', decision: 'return' },
     wrong: 'admin',
   },
-  'requests.get': { allowed: ['teller', 'supervisor'], bad: { requestId: 1.5 }, wrong: 'admin' },
+  'requests.get': { allowed: ['teller', 'supervisor', 'head_office'], bad: { requestId: 1.5 }, wrong: 'admin' },
   'requests.returnedToMe': { allowed: ['teller', 'supervisor'], bad: { staffId: 3 }, wrong: 'admin' },
   'requests.return': { allowed: ['supervisor'], bad: { requestId: 1, version: 1, reason: '' }, wrong: 'teller' },
   'requests.resubmit': { allowed: ['teller', 'supervisor'], bad: { requestId: 1, version: 1, form: { kind: 'unlock' } }, wrong: 'admin' },
@@ -55,18 +56,18 @@ const CASES: Record<OperationName, Case> = {
   'requests.takeOver': { allowed: ['teller', 'supervisor'], bad: { requestId: 1, version: 0 }, wrong: 'admin' },
   'requests.myDay': { allowed: ['teller', 'supervisor'], bad: { staffId: 3 }, wrong: 'admin' },
   'refusals.recordUnlockFraud': { allowed: ['teller', 'supervisor'], bad: { customerId: 1, verification: { fraudSuspected: false } }, wrong: 'admin' },
-  'journal.list': { allowed: ['supervisor'], bad: { businessDate: '2026-11-21', limit: 1000 }, wrong: 'teller' },
+  'journal.list': { allowed: ['supervisor', 'head_office'], bad: { businessDate: '2026-11-21', limit: 1000 }, wrong: 'teller' },
   'events.record': { allowed: ['teller', 'supervisor'], bad: { customerId: 1, customerVersion: 1, kind: 'exploded', occurredOn: '2026-13-01', source: 'x' }, wrong: 'admin' },
-  'requests.pendingReview': { allowed: ['supervisor'], bad: { state: 'approved' }, wrong: 'teller' },
+  'requests.pendingReview': { allowed: ['supervisor', 'head_office'], bad: { state: 'approved' }, wrong: 'teller' },
   'requests.approve': { allowed: ['supervisor'], bad: { requestId: 1 }, wrong: 'teller' },
-  'forms.preview': { allowed: ['teller', 'supervisor'], bad: { form: 'customer_receipt', requestId: 1, markup: '<h1>x</h1>' }, wrong: 'admin' },
+  'forms.preview': { allowed: ['teller', 'supervisor', 'head_office'], bad: { form: 'customer_receipt', requestId: 1, markup: '<h1>x</h1>' }, wrong: 'admin' },
   'forms.print': { allowed: ['teller', 'supervisor'], bad: { form: 'customer_receipt', requestId: 1, path: '/etc/passwd' }, wrong: 'admin' },
-  'forms.previewDailyJournal': { allowed: ['supervisor'], bad: { businessDate: 'yesterday' }, wrong: 'teller' },
-  'forms.printDailyJournal': { allowed: ['supervisor'], bad: { businessDate: '2026-11-21', branchCode: '002' }, wrong: 'teller' },
+  'forms.previewDailyJournal': { allowed: ['supervisor', 'head_office'], bad: { businessDate: 'yesterday' }, wrong: 'teller' },
+  'forms.printDailyJournal': { allowed: ['supervisor'], bad: { businessDate: '2026-11-21', branchCode: '2' }, wrong: 'teller' },
   'backups.overview': { allowed: ['admin'], bad: { folder: '/etc' }, wrong: 'supervisor' },
   'backups.start': { allowed: ['admin'], bad: { out: '/tmp/elsewhere' }, wrong: 'teller' },
   'backups.restore': { allowed: ['admin'], bad: { name: '../../ledger.sqlite', password: '' }, wrong: 'teller' },
-  'integrity.status': { allowed: ['supervisor', 'admin'], bad: { full: true }, wrong: 'teller' },
+  'integrity.status': { allowed: ['supervisor', 'admin', 'head_office'], bad: { full: true }, wrong: 'teller' },
   'integrity.verify': { allowed: ['admin'], bad: { anchor: 'not-a-digest' }, wrong: 'teller' },
   'integrity.exportDigest': { allowed: ['admin'], bad: { path: '/tmp/digest.txt' }, wrong: 'supervisor' },
   'imports.chooseFile': { allowed: ['admin'], bad: { path: '/etc/passwd' }, wrong: 'supervisor' },
@@ -77,17 +78,17 @@ const CASES: Record<OperationName, Case> = {
     wrong: 'supervisor',
   },
   'imports.job': { allowed: ['admin'], bad: { jobId: 'x' }, wrong: 'teller' },
-  'exports.requests': { allowed: ['supervisor'], bad: { from: '2026-11-30', to: '2026-11-01', encoding: 'cp932' }, wrong: 'teller' },
-  'exports.journal': { allowed: ['supervisor'], bad: { businessDate: '2026-11-21', encoding: 'latin1' }, wrong: 'teller' },
+  'exports.requests': { allowed: ['supervisor', 'head_office'], bad: { from: '2026-11-30', to: '2026-11-01', encoding: 'cp932' }, wrong: 'teller' },
+  'exports.journal': { allowed: ['supervisor', 'head_office'], bad: { businessDate: '2026-11-21', encoding: 'latin1' }, wrong: 'teller' },
   'exports.customers': { allowed: ['admin'], bad: { encoding: 'cp932', path: '/tmp/x.csv' }, wrong: 'supervisor' },
-  'exports.figures': { allowed: ['supervisor'], bad: { from: 'x', to: '2026-11-01', encoding: 'cp932' }, wrong: 'teller' },
-  'figures.summary': { allowed: ['supervisor'], bad: { from: '2026-01-01', to: '2026-12-31', branchCode: '1' }, wrong: 'teller' },
-  'audit.search': { allowed: ['supervisor', 'admin'], bad: { from: '2026-11-01', to: '2026-11-30', outcome: 'maybe' }, wrong: 'teller' },
-  'audit.entry': { allowed: ['supervisor', 'admin'], bad: { entryId: 'one' }, wrong: 'teller' },
-  'exports.audit': { allowed: ['supervisor', 'admin'], bad: { from: '2026-11-01', to: '2026-11-30', encoding: 'latin1' }, wrong: 'teller' },
+  'exports.figures': { allowed: ['supervisor', 'head_office'], bad: { from: 'x', to: '2026-11-01', encoding: 'cp932' }, wrong: 'teller' },
+  'figures.summary': { allowed: ['supervisor', 'head_office'], bad: { from: '2026-01-01', to: '2026-12-31', branchCode: '1' }, wrong: 'teller' },
+  'audit.search': { allowed: ['supervisor', 'admin', 'head_office'], bad: { from: '2026-11-01', to: '2026-11-30', outcome: 'maybe' }, wrong: 'teller' },
+  'audit.entry': { allowed: ['supervisor', 'admin', 'head_office'], bad: { entryId: 'one' }, wrong: 'teller' },
+  'exports.audit': { allowed: ['supervisor', 'admin', 'head_office'], bad: { from: '2026-11-01', to: '2026-11-30', encoding: 'latin1' }, wrong: 'teller' },
 }
 
-const LOGIN: Record<Who, string> = { teller: 'teller1', supervisor: 'super1', admin: 'admin1' }
+const LOGIN: Record<Who, string> = { teller: 'teller1', supervisor: 'super1', admin: 'admin1', head_office: 'honbu1' }
 let app: TestApp
 
 beforeAll(async () => {
@@ -143,6 +144,14 @@ describe('the contract', () => {
       })
     }
   }
+
+  it('every role a case allows is the contract’s access list', () => {
+    for (const op of OPERATION_NAMES) {
+      const access = contract[op].access
+      if (Array.isArray(CASES[op].allowed)) expect([...access].sort(), op).toEqual([...CASES[op].allowed].sort())
+      else expect(access, op).toBe(CASES[op].allowed)
+    }
+  })
 
   it('takes the identity from the session, never from the payload', async () => {
     // A teller who claims to be a supervisor in the payload is still a teller.

@@ -17,7 +17,7 @@ const period = { from: '2026-11-01', to: '2026-11-30' }
 /** A second branch (002) with its own teller and supervisor, logged in as 'teller2b' / 'super2b'. */
 async function secondBranch(): Promise<void> {
   const db = app.ctx.sqlite
-  db.prepare("INSERT INTO branches(code, name) VALUES ('002', '駅前支店')").run()
+  db.prepare("INSERT OR IGNORE INTO branches(code, name) VALUES ('002', '駅前支店')").run()
   const hash = (db.prepare("SELECT password_hash AS h FROM staff WHERE login_id = 'super1'").get() as { h: string }).h
   const ins = db.prepare("INSERT INTO staff(login_id, login_key, name, role, branch_id, password_hash, created_at) VALUES (?, ?, ?, ?, (SELECT id FROM branches WHERE code = '002'), ?, 'x')")
   ins.run('teller2b', 'teller2b', '駅前 花子', 'teller', hash)

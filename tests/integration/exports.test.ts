@@ -51,7 +51,7 @@ describe('exports', () => {
     it(`the requests of a period read back in ${enc}, filtered by kind and state, audited with filter and row count`, async () => {
       await someRequests()
       const all = await app.ok('exports.requests', { from: '2026-11-01', to: '2026-11-30', encoding: enc }, 'super')
-      expect(all).toMatchObject({ rowCount: 3, saved: false, cancelled: false, fileName: '依頼一覧_20261101-20261130.csv' })
+      expect(all).toMatchObject({ rowCount: 3, saved: false, cancelled: false, fileName: '依頼一覧_20261101-20261130_001.csv' }) // a supervisor's: their branch
       const rows = read(all, enc)
       expect(rows[0]!.slice(0, 6)).toEqual(['受付番号', '受付日', '店番', '店名', '依頼種別', '状態'])
       expect(rows.slice(1).map((r) => [r[0], r[4], r[5]])).toEqual([

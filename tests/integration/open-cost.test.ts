@@ -22,14 +22,14 @@ describe('opening a ledger', () => {
     hash.mockClear()
     const first = await openApp({ dataDir: dir, demo: true, transport: 'ipc', version: 'test' })
     expect(hash).toHaveBeenCalledTimes(1)
-    expect((first.sqlite.prepare('SELECT count(*) AS n FROM staff').get() as { n: number }).n).toBe(5)
+    expect((first.sqlite.prepare('SELECT count(*) AS n FROM staff').get() as { n: number }).n).toBe(8) // 5 at branch 001, 2 at 002, 1 at the head office
     first.sqlite.close()
 
     hash.mockClear()
     const again = await openApp({ dataDir: dir, demo: true, transport: 'ipc', version: 'test' })
     open.push(again)
     expect(hash).not.toHaveBeenCalled()
-    expect((again.sqlite.prepare('SELECT count(*) AS n FROM staff').get() as { n: number }).n).toBe(5)
+    expect((again.sqlite.prepare('SELECT count(*) AS n FROM staff').get() as { n: number }).n).toBe(8) // 5 at branch 001, 2 at 002, 1 at the head office
   })
 
   it('a production ledger is never seeded and hashes nothing', async () => {

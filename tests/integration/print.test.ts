@@ -339,12 +339,12 @@ describe('日次取扱一覧', () => {
     app = await createTestApp()
     await app.loginAs('teller1')
     const req = await receiveOne()
-    app.ctx.sqlite.prepare("INSERT INTO branches(code, name) VALUES ('002', '駅前支店')").run()
+    app.ctx.sqlite.prepare("INSERT OR IGNORE INTO branches(code, name) VALUES ('002', '駅前支店')").run()
     app.ctx.sqlite.prepare("UPDATE staff SET branch_id = (SELECT id FROM branches WHERE code = '002') WHERE login_id = 'teller2'").run()
     await app.loginAs('teller2', 'other')
     for (const op of ['forms.preview', 'forms.print']) {
       const e = await app.err(op, { form: 'customer_receipt', requestId: req.id }, 'other')
-      expect(e).toMatchObject({ code: 'OTHER_BRANCH_REQUEST', message: '他の店で受け付けた依頼の帳票は表示・印刷できません。' })
+      expect(e).toMatchObject({ code: 'OTHER_BRANCH_REQUEST', message: '他店の依頼は取り扱えません。' })
     }
     expect(printed()).toHaveLength(0)
     expect(formAudit().filter((a) => a.outcome === 'refused').map((a) => [a.action, a.actor_login_id])).toEqual([['forms.print', 'teller2']])

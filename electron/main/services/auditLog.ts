@@ -1,7 +1,7 @@
 // 監査ログ照会 (issue 15): the audit trail, newest first, page by page, filtered by period, staff,
 // action, outcome, customer and 受付番号; one entry opened with what it changed. Whom a caller may
-// see is decided here, once: roles in ALL_BRANCH_ROLES see every branch, everyone else their own
-// branch (a head-office role is one more name in that set). Every read is itself on the trail.
+// see is decided in branchScope.ts, once for every screen: roles in ALL_BRANCH_ROLES (管理者, 本部)
+// see every branch, everyone else their own branch. Every read is itself on the trail.
 //
 // Each filter is an equality on an indexed column of audit_log (0011) followed by the period on
 // `at`, and the pages follow (at, id) downwards: whichever index the filter picks, SQLite reads
@@ -18,14 +18,11 @@ import {
 import type { OpParsed } from '../../../shared/contract'
 import { addDays } from '../../../shared/datetime'
 import { AppError } from '../../../shared/errors'
-import type { StaffRole } from '../../../shared/schemas'
 import type { SessionUser } from '../../../shared/types'
 import { writeAudit } from '../audit'
 import type { AppContext } from '../context'
 import { requireUser, type Caller } from './caller'
-
-/** Roles that see the entries of every branch. */
-const ALL_BRANCH_ROLES: ReadonlySet<StaffRole> = new Set<StaffRole>(['admin'])
+import { branchByCode, OTHER_BRANCH_FIELD, seesAllBranches } from './branchScope'
 
 interface Scope {
   allBranches: boolean
@@ -34,11 +31,11 @@ interface Scope {
 }
 
 function branchIdOf(ctx: AppContext, code: string): number | null {
-  return ctx.db.all<{ id: number }>(sql`SELECT id FROM branches WHERE code = ${code}`)[0]?.id ?? null
+  return branchByCode(ctx.db, code)?.id ?? null
 }
 
 export function auditScope(ctx: AppContext, user: SessionUser): Scope {
-  if (ALL_BRANCH_ROLES.has(user.role)) return { allBranches: true, branchId: null, branchCode: null }
+  if (seesAllBranches(user)) return { allBranches: true, branchId: null, branchCode: null }
   return { allBranches: false, branchId: branchIdOf(ctx, user.branchCode), branchCode: user.branchCode }
 }
 
@@ -55,7 +52,7 @@ function conditions(ctx: AppContext, scope: Scope, f: AuditFilter): SQL[] | null
   if (!scope.allBranches) where.push(sql`a.branch_id = ${scope.branchId ?? -1}`)
   if (f.branchCode) {
     if (!scope.allBranches && f.branchCode !== scope.branchCode)
-      throw new AppError('VALIDATION_FAILED', undefined, { branchCode: '他の店の記録は照会できません' })
+      throw new AppError('VALIDATION_FAILED', undefined, { branchCode: OTHER_BRANCH_FIELD })
     if (scope.allBranches) {
       const id = branchIdOf(ctx, f.branchCode)
       if (id === null) return null

@@ -107,10 +107,10 @@ export type RequestListOf = { requestId: number } | { customerId: number } // ne
 
 /** The lists that grow with the ledger, read one screen at a time, oldest first. */
 export type PagedRequestListOf =
-  | { state: 'pending_review' } // the 検印 queue
+  | { pendingInBranch: number } // the 検印 queue of a branch (its id)
   | { returnedInBranch: string } // the branch's returned requests (店番)
 
-type ListKey = 'requestId' | 'customerId' | 'state' | 'returnedInBranch'
+type ListKey = 'requestId' | 'customerId' | 'pendingInBranch' | 'returnedInBranch'
 
 /** The columns of a RequestSummary; the lists that show more add theirs. */
 export function requestSummaryColumns() {
@@ -137,6 +137,10 @@ export function requestSummaryColumns() {
 }
 export const summaryJoins = { receiver, reviewer, taker }
 
+// The queue of one branch: on otp_requests_state_branch_idx (state, branch_id, received_at), so a
+// screen reads its branch's rows in order, whatever the other branches hold (0015).
+const pendingInBranchWhere = () => and(eq(otpRequests.branchId, sql.placeholder('id')), eq(otpRequests.state, 'pending_review'))
+
 const returnedInBranchWhere = () =>
   and(eq(otpRequests.state, 'returned'), eq(otpRequests.branchId, sql`(SELECT b.id FROM branches b WHERE b.code = ${sql.placeholder('id')})`))
 
@@ -146,10 +150,10 @@ function requestSummaryQuery(db: AppContext['db'], by: ListKey, limit = 0) {
       ? eq(otpRequests.id, sql.placeholder('id'))
       : by === 'customerId'
         ? eq(otpRequests.customerId, sql.placeholder('id'))
-        : by === 'state'
-          ? eq(otpRequests.state, 'pending_review')
+        : by === 'pendingInBranch'
+          ? pendingInBranchWhere()
           : returnedInBranchWhere()
-  const paged = by === 'state' || by === 'returnedInBranch'
+  const paged = by === 'pendingInBranch' || by === 'returnedInBranch'
   const query = db
     .select(requestSummaryColumns())
     .from(otpRequests)
@@ -177,19 +181,19 @@ export function requestSummaries(ctx: AppContext, of: RequestListOf): RequestSum
 
 /** How many requests a paged list holds: counted on the state index (for the queue, from the index
  * alone; returned requests are few at any time). */
-function requestCountQuery(db: AppContext['db'], by: 'state' | 'returnedInBranch') {
+function requestCountQuery(db: AppContext['db'], by: 'pendingInBranch' | 'returnedInBranch') {
   return db
     .select({ n: sql<number>`count(*)` })
     .from(otpRequests)
-    .where(by === 'state' ? eq(otpRequests.state, 'pending_review') : returnedInBranchWhere())
+    .where(by === 'pendingInBranch' ? pendingInBranchWhere() : returnedInBranchWhere())
     .prepare()
 }
 
 /** One screen of a list that grows with the ledger: `page.limit` rows after `page.after`, how many
  * the list holds, and where the next screen starts (null after the last). */
 export function requestPage(ctx: AppContext, of: PagedRequestListOf, page: RequestPageInput): RequestPage {
-  const by = 'state' in of ? 'state' : 'returnedInBranch'
-  const id = 'returnedInBranch' in of ? of.returnedInBranch : 0
+  const by = 'pendingInBranch' in of ? 'pendingInBranch' : 'returnedInBranch'
+  const id = 'returnedInBranch' in of ? of.returnedInBranch : of.pendingInBranch
   // One more row than asked: whether it comes back says if there is a next screen. One prepared
   // query per limit (at most REQUEST_PAGE_MAX of them; the screens ask for 50 at a time).
   const limit = page.limit + 1

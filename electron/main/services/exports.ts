@@ -20,6 +20,7 @@ import { REQUEST_KIND_LABELS, REQUEST_STATE_LABELS, STATUS_LABELS, type OtpStatu
 import { writeAudit } from '../audit'
 import type { AppContext } from '../context'
 import { requireUser, type Caller } from './caller'
+import { branchFilter, seesAllBranches, viewedBranch } from './branchScope'
 import { auditEntries, filterOf } from './auditLog'
 import { figuresTable, summarizeFigures } from './figures'
 
@@ -132,7 +133,8 @@ function requestRows(ctx: AppContext, f: RequestFilter): Iterable<Row> {
 
 const compact = (ymd: string) => ymd.replace(/-/g, '')
 
-export function exportRequests(ctx: AppContext, input: OpParsed<'exports.requests'>, caller: Caller): Promise<ExportResult> {
+export function exportRequests(ctx: AppContext, asked: OpParsed<'exports.requests'>, caller: Caller): Promise<ExportResult> {
+  const input = { ...asked, branchCode: branchFilter(requireUser(caller), asked.branchCode) }
   return deliver(ctx, caller, {
     action: 'exports.requests',
     fileName: `依頼一覧_${compact(input.from)}-${compact(input.to)}${input.branchCode ? `_${input.branchCode}` : ''}.csv`,
@@ -143,16 +145,16 @@ export function exportRequests(ctx: AppContext, input: OpParsed<'exports.request
   })
 }
 
-/** The data of the 日次取扱一覧: the caller's branch, one business date. */
+/** The data of the 日次取扱一覧: the caller's branch (the head office: the one it shows), one business date. */
 export function exportJournal(ctx: AppContext, input: OpParsed<'exports.journal'>, caller: Caller): Promise<ExportResult> {
-  const user = requireUser(caller)
+  const branch = viewedBranch(ctx.db, requireUser(caller), input.branchCode)
   return deliver(ctx, caller, {
     action: 'exports.journal',
-    fileName: `日次取扱一覧データ_${user.branchCode}_${compact(input.businessDate)}.csv`,
+    fileName: `日次取扱一覧データ_${branch.code}_${compact(input.businessDate)}.csv`,
     encoding: input.encoding,
     header: REQUEST_HEADER,
-    rows: requestRows(ctx, { from: input.businessDate, to: input.businessDate, branchCode: user.branchCode }),
-    filter: { businessDate: input.businessDate, branchCode: user.branchCode },
+    rows: requestRows(ctx, { from: input.businessDate, to: input.businessDate, branchCode: branch.code }),
+    filter: { businessDate: input.businessDate, branchCode: branch.code },
   })
 }
 
@@ -191,8 +193,9 @@ export function exportCustomers(ctx: AppContext, input: OpParsed<'exports.custom
   })
 }
 
-export function exportFigures(ctx: AppContext, input: OpParsed<'exports.figures'>, caller: Caller): Promise<ExportResult> {
-  const table = figuresTable(summarizeFigures(ctx, input))
+export function exportFigures(ctx: AppContext, asked: OpParsed<'exports.figures'>, caller: Caller): Promise<ExportResult> {
+  const input = { ...asked, branchCode: branchFilter(requireUser(caller), asked.branchCode) }
+  const table = figuresTable(summarizeFigures(ctx, input, caller))
   return deliver(ctx, caller, {
     action: 'exports.figures',
     fileName: `集計_${compact(input.from)}-${compact(input.to)}${input.branchCode ? `_${input.branchCode}` : ''}.csv`,
@@ -203,7 +206,7 @@ export function exportFigures(ctx: AppContext, input: OpParsed<'exports.figures'
   })
 }
 
-/** The 監査ログ of the caller's scope (their branch, or every branch for an administrator), with the
+/** The 監査ログ of the caller's scope (their branch, or every branch for an administrator or the head office), with the
  * screen's filter, newest first; the detail as the screen shows it, and as recorded. */
 export function exportAudit(ctx: AppContext, input: OpParsed<'exports.audit'>, caller: Caller): Promise<ExportResult> {
   const user = requireUser(caller)
@@ -236,7 +239,7 @@ export function exportAudit(ctx: AppContext, input: OpParsed<'exports.audit'>, c
       ]
     }
   })()
-  const scope = user.role === 'admin' ? (input.branchCode ?? '全店') : user.branchCode
+  const scope = seesAllBranches(user) ? input.branchCode || '全店' : user.branchCode
   return deliver(ctx, caller, {
     action: 'exports.audit',
     fileName: `監査ログ_${compact(input.from)}-${compact(input.to)}_${scope}.csv`,

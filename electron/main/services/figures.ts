@@ -1,4 +1,4 @@
-// 集計 (supervisors): counts of requests by month, kind and branch, unlocks and repeated unlocks,
+// 集計 (supervisors their branch, the head office any or all): counts of requests by month, kind and branch, unlocks and repeated unlocks,
 // and the time from reception to approval (median and 90th percentile), for any period. Every
 // figure is aggregated by SQLite over the period's requests, read through the business-date index
 // (0007); no request row is loaded into the process.
@@ -6,10 +6,14 @@ import type { OpParsed } from '../../../shared/contract'
 import type { FiguresSummary } from '../../../shared/exportFormat'
 import { REQUEST_KIND_LABELS, REQUEST_KINDS, type RequestKind } from '../../../shared/status'
 import type { AppContext } from '../context'
+import { branchFilter } from './branchScope'
+import { requireUser, type Caller } from './caller'
 
 type Period = Pick<OpParsed<'figures.summary'>, 'from' | 'to' | 'branchCode'>
 
-export function summarizeFigures(ctx: AppContext, p: Period): FiguresSummary {
+/** The figures the caller may see: a supervisor's branch; every branch, or one, for the head office. */
+export function summarizeFigures(ctx: AppContext, period: Period, caller: Caller): FiguresSummary {
+  const p = { ...period, branchCode: branchFilter(requireUser(caller), period.branchCode) }
   const branch = p.branchCode ? 'AND r.branch_id = (SELECT id FROM branches WHERE code = @branchCode)' : ''
   const params = p.branchCode ? { from: p.from, to: p.to, branchCode: p.branchCode } : { from: p.from, to: p.to }
   const inPeriod = `r.business_date BETWEEN @from AND @to ${branch}`

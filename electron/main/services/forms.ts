@@ -37,6 +37,7 @@ import { writeAudit } from '../audit'
 import { writeTransaction, type Tx } from '../tx'
 import type { AppContext } from '../context'
 import { requireUser, type Caller } from './caller'
+import { requireVisible, viewedBranch } from './branchScope'
 import { repeatUnlocks } from './requests'
 import { getSettings } from './settings'
 import { dayCounts, dayRefusals, journalNote, journalSelect, unlockFlags } from './journal'
@@ -170,8 +171,9 @@ function customerCopyOf(r: RequestRow) {
 /** The print target of a request's form; refuses a form the request's state does not allow. */
 export function requestTarget(ctx: AppContext, form: RequestFormName, requestId: number, user: SessionUser): PrintTarget {
   const r = loadRequest(ctx.db, requestId)
-  // A branch prints the forms of its own requests only (the journal is scoped the same way).
-  if (r.branchCode !== user.branchCode) throw new AppError('OTHER_BRANCH_REQUEST')
+  // A branch shows and prints the forms of its own requests only; the head office sees every
+  // branch's (and prints none: refused by the dispatcher). The journal is scoped the same way.
+  requireVisible(ctx.db, user, r.branchId)
   if (!formAvailable(form, r.state)) {
     const why =
       form === 'completion_notice' ? '処理完了のお知らせは、承認された依頼だけ印刷できます。' : '取消された依頼のお客さま控は印刷できません。'
@@ -285,9 +287,6 @@ const FRAUD_STAGES = { 'requests.resubmit': 'resubmission', 'requests.decideUnlo
 
 // The journal's reads are prepared once per connection (db/prepared.ts): building these drizzle
 // queries cost more than running them (a day of 2,000 requests is read on the journal index).
-const branchByCode = (db: AppContext['db']) =>
-  preparedQuery(db, 'branches.byCode', (d) => d.select().from(branches).where(eq(branches.code, sql.placeholder('code'))).prepare())
-
 /** The branch's requests of one business date, in the order received (otp_requests_journal_idx). */
 const journalRequests = (db: AppContext['db']) =>
   preparedQuery(db, 'journal.requests', (d) =>
@@ -332,14 +331,14 @@ const requestNameById = (db: AppContext['db']) =>
       .prepare(),
   )
 
-/** The 日次取扱一覧 of the caller's branch for a business date (today or earlier). */
-export function journalTarget(ctx: AppContext, businessDate: string, user: SessionUser): PrintTarget {
+/** The 日次取扱一覧 of the caller's branch (the head office: the one it chose) for a business date
+ * (today or earlier). */
+export function journalTarget(ctx: AppContext, businessDate: string, user: SessionUser, branchCode?: string | null): PrintTarget {
   const today = japanDate(ctx.clock())
   if (businessDate > today) {
     throw new AppError('JOURNAL_DATE_IN_FUTURE', undefined, { businessDate: '本日以前の日付を指定してください' })
   }
-  const branch = branchByCode(ctx.db).get({ code: user.branchCode })
-  if (!branch) throw new AppError('NOT_FOUND')
+  const branch = viewedBranch(ctx.db, user, branchCode)
 
   const requests = journalRequests(ctx.db).all({ branchId: branch.id, businessDate })
   const counterRefusals = dayRefusals(ctx.db, branch.id, businessDate)
@@ -608,10 +607,10 @@ export function printForm(ctx: AppContext, input: OpParsed<'forms.print'>, calle
 
 export function previewDailyJournal(ctx: AppContext, input: OpParsed<'forms.previewDailyJournal'>, caller: Caller): Promise<FormDocument> {
   const user = requireUser(caller)
-  return previewTarget(ctx, journalTarget(ctx, input.businessDate, user))
+  return previewTarget(ctx, journalTarget(ctx, input.businessDate, user, input.branchCode))
 }
 
 export function printDailyJournal(ctx: AppContext, input: OpParsed<'forms.printDailyJournal'>, caller: Caller): Promise<PrintedForm> {
   const user = requireUser(caller)
-  return printTarget(ctx, journalTarget(ctx, input.businessDate, user), user)
+  return printTarget(ctx, journalTarget(ctx, input.businessDate, user, input.branchCode), user)
 }

@@ -5,15 +5,16 @@
 import { and, asc, eq, gt, or, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
 import { preparedQuery } from '../../../db/prepared'
-import { branches, counterRefusals, customers, otpHistory, otpRequests, staff } from '../../../db/schema'
+import { counterRefusals, customers, otpHistory, otpRequests, staff } from '../../../db/schema'
 import { AppError } from '../../../shared/errors'
 import type { OpParsed } from '../../../shared/contract'
 import { japanDate } from '../../../shared/datetime'
 import { REQUEST_KINDS, REQUEST_STATES, type RequestKind, type RequestState } from '../../../shared/status'
-import type { JournalItem, JournalPage, SessionUser } from '../../../shared/types'
+import type { JournalItem, JournalPage } from '../../../shared/types'
 import type { Tx } from '../tx'
 import type { AppContext } from '../context'
 import { requireUser, type Caller } from './caller'
+import { viewedBranch } from './branchScope'
 
 type Db = AppContext['db'] | Tx
 
@@ -171,14 +172,6 @@ export function dayCounts(db: Db, branchId: number, businessDate: string, fraudR
   }
 }
 
-export function branchOf(db: Db, user: SessionUser): { id: number; code: string; name: string } {
-  const b = preparedQuery(db, 'branches.byCode', (d) => d.select().from(branches).where(eq(branches.code, sql.placeholder('code'))).prepare()).get({
-    code: user.branchCode,
-  })
-  if (!b) throw new AppError('NOT_FOUND')
-  return b
-}
-
 const PAGE = 50
 
 /** One page of the on-screen 日次取扱一覧, in reception order, filtered by state and kind. */
@@ -186,7 +179,7 @@ export function journalList(ctx: AppContext, input: OpParsed<'journal.list'>, ca
   const user = requireUser(caller)
   if (input.businessDate > japanDate(ctx.clock()))
     throw new AppError('JOURNAL_DATE_IN_FUTURE', undefined, { businessDate: '本日以前の日付を指定してください' })
-  const branch = branchOf(ctx.db, user)
+  const branch = viewedBranch(ctx.db, user, input.branchCode)
   const state = input.state ?? null
   const kind = input.kind ?? null
   const limit = input.limit ?? PAGE

@@ -1,7 +1,7 @@
 // Paper requests: reception by a teller (受付), the supervisor's check (検印) and approval, which
 // alone changes the customer's OTP status. Each write and its audit row share one transaction.
 import { and, desc, eq, gte, inArray, lte, ne, sql } from 'drizzle-orm'
-import { branches, customers, otpHistory, otpRequestVersions, otpRequests, printedForms, receiptCounters, staff } from '../../../db/schema'
+import { customers, otpHistory, otpRequestVersions, otpRequests, printedForms, receiptCounters, staff } from '../../../db/schema'
 import { AppError } from '../../../shared/errors'
 import { accountMismatches } from '../../../shared/formCompare'
 import type { OpParsed } from '../../../shared/contract'
@@ -29,10 +29,12 @@ import { writeAudit } from '../audit'
 import { writeTransaction, type Tx } from '../tx'
 import type { AppContext } from '../context'
 import { requestPage, requestSummaries } from './customers'
+import { ownBranch, requireOwnBranch, requireVisible, viewedBranch } from './branchScope'
 import { sessionUserOf, verifyStaffCredentials } from './auth'
 import { getSettings } from './settings'
 import { audited, requireUser, type Caller } from './caller'
 import { recordUnlockRefusal } from './refusals'
+import { recordSubmission, repeatedRequest, submissionByKey, submissionHash } from './submissions'
 
 
 /** The refusal of a request the status (or the next-day rule) does not allow, naming both. */
@@ -125,10 +127,16 @@ const RECEIVE_OPERATION: Record<FormKind, OperationName> = {
 export function receiveRequest<K extends FormKind>(
   ctx: AppContext,
   kind: K,
-  form: z.output<(typeof REQUEST_FORM_SCHEMAS)[K]>,
+  input: z.output<(typeof REQUEST_FORM_SCHEMAS)[K]> & { submissionKey?: string | undefined },
   caller: Caller,
 ): RequestDetail {
   const user = requireUser(caller)
+  // 受付キー (submissions.ts): a repeat of a submit answers the request its first one received.
+  const { submissionKey, ...paper } = input
+  const form = paper as z.output<(typeof REQUEST_FORM_SCHEMAS)[K]>
+  const hash = submissionKey ? submissionHash(kind, form, user.staffId) : ''
+  const prior = submissionKey ? submissionByKey(ctx.db, submissionKey) : null
+  if (prior) return getRequest(ctx, { requestId: repeatedRequest(prior, hash) })
   const now = ctx.clock()
   const at = now.toISOString()
   const today = japanDate(now)
@@ -143,7 +151,10 @@ export function receiveRequest<K extends FormKind>(
   const urgent = kind === 'suspension' && 'reason' in form && isUrgentSuspension(form.reason)
   const superseded: number[] = []
 
-  const requestId = writeTransaction(ctx.db, (tx) => {
+  const received = writeTransaction(ctx.db, (tx): { requestId: number; repeat: boolean } => {
+    // Another terminal may have sent the same key since the look above: asked again inside.
+    const raced = submissionKey ? submissionByKey(tx, submissionKey) : null
+    if (raced) return { requestId: repeatedRequest(raced, hash), repeat: true }
     const c = customerRow(tx, form.customerId)
     if (!c) throw new AppError('CUSTOMER_NOT_FOUND')
     if (c.closedOn) throw closedError(c.closedOn)
@@ -164,10 +175,8 @@ export function receiveRequest<K extends FormKind>(
     const blocked = blockedError(kind, c.otpStatus, c.cancelledOn, today)
     if (blocked) throw blocked
 
-    const branch = preparedQuery(tx, 'branches.byCode', (d) =>
-      d.select().from(branches).where(eq(branches.code, sql.placeholder('code'))).prepare(),
-    ).get({ code: user.branchCode })
-    if (!branch) throw new AppError('NOT_FOUND', '職員の所属店が見つかりません。')
+    // The request belongs to the branch that receives it, whichever branch keeps the account.
+    const branch = ownBranch(tx, user)
     const receiptNo = nextReceiptNo(tx, branch.code, today)
     const req = tx
       .insert(otpRequests)
@@ -222,8 +231,11 @@ export function receiveRequest<K extends FormKind>(
       requestId: req.id,
       detail: { receiptNo, customerId: c.id, kind, ...(urgent ? { urgent: true, from: c.otpStatus, to: 'suspended', superseded } : {}) },
     })
-    return req.id
+    if (submissionKey) recordSubmission(tx, { key: submissionKey, requestId: req.id, payloadHash: hash, staffId: user.staffId, at })
+    return { requestId: req.id, repeat: false }
   })
+  const { requestId } = received
+  if (received.repeat) return getRequest(ctx, { requestId })
   for (const id of superseded) ctx.events.emitChanged({ kind: 'request_superseded', customerId: form.customerId, requestId: id })
   ctx.events.emitChanged({ kind: 'request_received', customerId: form.customerId, requestId })
   return getRequest(ctx, { requestId })
@@ -245,15 +257,18 @@ function supersede(tx: Tx, old: RequestRow, by: { id: number; receiptNo: string 
   })
 }
 
-/** Loads a request for a state change, refusing what the caller may not do to it. */
+/** Loads a request for a state change, refusing what the caller may not do to it: another
+ * branch's request first (他店の依頼), then a state or version that does not allow it. */
 function loadForChange(
   tx: Tx,
+  user: SessionUser,
   requestId: number,
   version: number,
   states: readonly RequestState[],
 ): typeof otpRequests.$inferSelect {
   const r = requestById(tx).get({ id: requestId })
   if (!r) throw new AppError('REQUEST_NOT_FOUND')
+  requireOwnBranch(tx, user, r.branchId)
   if (!states.includes(r.state)) throw new AppError('REQUEST_NOT_PENDING', `この依頼は現在「${REQUEST_STATE_LABELS[r.state]}」のため、この操作はできません。`)
   if (r.version !== version) throw new AppError('STALE_VERSION')
   return r
@@ -399,9 +414,20 @@ function printCounts(db: AppContext['db'], requestId: number): Record<RequestFor
   return out
 }
 
-/** The 検印 queue: requests waiting for a supervisor, oldest first, one screen at a time. */
-export function pendingReview(ctx: AppContext, page: OpParsed<'requests.pendingReview'>): RequestPage {
-  return requestPage(ctx, { state: 'pending_review' }, page)
+/** The 検印 queue of a branch: requests waiting for a supervisor, oldest first, one screen at a
+ * time. A supervisor's is their branch's; the head office chooses the branch (branchScope.ts). */
+export function pendingReview(ctx: AppContext, page: OpParsed<'requests.pendingReview'>, caller: Caller): RequestPage {
+  const branch = viewedBranch(ctx.db, requireUser(caller), page.branchCode)
+  return requestPage(ctx, { pendingInBranch: branch.id }, page)
+}
+
+/** The request screen: a request of the caller's branch, or of any for a role that sees every branch. */
+export function readRequest(ctx: AppContext, input: { requestId: number }, caller: Caller): RequestDetail {
+  const user = requireUser(caller)
+  const r = requestById(ctx.db).get({ id: input.requestId })
+  if (!r) throw new AppError('REQUEST_NOT_FOUND')
+  requireVisible(ctx.db, user, r.branchId)
+  return getRequest(ctx, input)
 }
 
 type Actor = Pick<SessionUser, 'staffId' | 'loginId'>
@@ -508,7 +534,7 @@ function refuseOwn(tx: Tx, requestId: number, reviewer: Actor, message?: string)
 export function approveRequest(ctx: AppContext, input: OpParsed<'requests.approve'>, caller: Caller): RequestDetail {
   return changeRequest(ctx, caller, 'requests.approve', input, 'request_approved', (tx, user, at, today) => {
     refuseOwn(tx, input.requestId, user)
-    const req = loadForChange(tx, input.requestId, input.version, ['pending_review'])
+    const req = loadForChange(tx, user, input.requestId, input.version, ['pending_review'])
     if (req.kind === 'unlock') throw new AppError('SUPERVISOR_AUTH_REQUIRED')
     return applyApproval(tx, req, user, at, today, { action: 'requests.approve', note: '検印・承認' })
   })
@@ -518,7 +544,7 @@ export function approveRequest(ctx: AppContext, input: OpParsed<'requests.approv
 export function returnRequest(ctx: AppContext, input: OpParsed<'requests.return'>, caller: Caller): RequestDetail {
   return changeRequest(ctx, caller, 'requests.return', input, 'request_returned', (tx, user, at) => {
     refuseOwn(tx, input.requestId, user, '自分が受け付けた依頼は差戻しできません。')
-    const req = loadForChange(tx, input.requestId, input.version, ['pending_review'])
+    const req = loadForChange(tx, user, input.requestId, input.version, ['pending_review'])
     if (req.kind === 'unlock') throw new AppError('SUPERVISOR_AUTH_REQUIRED')
     return applyReturn(tx, req, user, at, input.reason, { action: 'requests.return' })
   })
@@ -581,7 +607,9 @@ export async function decideUnlock(ctx: AppContext, input: OpParsed<'requests.de
   const via = { terminalOperator: operator.loginId, auth: 'supervisor_credentials' }
   return changeRequest(ctx, { sessionKey: caller.sessionKey, user: approver }, 'requests.decideUnlock', input, event, (tx, user, at, today) => {
     refuseOwn(tx, input.requestId, user, '自分が受け付けた閉塞解除は承認・差戻しできません。')
-    const req = loadForChange(tx, input.requestId, input.version, ['pending_review'])
+    const req = loadForChange(tx, user, input.requestId, input.version, ['pending_review'])
+    // The terminal's operator works at the branch too: a counter of another branch cannot send it.
+    requireOwnBranch(tx, operator, req.branchId)
     if (req.kind !== 'unlock') throw new AppError('NOT_AN_UNLOCK')
     if (input.decision === 'return')
       return applyReturn(tx, req, user, at, input.reason!, { action: 'requests.decideUnlock', detail: { decision: 'return', ...via } })
@@ -610,19 +638,12 @@ function requireHandler(req: RequestRow, user: SessionUser): void {
   if (handlerOf(req) !== user.staffId) throw new AppError('NOT_RECEIVER')
 }
 
-/** A branch works its own requests only. */
-function requireSameBranch(tx: Tx, req: RequestRow, user: SessionUser): void {
-  const b = preparedQuery(tx, 'branches.byCode', (d) => d.select().from(branches).where(eq(branches.code, sql.placeholder('code'))).prepare()).get({ code: user.branchCode })
-  if (!b || b.id !== req.branchId) throw new AppError('OTHER_BRANCH_REQUEST', '他の店で受け付けた依頼は操作できません。')
-}
-
 /** 引継ぎ: any teller of the branch takes over a returned request (the one who received it is away),
  * then corrects and resubmits or withdraws it. Recorded with who had it before. The supervisor who
  * returned it cannot take it over: they would then check their own correction. */
 export function takeOverRequest(ctx: AppContext, input: OpParsed<'requests.takeOver'>, caller: Caller): RequestDetail {
   return changeRequest(ctx, caller, 'requests.takeOver', input, 'request_taken_over', (tx, user, at) => {
-    const req = loadForChange(tx, input.requestId, input.version, ['returned'])
-    requireSameBranch(tx, req, user)
+    const req = loadForChange(tx, user, input.requestId, input.version, ['returned'])
     if (handlerOf(req) === user.staffId) throw new AppError('ALREADY_HANDLER')
     if (req.reviewedBy === user.staffId) throw new AppError('SELF_APPROVAL', '自分が差し戻した依頼は引き継げません。')
     const before = staffNameById(ctx.db).get({ id: handlerOf(req) })?.name ?? ''
@@ -644,7 +665,7 @@ export function takeOverRequest(ctx: AppContext, input: OpParsed<'requests.takeO
 /** 再提出: the teller who received a returned request corrects it; it waits for 検印 again. */
 export function resubmitRequest(ctx: AppContext, input: OpParsed<'requests.resubmit'>, caller: Caller): RequestDetail {
   return changeRequest(ctx, caller, 'requests.resubmit', input, 'request_resubmitted', (tx, user, at, today) => {
-    const req = loadForChange(tx, input.requestId, input.version, ['returned'])
+    const req = loadForChange(tx, user, input.requestId, input.version, ['returned'])
     requireHandler(req, user)
     const form = input.form
     if (form.kind !== req.kind || form.customerId !== req.customerId) throw new AppError('RESUBMIT_MISMATCH')
@@ -687,8 +708,7 @@ export function resubmitRequest(ctx: AppContext, input: OpParsed<'requests.resub
  * not lift it: the token stays stopped until a 利用再開 is approved (README, 緊急停止). */
 export function withdrawRequest(ctx: AppContext, input: OpParsed<'requests.withdraw'>, caller: Caller): RequestDetail {
   return changeRequest(ctx, caller, 'requests.withdraw', input, 'request_withdrawn', (tx, user, at) => {
-    const req = loadForChange(tx, input.requestId, input.version, [...OPEN_REQUEST_STATES])
-    requireSameBranch(tx, req, user)
+    const req = loadForChange(tx, user, input.requestId, input.version, [...OPEN_REQUEST_STATES])
     if (user.role !== 'supervisor') requireHandler(req, user)
     updateRequest(tx, req, { state: 'withdrawn', withdrawReason: input.reason, closedBy: user.staffId, closedAt: at })
     const stays = req.urgent ? '（緊急停止のため利用停止は継続。再開には利用再開の依頼が必要）' : ''

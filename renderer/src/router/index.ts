@@ -35,6 +35,8 @@ declare module 'vue-router' {
 }
 
 const COUNTER: readonly StaffRole[] = ['teller', 'supervisor']
+/** The read-only screens the head office (本部) shares with supervisors. */
+const REVIEWERS: readonly StaffRole[] = ['supervisor', 'head_office']
 
 export const router = createRouter({
   history: createWebHashHistory(),
@@ -77,22 +79,22 @@ export const router = createRouter({
       props: (r) => ({ requestId: Number(r.params.requestId) }),
       meta: { roles: COUNTER, title: '依頼の修正・取消' },
     },
-    { path: '/review', name: 'review-queue', component: ReviewQueueView, meta: { roles: ['supervisor'], title: '検印待ち一覧' } },
+    { path: '/review', name: 'review-queue', component: ReviewQueueView, meta: { roles: REVIEWERS, title: '検印待ち一覧' } },
     {
       path: '/review/:requestId(\\d+)',
       name: 'review-request',
       component: ReviewRequestView,
       props: (r) => ({ requestId: Number(r.params.requestId) }),
-      meta: { roles: ['supervisor'], title: '検印' },
+      meta: { roles: REVIEWERS, title: '検印' },
     },
-    { path: '/journal', name: 'daily-journal', component: DailyJournalView, meta: { roles: ['supervisor'], title: '日次取扱一覧' } },
+    { path: '/journal', name: 'daily-journal', component: DailyJournalView, meta: { roles: REVIEWERS, title: '日次取扱一覧' } },
     { path: '/staff', name: 'staff-admin', component: StaffAdminView, meta: { roles: ['admin'], title: '職員管理' } },
     { path: '/backups', name: 'backup-admin', component: () => import('../views/BackupAdminView.vue'), meta: { roles: ['admin'], title: 'バックアップ' } },
     {
       path: '/figures',
       name: 'figures',
       component: () => import('../views/FiguresView.vue'),
-      meta: { roles: ['supervisor'], title: '集計' },
+      meta: { roles: REVIEWERS, title: '集計' },
     },
     {
       path: '/imports',
@@ -105,7 +107,7 @@ export const router = createRouter({
       path: '/audit',
       name: 'audit-log',
       component: () => import('../views/AuditLogView.vue'),
-      meta: { roles: ['supervisor', 'admin'], title: '監査ログ照会' },
+      meta: { roles: ['supervisor', 'admin', 'head_office'], title: '監査ログ照会' },
     },
     { path: '/:pathMatch(.*)*', redirect: { name: 'home' } },
   ],
@@ -115,7 +117,12 @@ export const router = createRouter({
 export function homeOf(user: SessionUser): RouteLocationRaw {
   if (user.mustChangePassword) return { name: 'change-password' }
   // Supervisors start at their 検印 queue (the work waiting for them), tellers at the search.
-  return user.role === 'admin' ? { name: 'staff-admin' } : user.role === 'supervisor' ? { name: 'review-queue' } : { name: 'customer-search' }
+  // The head office (read-only) starts at the queue of the branch it chooses.
+  return user.role === 'admin'
+    ? { name: 'staff-admin' }
+    : user.role === 'supervisor' || user.role === 'head_office'
+      ? { name: 'review-queue' }
+      : { name: 'customer-search' }
 }
 
 router.beforeEach(async (to) => {

@@ -10,6 +10,7 @@ import { FORM_LABELS, REQUEST_FORM_NAMES, type FormName, type RequestFormName } 
 import type { FormDocument, PrintedForm } from '../../../shared/types'
 import type { Outcome } from '../lib/outcome'
 import { useNotifyStore } from './notify'
+import { useBranchesStore } from './branches'
 
 /** What a preview or print is of. */
 export type FormTarget = { kind: 'request'; form: RequestFormName; requestId: number } | { kind: 'journal'; businessDate: string }
@@ -27,13 +28,13 @@ export function printedLabel(p: PrintedForm): string {
 function previewCall(t: FormTarget): Promise<FormDocument> {
   return t.kind === 'request'
     ? call('forms.preview', { form: t.form, requestId: t.requestId })
-    : call('forms.previewDailyJournal', { businessDate: t.businessDate })
+    : call('forms.previewDailyJournal', { businessDate: t.businessDate, ...useBranchesStore().param })
 }
 
 function printCall(t: FormTarget): Promise<PrintedForm> {
   return t.kind === 'request'
     ? call('forms.print', { form: t.form, requestId: t.requestId })
-    : call('forms.printDailyJournal', { businessDate: t.businessDate })
+    : call('forms.printDailyJournal', { businessDate: t.businessDate, ...useBranchesStore().param })
 }
 
 export const useFormsStore = defineStore('forms', () => {

@@ -14,38 +14,40 @@ import type { RequestCursor, RequestDetail, RequestSummary } from '../../../shar
 import { requestKindLabel } from '../lib/format'
 import type { Outcome } from '../lib/outcome'
 import { useNotifyStore } from './notify'
+import { useBranchesStore } from './branches'
 
 /** Someone else acted on the same request or customer first: the screen must reload its data. */
 export function isConcurrencyError(e: AppError): boolean {
   return e.code === 'STALE_VERSION' || e.code === 'REQUEST_NOT_PENDING'
 }
 
-/** 受付: one operation per kind, each with the kind's own schema. */
-function receiveCall(form: RequestForm): Promise<RequestDetail> {
+/** 受付: one operation per kind, each with the kind's own schema, and the key the form made when it
+ * opened (a repeat of the key answers the request the first submit received). */
+function receiveCall(form: RequestForm, submissionKey: string): Promise<RequestDetail> {
   switch (form.kind) {
     case 'new_application': {
       const { kind: _kind, ...input } = form
-      return call('requests.receiveNewApplication', input)
+      return call('requests.receiveNewApplication', { ...input, submissionKey })
     }
     case 'suspension': {
       const { kind: _kind, ...input } = form
-      return call('requests.receiveSuspension', input)
+      return call('requests.receiveSuspension', { ...input, submissionKey })
     }
     case 'resumption': {
       const { kind: _kind, ...input } = form
-      return call('requests.receiveResumption', input)
+      return call('requests.receiveResumption', { ...input, submissionKey })
     }
     case 'cancellation': {
       const { kind: _kind, ...input } = form
-      return call('requests.receiveCancellation', input)
+      return call('requests.receiveCancellation', { ...input, submissionKey })
     }
     case 'restriction_release': {
       const { kind: _kind, ...input } = form
-      return call('requests.receiveRestrictionRelease', input)
+      return call('requests.receiveRestrictionRelease', { ...input, submissionKey })
     }
     case 'unlock': {
       const { kind: _kind, ...input } = form
-      return call('requests.receiveUnlock', input)
+      return call('requests.receiveUnlock', { ...input, submissionKey })
     }
   }
 }
@@ -58,7 +60,7 @@ function receiveCall(form: RequestForm): Promise<RequestDetail> {
  *   さらに表示. Calls made while one runs are folded into one more run after it.
  * - `more()` appends the next screen. A reload started meanwhile wins: the older answer is dropped.
  */
-function pagedList(op: 'requests.pendingReview' | 'requests.returnedToMe') {
+function pagedList(op: 'requests.pendingReview' | 'requests.returnedToMe', scope: () => { branchCode?: string } = () => ({})) {
   const items = ref<RequestSummary[]>([])
   const total = ref(0)
   const next = ref<RequestCursor | null>(null)
@@ -78,7 +80,7 @@ function pagedList(op: 'requests.pendingReview' | 'requests.returnedToMe') {
     let count = 0
     do {
       const limit = Math.min(REQUEST_PAGE_MAX, wanted - rows.length)
-      const r = await useNotifyStore().attempt(() => call(op, after ? { limit, after } : { limit }))
+      const r = await useNotifyStore().attempt(() => call(op, after ? { ...scope(), limit, after } : { ...scope(), limit }))
       if (!r.ok || gen !== generation) return
       rows.push(...r.value.items)
       count = r.value.total
@@ -116,7 +118,7 @@ function pagedList(op: 'requests.pendingReview' | 'requests.returnedToMe') {
     const gen = generation
     loadingMore.value = true
     try {
-      const r = await useNotifyStore().attempt(() => call(op, { limit: REQUEST_PAGE_DEFAULT, after }))
+      const r = await useNotifyStore().attempt(() => call(op, { ...scope(), limit: REQUEST_PAGE_DEFAULT, after }))
       if (!r.ok || gen !== generation) return
       const shown = new Set(items.value.map((q) => q.id))
       items.value = [...items.value, ...r.value.items.filter((q) => !shown.has(q.id))]
@@ -149,7 +151,8 @@ function pagedList(op: 'requests.pendingReview' | 'requests.returnedToMe') {
 
 export const useRequestsStore = defineStore('requests', () => {
   /** 検印待ち, oldest first (as the main side returns it), one screen at a time. */
-  const queueList = pagedList('requests.pendingReview')
+  // The head office's queue is of the branch it chose (stores/branches.ts).
+  const queueList = pagedList('requests.pendingReview', () => useBranchesStore().param)
   const queue = queueList.items
   const queueLoaded = queueList.loaded
   const queueLoading = queueList.loading
@@ -171,9 +174,9 @@ export const useRequestsStore = defineStore('requests', () => {
   const returnedCount = computed(() => returnedList.total.value)
 
   // 受付 (any kind)
-  async function receive(form: RequestForm): Promise<Outcome<RequestDetail>> {
+  async function receive(form: RequestForm, submissionKey: string): Promise<Outcome<RequestDetail>> {
     const notify = useNotifyStore()
-    const r = await notify.attempt(() => receiveCall(form))
+    const r = await notify.attempt(() => receiveCall(form, submissionKey))
     if (r.ok)
       notify.success(
         `${requestKindLabel(r.value.kind)}を受け付けました（受付番号 ${r.value.receiptNo}）。` +
