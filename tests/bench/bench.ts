@@ -133,8 +133,10 @@ function floorStatements(ctx: AppContext) {
     customer: q('SELECT * FROM customers WHERE id = ?'),
     history: q(`SELECT h.id, h.at, h.kind, h.request_id, r.receipt_no, r.kind AS request_kind, h.from_status, h.to_status, s.name, h.note,
       h.event_kind, h.event_source, h.occurred_on FROM otp_history h LEFT JOIN otp_requests r ON r.id = h.request_id
-      LEFT JOIN staff s ON s.id = h.actor_id WHERE h.customer_id = ? ORDER BY h.at DESC, h.id DESC`),
-    customerRequests: q(`SELECT ${requestSummary} WHERE r.customer_id = ? ORDER BY r.received_at DESC, r.id`),
+      LEFT JOIN staff s ON s.id = h.actor_id WHERE h.customer_id = +? ORDER BY h.at DESC, h.id DESC`),
+    // `+?` as the services write it (db/prepared.ts keyPlaceholder): a bare `?` compared with an
+    // indexed column in an ordered query is compiled again on every call (~80 µs here).
+    customerRequests: q(`SELECT ${requestSummary} WHERE r.customer_id = +? ORDER BY r.received_at DESC, r.id`),
     // The lists are read one screen at a time: the first screen (one row more, to know whether a
     // next one exists) and the count of the whole list.
     queue: q(`SELECT ${requestSummary} WHERE r.state = 'pending_review' ORDER BY r.received_at, r.id LIMIT ${screen}`),

@@ -1,7 +1,7 @@
 // Finding a customer at the counter, and the customer screen: status, history, requests.
 import { and, asc, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
-import { literalLimit, preparedQuery } from '../../../db/prepared'
+import { keyPlaceholder, literalLimit, preparedQuery } from '../../../db/prepared'
 import { customers, otpHistory, otpRequests, staff } from '../../../db/schema'
 import { AppError } from '../../../shared/errors'
 import type { OpParsed } from '../../../shared/contract'
@@ -143,9 +143,9 @@ const returnedInBranchWhere = () =>
 function requestSummaryQuery(db: AppContext['db'], by: ListKey, limit = 0) {
   const where =
     by === 'requestId'
-      ? eq(otpRequests.id, sql.placeholder('id'))
+      ? eq(otpRequests.id, keyPlaceholder('id'))
       : by === 'customerId'
-        ? eq(otpRequests.customerId, sql.placeholder('id'))
+        ? eq(otpRequests.customerId, keyPlaceholder('id'))
         : by === 'state'
           ? eq(otpRequests.state, 'pending_review')
           : returnedInBranchWhere()
@@ -229,7 +229,8 @@ const historyOf = (db: AppContext['db']) =>
       .from(otpHistory)
       .leftJoin(otpRequests, eq(otpRequests.id, otpHistory.requestId))
       .leftJoin(staff, eq(staff.id, otpHistory.actorId))
-      .where(eq(otpHistory.customerId, sql.placeholder('id')))
+      // `+?`: bound plainly, this ordered query was compiled again on every call (keyPlaceholder).
+      .where(eq(otpHistory.customerId, keyPlaceholder('id')))
       .orderBy(desc(otpHistory.at), desc(otpHistory.id))
       .prepare(),
   )
