@@ -191,7 +191,7 @@ function floorStatements(ctx: AppContext) {
       (SELECT count(*) FROM otp_history h WHERE h.request_id = r.id AND h.kind = 'request_resubmitted')
       FROM otp_requests r JOIN customers c ON c.id = r.customer_id JOIN staff rs ON rs.id = r.received_by LEFT JOIN staff vs ON vs.id = r.reviewed_by
       LEFT JOIN staff tk ON tk.id = r.taken_over_by LEFT JOIN otp_requests sc ON sc.id = r.superseded_by
-      WHERE r.branch_id = ? AND r.business_date = ? ORDER BY r.received_at, r.id`),
+      WHERE r.branch_id = +? AND r.business_date = +? ORDER BY r.received_at, r.id`),
     counterRefusals: q(`SELECT f.at, f.customer_id, c.name_kanji, s.name FROM counter_refusals f JOIN customers c ON c.id = f.customer_id
       JOIN staff s ON s.id = f.staff_id WHERE f.branch_id = ? AND f.business_date = ? ORDER BY f.at, f.id`),
     fraud: q(`SELECT a.id, a.at, a.action, a.target, s.name FROM audit_log a JOIN staff s ON s.id = a.actor_id

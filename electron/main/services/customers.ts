@@ -137,8 +137,11 @@ export function requestSummaryColumns() {
 }
 export const summaryJoins = { receiver, reviewer, taker }
 
+// The states are written into the SQL, and the keyset's values bound as `+?` (keyPlaceholder): a
+// bare bound value compared with the state index made SQLite compile the page's statement again on
+// every call (~125 µs of a ~170 µs first screen at 10k customers).
 const returnedInBranchWhere = () =>
-  and(eq(otpRequests.state, 'returned'), eq(otpRequests.branchId, sql`(SELECT b.id FROM branches b WHERE b.code = ${sql.placeholder('id')})`))
+  and(eq(otpRequests.state, sql`'returned'`), eq(otpRequests.branchId, sql`(SELECT b.id FROM branches b WHERE b.code = ${sql.placeholder('id')})`))
 
 function requestSummaryQuery(db: AppContext['db'], by: ListKey, limit = 0) {
   const where =
@@ -147,7 +150,7 @@ function requestSummaryQuery(db: AppContext['db'], by: ListKey, limit = 0) {
       : by === 'customerId'
         ? eq(otpRequests.customerId, keyPlaceholder('id'))
         : by === 'state'
-          ? eq(otpRequests.state, 'pending_review')
+          ? eq(otpRequests.state, sql`'pending_review'`)
           : returnedInBranchWhere()
   const paged = by === 'state' || by === 'returnedInBranch'
   const query = db
@@ -161,7 +164,7 @@ function requestSummaryQuery(db: AppContext['db'], by: ListKey, limit = 0) {
     // index (state, received_at, then the rowid), so each screen reads only its own rows.
     .where(
       paged
-        ? and(where, sql`(${otpRequests.receivedAt}, ${otpRequests.id}) > (${sql.placeholder('afterAt')}, ${sql.placeholder('afterId')})`)
+        ? and(where, sql`(${otpRequests.receivedAt}, ${otpRequests.id}) > (${keyPlaceholder('afterAt')}, ${keyPlaceholder('afterId')})`)
         : where,
     )
     .orderBy(by === 'customerId' ? desc(otpRequests.receivedAt) : asc(otpRequests.receivedAt), asc(otpRequests.id))
@@ -181,7 +184,7 @@ function requestCountQuery(db: AppContext['db'], by: 'state' | 'returnedInBranch
   return db
     .select({ n: sql<number>`count(*)` })
     .from(otpRequests)
-    .where(by === 'state' ? eq(otpRequests.state, 'pending_review') : returnedInBranchWhere())
+    .where(by === 'state' ? eq(otpRequests.state, sql`'pending_review'`) : returnedInBranchWhere())
     .prepare()
 }
 
