@@ -239,7 +239,23 @@ export function appendPending(sqlite: Sqlite, opts: AppendOptions = {}): number 
   for (const r of j.entryRows.iterate(id) as IterableIterator<JournalRow>) hasher.row(r)
   j.insertEntry.run({ id, ...head, rowCount, prevHash, hash: hasher.digest() })
   j.clearPending.run()
+  ownEntries.get(sqlite)?.add(id)
   return id
+}
+
+/** Entries this connection appended, kept for whoever asked (db/otherWriters.ts) until taken. */
+const ownEntries = new WeakMap<Sqlite, Set<number>>()
+
+/** From now on, remember the entries this connection appends (takeOwnEntries hands them over). */
+export function trackOwnEntries(sqlite: Sqlite): void {
+  if (!ownEntries.has(sqlite)) ownEntries.set(sqlite, new Set())
+}
+
+/** The entries this connection appended since the last call (tracking must be on). */
+export function takeOwnEntries(sqlite: Sqlite): Set<number> {
+  const s = ownEntries.get(sqlite) ?? new Set<number>()
+  ownEntries.set(sqlite, new Set())
+  return s
 }
 
 /**

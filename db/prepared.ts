@@ -34,3 +34,16 @@ export function literalLimit(n: number): number {
   // drizzle writes an SQL chunk given as the limit as it is (its type only admits number | Placeholder).
   return sql.raw(String(n)) as unknown as number
 }
+
+/**
+ * A placeholder for the value an indexed column is compared with (`col = +?`) in a query with an
+ * ORDER BY. SQLite compiles such a statement again every time a value is bound to `col = ?` (its
+ * planner may look at the value when it decides how the index serves the order): measured ~45 µs
+ * on a one-row lookup and ~80 µs on the customer screen's history, every call, prepared or not.
+ * The unary plus makes the value an expression the planner does not look into; the index is used
+ * the same way (EXPLAIN QUERY PLAN: `customer_id=?`) and the rows are the same. The column's own
+ * affinity still applies to the value, as with a bare placeholder.
+ */
+export function keyPlaceholder(name: string) {
+  return sql`+${sql.placeholder(name)}`
+}

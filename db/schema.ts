@@ -112,8 +112,7 @@ export const otpRequests = sqliteTable(
   },
   (t) => [
     index('otp_requests_state_idx').on(t.state, t.receivedAt),
-    // 0015: the 検印 queue of one branch.
-    index('otp_requests_state_branch_idx').on(t.state, t.branchId, t.receivedAt),
+    index('otp_requests_state_branch_idx').on(t.state, t.branchId, t.receivedAt), // the 検印 queue and 差戻し一覧 of a branch (0014)
     index('otp_requests_customer_idx').on(t.customerId),
     index('otp_requests_journal_idx').on(t.branchId, t.businessDate, t.receivedAt),
     index('otp_requests_business_date_idx').on(t.businessDate, t.branchId, t.kind),

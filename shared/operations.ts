@@ -168,4 +168,7 @@ export interface LedgerChangedEvent {
     | 'event_recorded'
     | 'staff_changed'
     | 'customers_imported'
+    // Another app instance on the same ledger file changed it in ways its rows do not tell
+    // (electron/main/otherInstances.ts): every screen that listens reloads.
+    | 'ledger_changed'
 }

@@ -4,8 +4,8 @@
 //   keys off): the same columns in the same order and the same rows, so each row's journaled state
 //   (db/journal.ts: the JSON array of its columns in declared order) is unchanged and the journal
 //   still verifies without an 'upgrade' entry.
-// - otp_requests_state_branch_idx (state, branch_id, received_at): the 検印 queue is per branch
-//   now; a screen of it reads only its branch's rows, in order, whatever the other branches hold.
+// - (The 検印 queue is per branch now; it reads 0014's otp_requests_state_branch_idx, which the
+//   差戻し一覧 added first.)
 // - request_submissions: the key a reception form made when it opened (a UUID), with the request
 //   the first submission created, a hash of what was submitted, who and when. A repeat of the key
 //   (a click repeated after a lost reply, a double click, a reconnect) answers that request
@@ -39,8 +39,6 @@ INSERT INTO staff_new (id, login_id, name, role, branch_id, password_hash, faile
 DROP TABLE staff;
 ALTER TABLE staff_new RENAME TO staff;
 CREATE UNIQUE INDEX staff_login_key_idx ON staff(login_key);
-
-CREATE INDEX otp_requests_state_branch_idx ON otp_requests(state, branch_id, received_at);
 
 CREATE TABLE request_submissions (
   key TEXT PRIMARY KEY,

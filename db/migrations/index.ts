@@ -11,6 +11,7 @@ import * as m0009 from './0009_staff_accounts'
 import * as m0011 from './0011_audit_columns'
 import * as m0012 from './0012_input_fidelity'
 import * as m0013 from './0013_ledger_journal'
+import * as m0014 from './0014_branch_state_index'
 import * as m0015 from './0015_branches_and_submissions'
 import type { Sqlite } from '../open'
 
@@ -24,8 +25,8 @@ export interface Migration {
   run?: (sqlite: Sqlite, at: Date) => void
 }
 
-// 0013 (the journal) comes after every migration before it on purpose: it chains every row they
-// leave; later ones keep the journal verifying (0015 rebuilds staff with its rows unchanged).
-export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0011, m0012, m0013, m0015]
+// 0013 (the journal) comes after every migration that existed before it: it chains every row they
+// leave. A later migration that changes rows appends their new state as an 'upgrade' entry.
+export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0011, m0012, m0013, m0014, m0015]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version

@@ -32,6 +32,7 @@ async function main(): Promise<void> {
   void warmUpPdf() // the first print as fast as a later one
   const stop = async () => {
     await bridge.close()
+    ctx.stopWatching?.()
     flushRefusals(ctx)
     ctx.sqlite.close()
     releaseInUse(dataDir)

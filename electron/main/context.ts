@@ -23,6 +23,8 @@ export interface AppContext {
   /** The operating system's file dialogs (Electron only; the browser preview uploads and downloads
    * through the page instead). The renderer never names a path: the main process asks the user. */
   fileDialogs?: FileDialogs
+  /** Stops watching for changes other instances commit to the same ledger file (called on close). */
+  stopWatching?: () => void
 }
 
 export interface FileDialogs {

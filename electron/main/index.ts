@@ -51,6 +51,7 @@ function logError(code: string, detail: Record<string, unknown>, msg: string): v
 function closeLedger(): void {
   if (!ctx) return
   try {
+    ctx.stopWatching?.()
     flushRefusals(ctx) // the counts of repeated refusals still in memory
     ctx.sqlite.pragma('wal_checkpoint(TRUNCATE)')
     ctx.sqlite.close()

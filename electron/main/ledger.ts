@@ -11,6 +11,7 @@ import { openSqlite, wrapDrizzle, type Sqlite } from '../../db/open'
 import { assertNotNewer, migrate, schemaVersion } from '../../db/migrate'
 import { settings } from '../../db/schema'
 import { DEMO_PASSWORD, seedDemo } from '../../db/seed'
+import { watchOtherInstances } from './otherInstances'
 import { AppError } from '../../shared/errors'
 import { LedgerEvents, type AppContext, type Clock } from './context'
 import { storageFailureCode } from './failures'
@@ -191,6 +192,8 @@ export async function openApp(opts: OpenAppOptions): Promise<AppContext> {
     // The journal, from the last verified entry on (a failure is logged and shown to administrators).
     verifyAtStart(ctx)
     if (opts.autoBackup !== false) startBackupSchedule(ctx)
+    // Another instance on the same file (a shared folder): its changes reach this one's screens.
+    ctx.stopWatching = watchOtherInstances(ctx)
     return ctx
   } catch (err) {
     sqlite.close()

@@ -16,6 +16,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { TDocumentDefinitions } from 'pdfmake/interfaces'
+import Database from 'better-sqlite3'
 import pino from 'pino'
 import { DEMO_PASSWORD } from '../../db/seed'
 import type { AppContext } from '../../electron/main/context'
@@ -23,6 +24,8 @@ import { dispatch } from '../../electron/main/dispatcher'
 import { LEDGER_FILE, openApp } from '../../electron/main/ledger'
 import { verifyPassword } from '../../electron/main/passwords'
 import { journalTarget, requestTarget } from '../../electron/main/services/forms'
+import { dayRefusals } from '../../electron/main/services/journal'
+import { ledgerTransaction } from '../../db/journal'
 import { renderPdf } from '../../forms/render'
 import { REQUEST_PAGE_DEFAULT } from '../../shared/schemas'
 import type { SessionUser } from '../../shared/types'
@@ -40,6 +43,9 @@ const ITERATIONS = Number(arg('iterations', '200'))
 const BUDGET_MS = Number(arg('budget', '15')) * 1000
 const SKIP = new Set(arg('skip', '').split(',').filter(Boolean))
 const LABEL = arg('label', 'run')
+/** Print the SQL each side executes for one call of every operation (to check a floor does the
+ * service's work), then stop. */
+const TRACE = process.argv.includes('--trace')
 /** Where generated ledgers are kept (one folder per size and generator version). */
 const cacheRoot = path.resolve(arg('cache', path.join(root, '.bench')))
 
@@ -88,15 +94,37 @@ interface OpResult {
   f99: number
 }
 
+/** The SQL texts `fn` executes (every statement run, in order, without the journal's own). */
+async function traced(fn: () => unknown): Promise<string[]> {
+  const proto = Object.getPrototypeOf(Database.prototype.prepare.call(new Database(':memory:'), 'SELECT 1')) as Record<string, (...a: unknown[]) => unknown>
+  const seen: string[] = []
+  const saved = Object.fromEntries(['run', 'get', 'all', 'iterate'].map((m) => [m, proto[m]!]))
+  for (const [m, orig] of Object.entries(saved))
+    proto[m] = function (this: { source: string }, ...a: unknown[]) {
+      seen.push(`${m}: ${this.source.replace(/\s+/g, " ")}`)
+      return orig.apply(this, a)
+    }
+  try {
+    await fn()
+  } finally {
+    Object.assign(proto, saved)
+  }
+  return seen
+}
+
 // ---- the floor: hand-written statements ------------------------------------------------------------
 
 function floorStatements(ctx: AppContext) {
   const q = (sql: string) => ctx.sqlite.prepare(sql)
   const summaryCols = `c.id, c.name_kanji, c.name_kana, c.account_branch_code, c.account_type, c.account_number, c.ib_contract_id, c.otp_status`
+  // The columns of the services' RequestSummary (with issue 13's 緊急停止 and 引継ぎ).
   const requestSummary = `r.id, r.receipt_no, r.kind, r.state, r.customer_id, c.name_kanji, c.name_kana, r.received_at, rs.name AS receiver,
-    r.reviewed_at, vs.name AS reviewer, r.return_reason, r.received_by, r.version,
-    (SELECT count(*) FROM otp_history h WHERE h.customer_id = r.customer_id AND h.request_id = r.id AND h.kind = 'request_resubmitted') AS resubmitted
-    FROM otp_requests r JOIN customers c ON c.id = r.customer_id JOIN staff rs ON rs.id = r.received_by LEFT JOIN staff vs ON vs.id = r.reviewed_by`
+    r.reviewed_at, vs.name AS reviewer, r.return_reason, r.received_by, r.version, r.urgent, r.taken_over_by, tk.name AS taker,
+    (SELECT count(*) FROM otp_history h WHERE h.request_id = r.id AND h.kind = 'request_resubmitted') AS resubmitted
+    FROM otp_requests r JOIN customers c ON c.id = r.customer_id JOIN staff rs ON rs.id = r.received_by LEFT JOIN staff vs ON vs.id = r.reviewed_by
+    LEFT JOIN staff tk ON tk.id = r.taken_over_by`
+  // A screen's limit is written into the SQL, as the services do (a bound LIMIT is compiled again on every call).
+  const screen = REQUEST_PAGE_DEFAULT + 1
   return {
     // An exact key finds at most one customer per 預金種目: no sort needed for the same rows.
     byAccount: q(`SELECT ${summaryCols} FROM customers c WHERE c.account_branch_code = ? AND c.account_number = ?`),
@@ -105,14 +133,18 @@ function floorStatements(ctx: AppContext) {
     customer: q('SELECT * FROM customers WHERE id = ?'),
     history: q(`SELECT h.id, h.at, h.kind, h.request_id, r.receipt_no, r.kind AS request_kind, h.from_status, h.to_status, s.name, h.note,
       h.event_kind, h.event_source, h.occurred_on FROM otp_history h LEFT JOIN otp_requests r ON r.id = h.request_id
-      LEFT JOIN staff s ON s.id = h.actor_id WHERE h.customer_id = ? ORDER BY h.at DESC, h.id DESC`),
-    customerRequests: q(`SELECT ${requestSummary} WHERE r.customer_id = ? ORDER BY r.received_at DESC, r.id`),
+      LEFT JOIN staff s ON s.id = h.actor_id WHERE h.customer_id = +? ORDER BY h.at DESC, h.id DESC`),
+    // `+?` as the services write it (db/prepared.ts keyPlaceholder): a bare `?` compared with an
+    // indexed column in an ordered query is compiled again on every call (~80 µs here).
+    customerRequests: q(`SELECT ${requestSummary} WHERE r.customer_id = +? ORDER BY r.received_at DESC, r.id`),
     // The lists are read one screen at a time: the first screen (one row more, to know whether a
     // next one exists) and the count of the whole list.
-    queue: q(`SELECT ${requestSummary} WHERE r.state = 'pending_review' ORDER BY r.received_at, r.id LIMIT ?`),
+    queue: q(`SELECT ${requestSummary} WHERE r.state = 'pending_review' ORDER BY r.received_at, r.id LIMIT ${screen}`),
     queueCount: q(`SELECT count(*) AS n FROM otp_requests WHERE state = 'pending_review'`),
-    returned: q(`SELECT ${requestSummary} WHERE r.state = 'returned' AND r.received_by = ? ORDER BY r.received_at, r.id LIMIT ?`),
-    returnedCount: q(`SELECT count(*) AS n FROM otp_requests WHERE state = 'returned' AND received_by = ?`),
+    // The branch's returned requests (issue 13: any teller of the branch may take one over).
+    returned: q(`SELECT ${requestSummary} WHERE r.state = 'returned' AND r.branch_id = (SELECT id FROM branches WHERE code = ?)
+      ORDER BY r.received_at, r.id LIMIT ${screen}`),
+    returnedCount: q(`SELECT count(*) AS n FROM otp_requests WHERE state = 'returned' AND branch_id = (SELECT id FROM branches WHERE code = ?)`),
     requestSummary: q(`SELECT ${requestSummary} WHERE r.id = ?`),
     request: q('SELECT * FROM otp_requests WHERE id = ?'),
     staffName: q('SELECT name FROM staff WHERE id = ?'),
@@ -126,9 +158,13 @@ function floorStatements(ctx: AppContext) {
     counter: q(`INSERT INTO receipt_counters(branch_code, business_date, last_seq) VALUES (?, ?, 1)
       ON CONFLICT(branch_code, business_date) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq`),
     insRequest: q(`INSERT INTO otp_requests(receipt_no, branch_id, customer_id, kind, state, status_at_receipt, result_status, form_json,
-      id_document_type, id_checked_by, seal_matched, business_date, received_by, received_at) VALUES (?,?,?,?, 'pending_review', ?,?,?,?,?,1,?,?,?) RETURNING id`),
+      id_document_type, id_checked_by, seal_matched, business_date, received_by, received_at, urgent) VALUES (?,?,?,?, 'pending_review', ?,?,?,?,?,1,?,?,?,?) RETURNING id`),
+    insVersion: q('INSERT INTO otp_request_versions(request_id, seq, form_json, submitted_by, submitted_at) VALUES (?, 1, ?, ?, ?)'),
+    urgentStop: q(`UPDATE customers SET otp_status = 'suspended', status_changed_at = ?, updated_at = ?, version = version + 1 WHERE id = ?`),
     insHistory: q(`INSERT INTO otp_history(customer_id, at, kind, request_id, from_status, to_status, actor_id, note) VALUES (?,?,?,?,?,?,?,?)`),
-    insAudit: q('INSERT INTO audit_log(at, actor_id, actor_login_id, action, outcome, target, detail_json) VALUES (?,?,?,?,?,?,?)'),
+    // With the columns the audit screen filters on (0011).
+    insAudit: q(`INSERT INTO audit_log(at, actor_id, actor_login_id, action, outcome, target, detail_json, branch_id, customer_id, request_id)
+      VALUES (?,?,?,?,?,?,?,?,?,?)`),
     receivedBy: q('SELECT received_by FROM otp_requests WHERE id = ?'),
     approve: q(`UPDATE otp_requests SET state = 'approved', reviewed_by = ?, reviewed_at = ?, version = version + 1 WHERE id = ? AND version = ?`),
     setStatus: q('UPDATE customers SET otp_status = ?, status_changed_at = ?, updated_at = ?, version = version + 1, wrong_entry_count = 0 WHERE id = ?'),
@@ -144,15 +180,28 @@ function floorStatements(ctx: AppContext) {
       WHERE h.customer_id = ? AND h.request_id = ? ORDER BY h.at, h.id`),
     printCount: q('SELECT count(*) AS n FROM printed_forms WHERE request_id = ? AND form_kind = ?'),
     journalPrintCount: q(`SELECT count(*) AS n FROM printed_forms WHERE request_id IS NULL AND branch_id = ? AND business_date = ? AND form_kind = 'daily_journal'`),
-    journal: q(`SELECT r.id, r.customer_id, r.receipt_no, r.received_at, r.kind, r.state, c.name_kanji, c.name_kana, c.account_branch_code,
-      c.account_type, c.account_number, rs.name, vs.name, r.reviewed_at, r.return_reason, r.withdraw_reason, r.repeat_unlock_acknowledged,
-      r.repeat_unlock_count, r.repeat_unlock_days, r.repeat_unlock_last_at FROM otp_requests r JOIN customers c ON c.id = r.customer_id
-      JOIN staff rs ON rs.id = r.received_by LEFT JOIN staff vs ON vs.id = r.reviewed_by
-      WHERE r.business_date = ? AND r.branch_id = ? ORDER BY r.received_at, r.id`),
-    fraud: q(`SELECT a.at, a.action, a.target, s.name FROM audit_log a JOIN staff s ON s.id = a.actor_id
-      WHERE a.at >= ? AND a.at < ? AND a.action IN ('requests.receiveUnlock','requests.resubmit','requests.decideUnlock') AND a.outcome = 'refused'
-      AND a.detail_json LIKE '%"FRAUD_SUSPECTED"%' AND s.branch_id = ? ORDER BY a.at, a.id`),
-    customerName: q('SELECT name_kanji FROM customers WHERE id = ?'),
+    // The 日次取扱一覧 (services/forms.ts journalTarget, services/journal.ts): the day's lines with
+    // 緊急停止, 引継ぎ, 失効 and the trail's counts; the refusals at reception (counter_refusals, issue
+    // 13); those at 再提出 or at the decision (the audit, target request:<id>); the day's counts.
+    journal: q(`SELECT r.id, r.receipt_no, r.received_at, r.kind, r.state, r.urgent, r.customer_id, c.name_kanji, c.name_kana, c.account_branch_code,
+      c.account_type, c.account_number, rs.name, tk.name, vs.name, r.reviewed_at, r.return_reason, r.withdraw_reason, sc.receipt_no,
+      r.repeat_unlock_acknowledged, r.repeat_unlock_count, r.repeat_unlock_days, r.repeat_unlock_last_at,
+      CASE WHEN r.kind = 'unlock' THEN json_extract(r.form_json, '$.verification.othersMayHaveTried') END,
+      (SELECT count(*) FROM otp_history h WHERE h.request_id = r.id AND h.kind = 'request_returned'),
+      (SELECT count(*) FROM otp_history h WHERE h.request_id = r.id AND h.kind = 'request_resubmitted')
+      FROM otp_requests r JOIN customers c ON c.id = r.customer_id JOIN staff rs ON rs.id = r.received_by LEFT JOIN staff vs ON vs.id = r.reviewed_by
+      LEFT JOIN staff tk ON tk.id = r.taken_over_by LEFT JOIN otp_requests sc ON sc.id = r.superseded_by
+      WHERE r.branch_id = +? AND r.business_date = +? ORDER BY r.received_at, r.id`),
+    counterRefusals: q(`SELECT f.at, f.customer_id, c.name_kanji, s.name FROM counter_refusals f JOIN customers c ON c.id = f.customer_id
+      JOIN staff s ON s.id = f.staff_id WHERE f.branch_id = ? AND f.business_date = ? ORDER BY f.at, f.id`),
+    fraud: q(`SELECT a.id, a.at, a.action, a.target, s.name FROM audit_log a JOIN staff s ON s.id = a.actor_id
+      WHERE a.action IN ('requests.resubmit','requests.decideUnlock') AND a.outcome = 'refused' AND a.detail_json LIKE '%"FRAUD_SUSPECTED"%'
+      AND a.target LIKE 'request:%' AND s.branch_id = ? AND a.at >= ? AND a.at < ?`),
+    requestName: q('SELECT r.receipt_no, c.name_kanji FROM otp_requests r JOIN customers c ON c.id = r.customer_id WHERE r.id = ?'),
+    dayByStateKind: q('SELECT state, kind, urgent, count(*) AS n FROM otp_requests WHERE branch_id = ? AND business_date = ? GROUP BY state, kind, urgent'),
+    dayTrail: q(`SELECT h.kind, count(*) AS n FROM otp_requests r JOIN otp_history h ON h.request_id = r.id WHERE r.branch_id = ? AND r.business_date = ?
+      GROUP BY h.kind`),
+    journalHead: q('SELECT id, hash, at FROM ledger_journal ORDER BY id DESC LIMIT 1'),
   }
 }
 type Floor = ReturnType<typeof floorStatements>
@@ -223,10 +272,16 @@ async function benchSize(size: number): Promise<SizeResult> {
     const paper = (c: Record<string, any>) => baseForm(c as CustomerRow, BENCH_TODAY)
     const verification = { idDocumentMatches: true, contractHolderConfirmed: true, blockAccount: '機種変更後に古いコードを入力した', othersMayHaveTried: false, fraudSuspected: false }
 
-    // Hand-written reception and approval: the same reads and writes in one IMMEDIATE transaction each.
+    // Hand-written reception and approval: the same reads and writes in one IMMEDIATE transaction
+    // each, ending with the journal's entry for the rows written (issue 15: part of every write,
+    // db/journal.ts), as the services' transactions do. The bench's 利用停止 is for 紛失・盗難: an
+    // urgent stop (issue 13), which suspends at reception; its approval is the 事後検印.
+    const floorTx = <T>(fn: () => T, fallback?: { action: string; actorId: number; actorLoginId: string }) =>
+      ledgerTransaction(ctx.sqlite, fn, fallback ? { fallback: { at: BENCH_NOW.toISOString(), outcome: 'ok', ...fallback } } : {})
     const floorReceive = (c: Record<string, any>, kind: 'suspension' | 'unlock') => {
       const at = BENCH_NOW.toISOString()
-      const id = ctx.sqlite.transaction(() => {
+      const urgent = kind === 'suspension'
+      const id = floorTx(() => {
         const cust = f.customer.get(c.id) as Record<string, any>
         if (f.openRequest.get(cust.id)) throw new Error('open request')
         const branch = f.branchByCode.get(teller.branchCode) as { id: number; code: string }
@@ -234,17 +289,20 @@ async function benchSize(size: number): Promise<SizeResult> {
         const receiptNo = `${branch.code}-${BENCH_TODAY.replaceAll('-', '')}-${String(seq).padStart(4, '0')}`
         const form = JSON.stringify({ kind, ...paper(c), ...(kind === 'unlock' ? { verification } : { reason: 'lost_or_stolen' }) })
         const to = kind === 'unlock' ? 'in_use' : 'suspended'
-        const rid = (f.insRequest.get(receiptNo, branch.id, cust.id, kind, cust.otp_status, to, form, 'drivers_license', teller.staffId, BENCH_TODAY, teller.staffId, at) as { id: number }).id
-        f.insHistory.run(cust.id, at, 'request_received', rid, cust.otp_status, null, teller.staffId, '受付（検印待ち）')
-        f.insAudit.run(at, teller.staffId, teller.loginId, 'requests.receiveSuspension', 'ok', `request:${rid}`, JSON.stringify({ receiptNo, customerId: cust.id, kind }))
+        const rid = (f.insRequest.get(receiptNo, branch.id, cust.id, kind, cust.otp_status, to, form, 'drivers_license', teller.staffId, BENCH_TODAY, teller.staffId, at, +urgent) as { id: number }).id
+        f.insVersion.run(rid, form, teller.staffId, at)
+        if (urgent) f.urgentStop.run(at, at, cust.id)
+        f.insHistory.run(cust.id, at, 'request_received', rid, cust.otp_status, urgent ? 'suspended' : null, teller.staffId, urgent ? '受付と同時に利用停止（緊急停止・事後検印待ち）' : '受付（検印待ち）')
+        const action = kind === 'unlock' ? 'requests.receiveUnlock' : 'requests.receiveSuspension'
+        f.insAudit.run(at, teller.staffId, teller.loginId, action, 'ok', `request:${rid}`, JSON.stringify({ receiptNo, customerId: cust.id, kind }), branch.id, cust.id, rid)
         return rid
-      }).immediate()
+      })
       floorRequestDetail(f, id)
       return id
     }
     const floorApprove = (id: number, approver: SessionUser, withRepeat: boolean) => {
       const at = BENCH_NOW.toISOString()
-      ctx.sqlite.transaction(() => {
+      floorTx(() => {
         if ((f.receivedBy.get(id) as { received_by: number }).received_by === approver.staffId) throw new Error('own')
         const r = f.request.get(id) as Record<string, any>
         if (withRepeat) {
@@ -253,10 +311,11 @@ async function benchSize(size: number): Promise<SizeResult> {
         }
         const c = f.customer.get(r.customer_id) as Record<string, any>
         if (f.approve.run(approver.staffId, at, id, r.version).changes !== 1) throw new Error('stale')
-        f.setStatus.run(r.result_status, at, at, c.id)
-        f.insHistory.run(c.id, at, 'request_approved', id, c.otp_status, r.result_status, approver.staffId, '検印・承認')
-        f.insAudit.run(at, approver.staffId, approver.loginId, 'requests.approve', 'ok', `request:${id}`, JSON.stringify({ receiptNo: r.receipt_no }))
-      }).immediate()
+        const applied = r.urgent === 1 && c.otp_status === r.result_status
+        if (!applied) f.setStatus.run(r.result_status, at, at, c.id)
+        f.insHistory.run(c.id, at, 'request_approved', id, c.otp_status, applied ? null : r.result_status, approver.staffId, applied ? '事後検印・承認（受付時から利用停止）' : '検印・承認')
+        f.insAudit.run(at, approver.staffId, approver.loginId, 'requests.approve', 'ok', `request:${id}`, JSON.stringify({ receiptNo: r.receipt_no }), r.branch_id, c.id, id)
+      })
       return floorRequestDetail(f, id)
     }
 
@@ -267,12 +326,16 @@ async function benchSize(size: number): Promise<SizeResult> {
     const floorJournalRows = () => {
       const from = new Date(`${BENCH_TODAY}T00:00:00+09:00`).toISOString()
       const to = new Date(new Date(`${BENCH_TODAY}T00:00:00+09:00`).getTime() + 86_400_000).toISOString()
-      const rows = f.journal.all(BENCH_TODAY, branch001.id)
-      const fraud = f.fraud.all(from, to, branch001.id) as { target: string }[]
-      for (const x of fraud) f.customerName.get(Number(x.target.split(':')[1]))
-      f.settings.all()
+      const branch = f.branchByCode.get('001') as { id: number }
+      const rows = f.journal.all(branch.id, BENCH_TODAY)
+      const refusals = f.counterRefusals.all(branch.id, BENCH_TODAY) as { customer_id: number }[]
+      const fraud = (f.fraud.all(branch.id, from, to) as { at: string; id: number; target: string }[]).sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id - b.id))
+      for (const x of fraud) f.requestName.get(Number(x.target.split(':')[1]))
+      f.dayByStateKind.all(branch.id, BENCH_TODAY)
+      f.dayTrail.all(branch.id, BENCH_TODAY)
       f.journalPrintCount.get(branch001.id, BENCH_TODAY)
-      return rows
+      f.settings.all()
+      return { rows, refusals, fraud }
     }
 
     const ids = (rows: any[]) => rows.map((r) => r.id)
@@ -319,7 +382,7 @@ async function benchSize(size: number): Promise<SizeResult> {
         name: `検印待ち一覧 first screen (${REQUEST_PAGE_DEFAULT} of ${waiting.toLocaleString()}, requests.pendingReview)`,
         kind: 'read',
         project: () => ok(ctx, 'requests.pendingReview', {}, 's'),
-        floor: () => ({ items: f.queue.all(REQUEST_PAGE_DEFAULT + 1).slice(0, REQUEST_PAGE_DEFAULT), total: (f.queueCount.get() as { n: number }).n }),
+        floor: () => ({ items: f.queue.all().slice(0, REQUEST_PAGE_DEFAULT), total: (f.queueCount.get() as { n: number }).n }),
         same: (p, q) => [[ids(p.items), p.total], [ids(q.items), q.total]],
       },
       {
@@ -327,8 +390,8 @@ async function benchSize(size: number): Promise<SizeResult> {
         kind: 'read',
         project: () => ok(ctx, 'requests.returnedToMe', {}, 't'),
         floor: () => ({
-          items: f.returned.all(teller.staffId, REQUEST_PAGE_DEFAULT + 1).slice(0, REQUEST_PAGE_DEFAULT),
-          total: (f.returnedCount.get(teller.staffId) as { n: number }).n,
+          items: f.returned.all(teller.branchCode).slice(0, REQUEST_PAGE_DEFAULT),
+          total: (f.returnedCount.get(teller.branchCode) as { n: number }).n,
         }),
         same: (p, q) => [[ids(p.items), p.total], [ids(q.items), q.total]],
       },
@@ -371,13 +434,13 @@ async function benchSize(size: number): Promise<SizeResult> {
           unlockFloor = floorReceive(blocked[nextBlocked++]!, 'unlock')
         },
         floor: async () => {
-          const s = f.staffByLogin.get('super1') as { id: number; password_hash: string }
-          f.reserve.get(s.id)
+          const s = f.staffByLogin.get('super1') as { id: number; password_hash: string; branch_id: number }
+          floorTx(() => f.reserve.get(s.id), { action: 'auth.supervisorAuth.attempt', actorId: s.id, actorLoginId: 'super1' })
           if (!(await verifyPassword(DEMO_PASSWORD, s.password_hash))) throw new Error('password')
-          ctx.sqlite.transaction(() => {
+          floorTx(() => {
             f.grant.run(s.id)
-            f.insAudit.run(BENCH_NOW.toISOString(), s.id, 'super1', 'auth.supervisorAuth', 'ok', `staff:${s.id}`, null)
-          }).immediate()
+            f.insAudit.run(BENCH_NOW.toISOString(), s.id, 'super1', 'auth.supervisorAuth', 'ok', `staff:${s.id}`, null, s.branch_id, null, null)
+          })
           f.sessionUser.get(s.id)
           return floorApprove(unlockFloor, supervisor, true)
         },
@@ -389,10 +452,13 @@ async function benchSize(size: number): Promise<SizeResult> {
           kind: 'form',
           project: () => ok(ctx, 'forms.preview', { form, requestId: approvedToday.id }, 't'),
           floor: async () => {
-            f.loadRequest.get(approvedToday.id)
+            const r = f.loadRequest.get(approvedToday.id) as { branch_id: number }
             if (form === 'handling_record') f.trail.all(approvedToday.customer_id, approvedToday.id)
             f.settings.all()
             f.printCount.get(approvedToday.id, form)
+            // Opening a 取扱記録票 preview is recorded (issue 15: it shows the full account and IB契約者ID).
+            if (form === 'handling_record')
+              floorTx(() => f.insAudit.run(BENCH_NOW.toISOString(), teller.staffId, teller.loginId, 'forms.preview', 'ok', `request:${approvedToday.id}`, '{}', r.branch_id, approvedToday.customer_id, approvedToday.id))
             return renderPdf(def)
           },
         }
@@ -402,6 +468,11 @@ async function benchSize(size: number): Promise<SizeResult> {
         kind: 'read',
         project: async () => journalTarget(ctx, BENCH_TODAY, supervisor),
         floor: floorJournalRows,
+        // The lines, and the fraud refusals the service finds (at reception and later).
+        same: (p, q) => [
+          [p.auditDetail.rows, dayRefusals(ctx.db, branch001.id, BENCH_TODAY).map((r) => r.customerId)],
+          [q.rows.length, q.refusals.map((r: any) => r.customer_id)],
+        ],
       },
       {
         name: '日次取扱一覧 (preview PDF)',
@@ -409,11 +480,23 @@ async function benchSize(size: number): Promise<SizeResult> {
         project: () => ok(ctx, 'forms.previewDailyJournal', { businessDate: BENCH_TODAY }, 's'),
         floor: async () => {
           floorJournalRows()
+          f.journalHead.get() // the preview names the ledger's last entry
           return renderPdf(journalDef)
         },
       },
     ]
     const ops = catalogue.filter((o) => ![...SKIP].some((s) => o.name.startsWith(s)))
+
+    if (TRACE) {
+      for (const op of ops) {
+        await op.setup?.()
+        const p = await traced(() => op.project())
+        await op.floorSetup?.()
+        const f = await traced(() => op.floor())
+        console.log(`\n--- ${op.name}\n  project:\n${p.map((x) => `    ${x}`).join('\n')}\n  floor:\n${f.map((x) => `    ${x}`).join('\n')}`)
+      }
+      return { size, generatedSeconds: gen.seconds, firstOpenMs, openMs, fileMB: 0, rssMB: 0, ops: [] }
+    }
 
     // Check that each floor returns the same rows as the project (once, untimed).
     for (const op of ops) {

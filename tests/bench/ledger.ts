@@ -6,8 +6,10 @@
 //   - 2% of the customers with past requests (approved, withdrawn, some resubmitted), each with its
 //     history, audit rows and a printed お客さま控;
 //   - "today" (BENCH_NOW's business date) at branch 001: size/500 requests (2,000 at 1M), of which
-//     size/1000 wait in the 検印 queue (1,000 at 1M), 5 were returned to teller1, and a few unlocks
-//     were refused for suspected fraud;
+//     size/1000 wait in the 検印 queue (1,000 at 1M), 5 were returned (the branch's 差戻し一覧), and a
+//     few unlocks were refused for suspected fraud, recorded as the app records them (counter_refusals,
+//     the customer's history and the audit, services/refusals.ts);
+//   - each request's first paper version (otp_request_versions, a second after a 再提出);
 //   - logins in the audit log.
 import fs from 'node:fs'
 import path from 'node:path'
@@ -19,7 +21,7 @@ import type { OtpStatus, RequestKind } from '../../shared/status'
 import { REQUEST_TRANSITIONS } from '../../shared/status'
 
 /** Raise when the generated data changes: cached ledgers of another version are rebuilt. */
-export const GENERATOR_VERSION = 1
+export const GENERATOR_VERSION = 2
 /** The benchmark's clock: 14:00 in Japan on the generated "today". */
 export const BENCH_NOW = new Date('2026-11-20T05:00:00Z')
 export const BENCH_TODAY = japanDate(BENCH_NOW)
@@ -130,6 +132,9 @@ export async function generateLedger(dir: string, size: number): Promise<Generat
     form_json, id_document_type, second_document_type, id_checked_by, seal_matched, business_date, received_by, received_at,
     reviewed_by, reviewed_at, return_reason, version, withdraw_reason) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
   const insAudit = db.prepare('INSERT INTO audit_log(at, actor_id, actor_login_id, action, outcome, target, detail_json) VALUES (?,?,?,?,?,?,?)')
+  const insVersion = db.prepare('INSERT INTO otp_request_versions(request_id, seq, form_json, submitted_by, submitted_at) VALUES (?,?,?,?,?)')
+  const insRefusal = db.prepare(`INSERT INTO counter_refusals(branch_id, business_date, customer_id, kind, reason, at, staff_id, detail_json)
+    VALUES (?, ?, ?, 'unlock', 'fraud_suspected', ?, ?, ?)`)
   const insPrint = db.prepare(`INSERT INTO printed_forms(request_id, form_kind, printed_at, printed_by, reprint, sha256, file_path)
     VALUES (?, 'customer_receipt', ?, ?, 0, ?, ?)`)
   const upCounter = db.prepare(`INSERT INTO receipt_counters(branch_code, business_date, last_seq) VALUES (?,?,?)
@@ -171,6 +176,8 @@ export async function generateLedger(dir: string, size: number): Promise<Generat
           teller, at, state === 'approved' || state === 'returned' ? reviewer : null, reviewedAt, state === 'returned' ? '本人確認書類の記載を確認してください' : null,
           resubmitted ? 3 : 1, state === 'withdrawn' ? 'お客さまのお申し出により取消' : null).lastInsertRowid,
       )
+      insVersion.run(id, 1, form, teller, at)
+      if (resubmitted) insVersion.run(id, 2, form, teller, iso(atMs + 10 * 60_000))
       insHistory.run(c.id, at, 'request_received', id, c.status, null, teller, '受付（検印待ち）', null, null, null)
       insAudit.run(at, teller, loginOf[teller], `requests.receive`, 'ok', `request:${id}`, JSON.stringify({ receiptNo: rno, customerId: c.id, kind }))
       if (resubmitted) {
@@ -243,10 +250,16 @@ export async function generateLedger(dir: string, size: number): Promise<Generat
         today++
       }
     }
-    // A few 閉塞解除 refused for suspected fraud at reception today.
-    for (let k = 0; k < 5; k++)
-      insAudit.run(iso(nowMs - 3_600_000 + k * 60_000), tellers[0], 'teller1', 'requests.receiveUnlock', 'refused', `customer:${demo + k * 13}`,
-        JSON.stringify({ reason: 'FRAUD_SUSPECTED' }))
+    // A few 閉塞解除 refused for suspected fraud at reception today, written as the app writes them.
+    for (let k = 0; k < 5; k++) {
+      const at = iso(nowMs - 3_600_000 + k * 60_000)
+      const customerId = demo + k * 13
+      const status = (db.prepare('SELECT otp_status FROM customers WHERE id = ?').pluck().get(customerId) as string)
+      const detail = { othersMayHaveTried: true, blockAccount: null, status }
+      insRefusal.run(branchIds[0], BENCH_TODAY, customerId, at, tellers[0], JSON.stringify(detail))
+      insHistory.run(customerId, at, 'unlock_refused', null, status, null, tellers[0], '不正利用の疑いがあるため閉塞解除をお断りしました。利用停止の手続きをご案内', null, null, null)
+      insAudit.run(at, tellers[0], 'teller1', 'refusals.recordUnlockFraud', 'refused', `customer:${customerId}`, JSON.stringify({ reason: 'FRAUD_SUSPECTED', ...detail }))
+    }
     // Logins over the years.
     for (let k = 0; k < size / 10; k++) {
       const who = [...tellers, ...supervisors][k % 4]!

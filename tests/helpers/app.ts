@@ -70,6 +70,7 @@ export async function createTestApp(opts: { demo?: boolean; now?: Date; dir?: st
       return user.mustChangePassword ? newPassword : oneTimePassword
     },
     close() {
+      ctx.stopWatching?.()
       ctx.sqlite.close()
     },
   }

@@ -10,7 +10,7 @@ import { and, asc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
 import type { TDocumentDefinitions } from 'pdfmake/interfaces'
 import { archivedFile } from '../../../db/formArchive'
-import { preparedQuery } from '../../../db/prepared'
+import { keyPlaceholder, preparedQuery } from '../../../db/prepared'
 import { auditLog, branches, customers, otpHistory, otpRequests, printedForms, staff } from '../../../db/schema'
 import { completionNoticeDefinition } from '../../../forms/completionNotice'
 import { customerReceiptDefinition } from '../../../forms/customerReceipt'
@@ -291,7 +291,8 @@ const FRAUD_STAGES = { 'requests.resubmit': 'resubmission', 'requests.decideUnlo
 const journalRequests = (db: AppContext['db']) =>
   preparedQuery(db, 'journal.requests', (d) =>
     journalSelect(d)
-      .where(and(eq(otpRequests.branchId, sql.placeholder('branchId')), eq(otpRequests.businessDate, sql.placeholder('businessDate'))))
+      // `+?`: bound plainly, this ordered statement was compiled again on every call (keyPlaceholder).
+      .where(and(eq(otpRequests.branchId, keyPlaceholder('branchId')), eq(otpRequests.businessDate, keyPlaceholder('businessDate'))))
       .orderBy(asc(otpRequests.receivedAt), asc(otpRequests.id))
       .prepare(),
   )
