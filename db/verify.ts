@@ -55,8 +55,8 @@ interface ChainResult {
   break: ChainBreak | null
 }
 
-/** Walks the chain from entry `from.id + 1` to the end. */
-function verifyChain(sqlite: Sqlite, from: { id: number; hash: string }): ChainResult {
+/** Walks the chain from entry `from.id + 1` to the end; `onPage` runs after each page of entries. */
+function verifyChain(sqlite: Sqlite, from: { id: number; hash: string }, onPage?: (checked: number) => void): ChainResult {
   const page = sqlite.prepare(`SELECT ${ENTRY_COLS} FROM ledger_journal WHERE id > ? ORDER BY id LIMIT ${PAGE}`)
   const rowsOf = sqlite.prepare('SELECT tbl, row_key AS rowKey, row_json AS rowJson FROM ledger_journal_rows WHERE entry_id = ? ORDER BY seq')
   const rowsOfRange = sqlite.prepare(
@@ -115,6 +115,7 @@ function verifyChain(sqlite: Sqlite, from: { id: number; hash: string }): ChainR
       prev = { id: e.id, hash: e.hash }
       checked++
     }
+    onPage?.(checked)
   }
   return { last: prev, checked, break: null }
 }
@@ -218,6 +219,9 @@ export interface VerifyOptions {
   mode: 'full' | 'incremental'
   anchor?: { count: number; hash: string }
   now?: Date
+  /** Called after each page of entries with the entries checked so far and the journal's length
+   * (the worker reports progress and, for the background check, pauses there: services/verifyWorker). */
+  onProgress?: (checked: number, total: number) => void
 }
 
 /** Verifies the ledger on `sqlite` (read only; the caller saves the checkpoint, saveCheckpoint). */
@@ -252,7 +256,8 @@ export function verifyLedger(sqlite: Sqlite, opts: VerifyOptions): VerifyReport 
     }
     let checked = 0
     if (!chainBreak) {
-      const chain = verifyChain(sqlite, from)
+      const total = currentDigest(sqlite).count - from.id
+      const chain = verifyChain(sqlite, from, opts.onProgress && ((n) => opts.onProgress!(n, total)))
       chainBreak = chain.break
       checked = chain.checked
     }

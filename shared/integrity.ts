@@ -77,6 +77,16 @@ export interface IntegrityStatus {
   lastFullCheckedAt: string | null
   ok: boolean | null
   report: VerifyReport | null
+  /** A full verification running now (in a worker thread): on demand or the background one after start. */
+  running: VerifyRunning | null
+}
+
+export interface VerifyRunning {
+  kind: 'demand' | 'background'
+  startedAt: string
+  /** Entries whose chain is checked so far, of `total`. */
+  checked: number
+  total: number
 }
 
 export interface DigestExport {

@@ -21,7 +21,7 @@ const sample = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss))
 
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'otp-verify-bench-'))
-  const ctx = await openApp({ dataDir: dir, demo: false, transport: 'ipc', version: 'bench', autoBackup: false })
+  const ctx = await openApp({ dataDir: dir, demo: false, transport: 'ipc', version: 'bench', autoBackup: false, backgroundVerify: false })
   const s = ctx.sqlite
   s.pragma('synchronous = OFF') // building only; the measured part reads
   s.prepare("INSERT INTO branches(code, name) VALUES ('001', '本店営業部')").run()
