@@ -19,14 +19,16 @@ function woff2Only(): Plugin {
 }
 
 // electron-vite builds the three parts from the product card's folders:
-//   electron/main    -> out/main      (Node, dependencies stay external in node_modules)
+//   electron/main    -> out/main      (Node, dependencies stay external in node_modules; the
+//                                      verification worker beside it, out/main/verifyWorker.js)
 //   electron/preload -> out/preload   (sandboxed: CommonJS, nothing but `electron` external)
 //   renderer         -> out/renderer  (Vue + Vuetify, also served by the browser-preview bridge)
 export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      lib: { entry: resolve(__dirname, 'electron/main/index.ts') },
+      // The journal's full verification runs in a worker thread of its own file (verifyInWorker.ts).
+      lib: { entry: { index: resolve(__dirname, 'electron/main/index.ts'), verifyWorker: resolve(__dirname, 'electron/main/verifyWorker.ts') } },
     },
   },
   preload: {

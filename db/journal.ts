@@ -285,12 +285,7 @@ export function currentDigest(sqlite: Sqlite): Digest {
   return { count: last?.id ?? 0, hash: last?.hash ?? GENESIS_HASH, at: last?.at ?? null }
 }
 
-export { formatDigest, groupedHash } from '../shared/integrity'
-
-export function parseDigest(s: string): { count: number; hash: string } | null {
-  const m = /^(?:otp-ledger:1:)?(\d+):([0-9a-f]{64})$/i.exec(s.trim())
-  return m ? { count: Number(m[1]), hash: m[2]!.toLowerCase() } : null
-}
+export { formatDigest, groupedHash, parseDigest } from '../shared/integrity'
 
 
 /**

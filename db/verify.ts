@@ -55,8 +55,8 @@ interface ChainResult {
   break: ChainBreak | null
 }
 
-/** Walks the chain from entry `from.id + 1` to the end. */
-function verifyChain(sqlite: Sqlite, from: { id: number; hash: string }): ChainResult {
+/** Walks the chain from entry `from.id + 1` to the end; `onPage` runs after each page of entries. */
+function verifyChain(sqlite: Sqlite, from: { id: number; hash: string }, onPage?: (checked: number) => void): ChainResult {
   const page = sqlite.prepare(`SELECT ${ENTRY_COLS} FROM ledger_journal WHERE id > ? ORDER BY id LIMIT ${PAGE}`)
   const rowsOf = sqlite.prepare('SELECT tbl, row_key AS rowKey, row_json AS rowJson FROM ledger_journal_rows WHERE entry_id = ? ORDER BY seq')
   const rowsOfRange = sqlite.prepare(
@@ -115,6 +115,7 @@ function verifyChain(sqlite: Sqlite, from: { id: number; hash: string }): ChainR
       prev = { id: e.id, hash: e.hash }
       checked++
     }
+    onPage?.(checked)
   }
   return { last: prev, checked, break: null }
 }
@@ -206,18 +207,43 @@ export function readCheckpoint(sqlite: Sqlite): Checkpoint | null {
   return { entryId: r.entryId, hash: r.hash, checkedAt: r.checkedAt, fullCheckedAt: r.fullCheckedAt, ok: !!r.ok, report: r.reportJson ? (JSON.parse(r.reportJson) as VerifyReport) : null }
 }
 
-/** Checks that the ledger still contains exactly the prefix a digest was taken of. */
+/**
+ * Checks that the ledger still contains exactly the prefix a digest was taken of: entry `count`
+ * holds the hash printed on the paper. Each entry's hash covers the one before it, so a match
+ * vouches for entries 1..count as they were when the digest was taken; the chain itself is checked
+ * by the full verification. Used by `ledger:verify --anchor`, integrity.verify and 「控えの照合」.
+ */
 export function checkAnchor(sqlite: Sqlite, anchor: { count: number; hash: string }): AnchorResult {
-  const e = sqlite.prepare('SELECT hash FROM ledger_journal WHERE id = ?').get(anchor.count) as { hash: string } | undefined
-  if (!e) return { ...anchor, ok: false, message: `台帳に仕訳 ${anchor.count} がありません（控えの時点より短くなっています）。` }
-  if (e.hash !== anchor.hash) return { ...anchor, ok: false, message: `仕訳 ${anchor.count} のハッシュが控えと違います（控えの時点以前の記録が書き換えられています）。` }
-  return { ...anchor, ok: true, message: `控えの時点（仕訳 ${anchor.count}）までの記録は控えのとおりです。` }
+  const ledgerCount = currentDigest(sqlite).count
+  const e = anchor.count > 0 ? (sqlite.prepare('SELECT hash FROM ledger_journal WHERE id = ?').get(anchor.count) as { hash: string } | undefined) : undefined
+  const base = { ...anchor, ledgerCount }
+  if (anchor.count > ledgerCount || (anchor.count > 0 && !e))
+    return {
+      ...base,
+      ok: false,
+      status: 'short',
+      differsAt: null,
+      message: `台帳がこの控えより短くなっています：台帳の仕訳は ${ledgerCount} 件で、控えの ${anchor.count} 件に足りません（記録が削除されています）。`,
+    }
+  const hash = e?.hash ?? GENESIS_HASH
+  if (hash !== anchor.hash)
+    return {
+      ...base,
+      ok: false,
+      status: 'mismatch',
+      differsAt: anchor.count,
+      message: `不一致：仕訳 ${anchor.count} のハッシュが控えと違います（控えの時点の仕訳 ${anchor.count} までの記録が、控えの後で書き換えられています）。`,
+    }
+  return { ...base, ok: true, status: 'match', differsAt: null, message: `一致：控えの時点（仕訳 ${anchor.count} 件）までの記録は控えのとおりです。` }
 }
 
 export interface VerifyOptions {
   mode: 'full' | 'incremental'
   anchor?: { count: number; hash: string }
   now?: Date
+  /** Called after each page of entries with the entries checked so far and the journal's length
+   * (the worker reports progress and, for the background check, pauses there: services/verifyWorker). */
+  onProgress?: (checked: number, total: number) => void
 }
 
 /** Verifies the ledger on `sqlite` (read only; the caller saves the checkpoint, saveCheckpoint). */
@@ -252,7 +278,8 @@ export function verifyLedger(sqlite: Sqlite, opts: VerifyOptions): VerifyReport 
     }
     let checked = 0
     if (!chainBreak) {
-      const chain = verifyChain(sqlite, from)
+      const total = currentDigest(sqlite).count - from.id
+      const chain = verifyChain(sqlite, from, opts.onProgress && ((n) => opts.onProgress!(n, total)))
       chainBreak = chain.break
       checked = chain.checked
     }

@@ -19,6 +19,7 @@ import {
   contentWidth,
   DENSE_GRID,
   formDocument,
+  gridWithPadding,
   HEADING_FILL,
   headerBand,
   keyValueTable,
@@ -213,26 +214,42 @@ function journalTable(data: DailyJournalData): Content {
 }
 
 /**
- * The ledger's journal digest at the moment of printing (issue 15): the number of entries, the
- * hash of the last one in groups of four (to read out over the phone or compare with a screen),
- * and a QR code of the whole digest for `npm run ledger:verify -- --anchor=...`. A ledger later
- * rewritten from an earlier entry no longer contains this prefix, whatever the rewriter recomputes.
+ * The ledger's journal digest at the moment of printing (issue 15): a QR code of the whole digest
+ * (a barcode scanner at the administrators' 「控えの照合」, or `npm run ledger:verify -- --anchor=...`)
+ * in a box beside the stamp boxes it is signed with, and under them the number of entries and the
+ * hash of the last one in groups of four (to read out over the phone or type in by hand). A ledger
+ * later rewritten from an earlier entry no longer contains this prefix, whatever the rewriter
+ * recomputes. Compact, inside the sign-off block, so a day whose rows fit on one page still prints
+ * on one page, and a long day has it on its last page with the stamps.
  */
-function digestBlock(d: { count: number; hash: string }): Content {
+function signOff(digest: { count: number; hash: string } | null | undefined): Content {
+  const stamps = stampBoxes([{ label: '作成者' }, { label: '役席検印' }, { label: '支店長' }], digest ? { height: 48, boxWidth: 56 } : { height: 56 })
+  if (!digest) return stamps
+  const groups = groupedHash(digest.hash).split(' ')
+  const qrBox: Content = {
+    table: {
+      widths: [60],
+      heights: [14, 48],
+      body: [
+        [{ text: `仕訳件数 ${digest.count.toLocaleString('ja-JP')}`, fontSize: 6, bold: true, alignment: 'center', fillColor: LABEL_FILL, noWrap: true }],
+        [{ qr: formatDigest(digest), fit: 48, eccLevel: 'M', alignment: 'center' }],
+      ],
+    },
+    layout: gridWithPadding(1, 1),
+  }
   return {
-    columns: [
+    stack: [
+      { columns: [{ width: 'auto', ...qrBox }, { width: 'auto', stack: [stamps] }], columnGap: 4 },
       {
-        width: 'auto',
-        stack: [
-          { text: `台帳ダイジェスト（印刷時点）　仕訳件数 ${d.count.toLocaleString('ja-JP')}`, style: 'label' },
-          { text: groupedHash(d.hash), fontSize: 8, margin: [0, 2, 0, 0] },
-          { text: '※ 台帳が後から書き換えられていないかの照合用（QRコードは npm run ledger:verify の --anchor に使えます）', style: 'sub', margin: [0, 2, 0, 0] },
+        columns: [
+          { width: 'auto', text: '台帳ダイジェスト\n（印刷時点）', bold: true },
+          { width: 'auto', text: `${groups.slice(0, 8).join(' ')}\n${groups.slice(8).join(' ')}`, margin: [4, 0, 0, 0] },
         ],
+        fontSize: 6.5,
+        lineHeight: 0.95,
+        margin: [0, 1, 0, 0],
       },
-      { width: 'auto', qr: formatDigest(d), fit: 62, eccLevel: 'M', margin: [12, 0, 0, 0] },
     ],
-    unbreakable: true,
-    margin: [0, 8, 0, 0],
   }
 }
 
@@ -272,16 +289,12 @@ export function dailyJournalDefinition(data: DailyJournalData): TDocumentDefinit
     {
       columns: [
         { width: '*', stack: [warningsSection(data.unlockWarnings)] },
-        {
-          width: 'auto',
-          stack: [stampBoxes([{ label: '作成者' }, { label: '役席検印' }, { label: '支店長' }], { height: 56 })],
-        },
+        { width: 'auto', stack: [signOff(data.ledgerDigest)] },
       ],
       columnGap: 14,
       unbreakable: true,
       margin: [0, 12, 0, 0],
     },
-    ...(data.ledgerDigest ? [digestBlock(data.ledgerDigest)] : []),
   ]
 
   return formDocument({

@@ -43,7 +43,7 @@ function summary(r: ImportReport): string {
 }
 
 async function main(): Promise<number> {
-  const ctx = await openApp({ dataDir: dataDir!, demo: false, transport: 'ipc', version: 'cli' })
+  const ctx = await openApp({ dataDir: dataDir!, demo: false, transport: 'ipc', version: 'cli', backgroundVerify: false })
   try {
     const key = kind === 'customers' ? CUSTOMER_MAPPING_KEY : STATUS_MAPPING_KEY
     const mappingText = arg('mapping') ? fs.readFileSync(arg('mapping')!, 'utf8') : ctx.db.select().from(settings).where(eq(settings.key, key)).get()?.value

@@ -36,7 +36,7 @@ async function main(): Promise<number> {
     for (const s of ['', '-wal', '-shm', '-journal'])
       if (fs.existsSync(file + s)) fs.renameSync(file + s, path.join(movedTo, LEDGER_FILE + s))
   }
-  const ctx = await openApp({ dataDir: root, demo: false, transport: 'ipc', version: 'cli', newLedgerOverTraces: true, autoBackup: false })
+  const ctx = await openApp({ dataDir: root, demo: false, transport: 'ipc', version: 'cli', newLedgerOverTraces: true, autoBackup: false, backgroundVerify: false })
   writeAudit(wrapDrizzle(ctx.sqlite), {
     at: new Date().toISOString(),
     actorId: null,

@@ -65,7 +65,7 @@ import {
   type FiguresSummary,
 } from './exportFormat'
 import { auditEntrySchema, auditSearchSchema, exportAuditSchema, type AuditEntryDetail, type AuditPage } from './auditLog'
-import type { DigestExport, IntegrityStatus, VerifyReport } from './integrity'
+import { anchorCheckSchema, type AnchorResult, type DigestExport, type IntegrityStatus, type VerifyReport } from './integrity'
 import { IMPORT_KINDS, importStartSchema, type ImportInspection, type ImportJobView, type StagedFile } from './importFormat'
 
 /** 'public': callable without a session. Otherwise the session's role must be listed. */
@@ -194,6 +194,9 @@ export const contract = {
     access: ['admin'],
     kind: 'command',
   }),
+  /** 「控えの照合」: does the ledger still hold exactly the prefix a printed (or exported) digest names?
+   * 一致 / 不一致 (where) / 台帳がこの控えより短い. Audited. */
+  'integrity.checkAnchor': def<AnchorResult>()({ input: anchorCheckSchema, access: ['admin'], kind: 'command' }),
   /** Writes the digest to a file the administrator chooses (Electron) or hands it to the page (preview). */
   'integrity.exportDigest': def<DigestExport>()({ input: empty, access: ['admin'], kind: 'command' }),
   /** 顧客データ取込 / センター連携: the main process shows the open dialog and stages the file

@@ -50,6 +50,7 @@ export const OPERATION_NAMES = [
   'integrity.status',
   'integrity.verify',
   'integrity.exportDigest',
+  'integrity.checkAnchor',
   'imports.chooseFile',
   'imports.inspect',
   'imports.start',

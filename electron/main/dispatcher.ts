@@ -17,6 +17,7 @@ import { currentSessionUser } from './services/sessionCheck'
 import { backupOverview, startBackup } from './services/backups'
 import { restoreFromScreen } from './services/restore'
 import { isAudited, type Caller } from './services/caller'
+import { checkLedgerAnchor } from './services/anchorCheck'
 import { exportDigest, integrityStatus, verifyIntegrity } from './services/integrity'
 import { getCustomer, searchCustomers } from './services/customers'
 import { previewDailyJournal, previewForm, printDailyJournal, printForm } from './services/forms'
@@ -101,6 +102,7 @@ const handlers: { [K in OperationName]: Handler<K> } = {
   'integrity.status': (ctx) => integrityStatus(ctx),
   'integrity.verify': verifyIntegrity,
   'integrity.exportDigest': exportDigest,
+  'integrity.checkAnchor': checkLedgerAnchor,
   'imports.chooseFile': chooseImportFile,
   'imports.inspect': (ctx, input) => inspectImport(ctx, input),
   'imports.start': startImport,

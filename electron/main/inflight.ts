@@ -4,6 +4,7 @@
 import type { AppContext } from './context'
 
 const counts = new WeakMap<AppContext, number>()
+const lastLeft = new WeakMap<AppContext, number>()
 
 export function enterOperation(ctx: AppContext): void {
   counts.set(ctx, (counts.get(ctx) ?? 0) + 1)
@@ -11,6 +12,13 @@ export function enterOperation(ctx: AppContext): void {
 
 export function leaveOperation(ctx: AppContext): void {
   counts.set(ctx, Math.max(0, (counts.get(ctx) ?? 1) - 1))
+  lastLeft.set(ctx, Date.now())
+}
+
+/** Milliseconds (real time) since the last operation ended; Infinity if none has yet. */
+export function msSinceLastOperation(ctx: AppContext): number {
+  const t = lastLeft.get(ctx)
+  return t === undefined ? Infinity : Date.now() - t
 }
 
 export function operationsInFlight(ctx: AppContext): number {

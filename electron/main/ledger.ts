@@ -18,7 +18,7 @@ import { storageFailureCode } from './failures'
 import { createLogger } from './logger'
 import { hashPassword } from './passwords'
 import { startBackupSchedule } from './services/backups'
-import { verifyAtStart } from './services/integrity'
+import { startBackgroundVerification, verifyAtStart, type BackgroundVerifyOptions } from './services/integrity'
 import { SessionStore } from './session'
 import { writeTransaction } from './tx'
 
@@ -39,6 +39,9 @@ export interface OpenAppOptions {
   recovery?: RecoveryMeans
   /** The idle time of a session (default SESSION_IDLE_MS; see args.ts parseIdleMs). */
   sessionIdleMs?: number
+  /** The full verification in the background after start (default on; false for off, as most
+   * tests do; they start it themselves with startBackgroundVerification). */
+  backgroundVerify?: BackgroundVerifyOptions | false
 }
 
 /** How a person at this machine restores a backup: `command` where the project's scripts exist
@@ -191,6 +194,8 @@ export async function openApp(opts: OpenAppOptions): Promise<AppContext> {
     }
     // The journal, from the last verified entry on (a failure is logged and shown to administrators).
     verifyAtStart(ctx)
+    // ... and in full, in a worker, once the app is idle (an old row edited behind the app).
+    if (opts.backgroundVerify !== false) void startBackgroundVerification(ctx, opts.backgroundVerify)
     if (opts.autoBackup !== false) startBackupSchedule(ctx)
     // Another instance on the same file (a shared folder): its changes reach this one's screens.
     ctx.stopWatching = watchOtherInstances(ctx)

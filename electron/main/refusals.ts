@@ -9,6 +9,11 @@
 // malformed calls writes two rows. What is kept in memory is bounded: beyond MAX_PENDING kinds,
 // every count is written in one transaction and the memory emptied.
 //
+// Counts in memory die with a killed process (a crash, the task manager, a power cut), so they are
+// also written COUNT_FLUSH_MS after the first repeat not yet written (a timer that does not keep
+// the process alive), the window staying open: a flood writes at most one row per kind per second,
+// and a refusal reaches the ledger at most about a second after it happened.
+//
 // Only field names are kept, never what was typed: a refused payload may hold a customer's data.
 import type { SessionUser } from '../../shared/types'
 import type { OperationName } from '../../shared/operations'
@@ -18,6 +23,7 @@ import { writeTransaction } from './tx'
 
 export const REFUSAL_WINDOW_MS = 60_000
 export const MAX_PENDING = 1_000
+export const COUNT_FLUSH_MS = 1_000
 const MAX_FIELDS = 20
 const MAX_FIELD_NAME = 60
 
@@ -42,6 +48,7 @@ interface Pending {
 class RefusalRecorder {
   private readonly pending = new Map<string, Pending>()
   private timer: NodeJS.Timeout | null = null
+  private countTimer: NodeJS.Timeout | null = null
 
   constructor(private readonly ctx: AppContext) {}
 
@@ -54,6 +61,7 @@ class RefusalRecorder {
       open.firstRepeatAt ??= now.toISOString()
       open.lastRepeatAt = now.toISOString()
       for (const f of r.fields ?? []) if (open.fields.size < MAX_FIELDS) open.fields.add(f.slice(0, MAX_FIELD_NAME))
+      this.startCountTimer()
       return
     }
     if (open) this.flush([key])
@@ -72,20 +80,50 @@ class RefusalRecorder {
       if (!p) continue
       this.pending.delete(key)
       if (p.repeats === 0) continue
-      rows.push({
-        r: p.refusal,
-        at: p.lastRepeatAt!,
-        detail: {
-          reason: p.refusal.reason,
-          ...(p.fields.size ? { fields: [...p.fields] } : {}),
-          repeats: p.repeats,
-          firstRepeatAt: p.firstRepeatAt,
-          lastRepeatAt: p.lastRepeatAt,
-        },
-      })
+      rows.push({ r: p.refusal, at: p.lastRepeatAt!, detail: this.repeatDetail(p) })
     }
     this.write(rows)
     if (this.pending.size === 0) this.stopTimer()
+    if (![...this.pending.values()].some((p) => p.repeats > 0) && this.countTimer) {
+      clearTimeout(this.countTimer)
+      this.countTimer = null
+    }
+  }
+
+  /** Writes the repeats counted so far of every window, and keeps the windows open (the timer a
+   * second after a repeat: a killed process loses at most that second). */
+  flushCounts(): void {
+    if (this.countTimer) clearTimeout(this.countTimer)
+    this.countTimer = null
+    const rows: { r: Refusal; at: string; detail: Record<string, unknown> }[] = []
+    for (const p of this.pending.values()) {
+      if (p.repeats === 0) continue
+      rows.push({ r: p.refusal, at: p.lastRepeatAt!, detail: this.repeatDetail(p) })
+      p.repeats = 0
+      p.firstRepeatAt = null
+      p.lastRepeatAt = null
+      p.fields = new Set()
+    }
+    this.write(rows)
+  }
+
+  private repeatDetail(p: Pending): Record<string, unknown> {
+    return {
+      reason: p.refusal.reason,
+      ...(p.fields.size ? { fields: [...p.fields] } : {}),
+      repeats: p.repeats,
+      firstRepeatAt: p.firstRepeatAt,
+      lastRepeatAt: p.lastRepeatAt,
+    }
+  }
+
+  private startCountTimer(): void {
+    if (this.countTimer) return
+    this.countTimer = setTimeout(() => {
+      this.countTimer = null
+      if (this.ctx.sqlite.open) this.flushCounts()
+    }, COUNT_FLUSH_MS)
+    this.countTimer.unref()
   }
 
   /** Writes the windows that have passed. */

@@ -70,6 +70,7 @@ const CASES: Record<OperationName, Case> = {
   'integrity.status': { allowed: ['supervisor', 'admin', 'head_office'], bad: { full: true }, wrong: 'teller' },
   'integrity.verify': { allowed: ['admin'], bad: { anchor: 'not-a-digest' }, wrong: 'teller' },
   'integrity.exportDigest': { allowed: ['admin'], bad: { path: '/tmp/digest.txt' }, wrong: 'supervisor' },
+  'integrity.checkAnchor': { allowed: ['admin'], bad: { scanned: 'otp-ledger:1:12:not-a-hash' }, wrong: 'supervisor' },
   'imports.chooseFile': { allowed: ['admin'], bad: { path: '/etc/passwd' }, wrong: 'supervisor' },
   'imports.inspect': { allowed: ['admin'], bad: { stagingId: '../../ledger.sqlite', kind: 'customers' }, wrong: 'teller' },
   'imports.start': {

@@ -13,6 +13,7 @@ test('an administrator backs the ledger up from the screen and sees it verified,
   await expect(page.getByTestId('restore-help')).not.toContainText('npm')
   // Only the manual ones are counted: the preview's own daily backup may land meanwhile.
   const manual = page.getByTestId('backup-row').filter({ hasText: '手動' })
+  await expect(page.getByTestId('restore-help')).toBeVisible() // the list is loaded: counted, not raced
   const before = await manual.count()
   await page.getByTestId('backup-start').click()
   await expect(page.getByTestId('notify-message')).toContainText('バックアップを作成し、検証しました')
@@ -45,6 +46,7 @@ test('an administrator restores a verified backup from the screen, logs in again
   await login(page, 'admin1')
   await page.getByTestId('nav-backups').click()
   const manual = page.getByTestId('backup-row').filter({ hasText: '手動' })
+  await expect(page.getByTestId('restore-help')).toBeVisible() // the list is loaded: counted, not raced
   const before = await manual.count()
   await page.getByTestId('backup-start').click()
   await expect(page.getByTestId('notify-message')).toContainText('バックアップを作成し、検証しました')

@@ -218,6 +218,22 @@ describe('results cross the IPC boundary', () => {
   })
 })
 
+describe('the full verification of the journal, over IPC', () => {
+  test('runs in the worker built beside the bundle (out/main/verifyWorker.js) and is kept as the checkpoint', async () => {
+    expect(fs.existsSync(path.join(path.dirname(mainBundle), 'verifyWorker.js'))).toBe(true)
+    const r = await start()
+    const call = async (op: (typeof OPERATION_NAMES)[number], payload: unknown) =>
+      (await invokeAs(channelOf(op), ownPage, payload)) as { ok: boolean; value?: never; error?: { code: string } }
+    expect(await call('auth.login', { loginId: 'admin1', password: 'demo-pass-2026' })).toMatchObject({ ok: true })
+    const verified = await call('integrity.verify', {})
+    expect(verified).toMatchObject({ ok: true, value: { ok: true, mode: 'full' } })
+    expect(structuredClone(verified)).toStrictEqual(verified)
+    const status = await call('integrity.status', {})
+    expect(status).toMatchObject({ ok: true, value: { ok: true, running: null, lastFullCheckedAt: (verified.value as unknown as { checkedAt: string }).checkedAt } })
+    expect(appLog(r.dataDir)).not.toContain('BACKGROUND_VERIFY_FAILED')
+  })
+})
+
 describe('restoring a backup from the screen, over IPC', () => {
   test('the main process swaps the restored ledger in: the window logs in again and sees the backup\'s state; quitting closes it', async () => {
     const r = await start({ isPackaged: true })

@@ -6,6 +6,7 @@ import path from 'node:path'
 import { openApp } from '../../electron/main/ledger'
 import { dispatch } from '../../electron/main/dispatcher'
 import type { AppContext } from '../../electron/main/context'
+import type { BackgroundVerifyOptions } from '../../electron/main/services/integrity'
 import type { OpInput, OpOutput } from '../../shared/contract'
 import type { ErrorPayload, Result } from '../../shared/errors'
 import type { OperationName } from '../../shared/operations'
@@ -33,7 +34,7 @@ export function tempDir(prefix = 'otp-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix))
 }
 
-export async function createTestApp(opts: { demo?: boolean; now?: Date; dir?: string } = {}): Promise<TestApp> {
+export async function createTestApp(opts: { demo?: boolean; now?: Date; dir?: string; backgroundVerify?: BackgroundVerifyOptions } = {}): Promise<TestApp> {
   const dir = opts.dir ?? tempDir()
   const clock = { now: opts.now ?? new Date('2026-11-21T01:00:00Z') } // 10:00 in Japan
   const ctx = await openApp({
@@ -43,6 +44,7 @@ export async function createTestApp(opts: { demo?: boolean; now?: Date; dir?: st
     version: 'test',
     clock: () => clock.now,
     autoBackup: false, // tests run the schedule's tick themselves
+    backgroundVerify: opts.backgroundVerify ?? false, // tests that need it ask for it
   })
   const raw = (op: string, payload: unknown, key = 'default') => dispatch(ctx, op, payload, key)
   const app: TestApp = {

@@ -2,16 +2,20 @@
 // refused at the counter for suspected fraud is kept with the customer, in the audit and in the
 // 日次取扱一覧; the journal counts returns, resubmissions, withdrawals and supersessions, flags every
 // risky unlock, and lists the day on screen, filtered and paged.
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { openSqlite } from '../../db/open'
 import { DEMO_PASSWORD } from '../../db/seed'
+import { verifyLedger } from '../../db/verify'
 import { auditRows, createTestApp, type TestApp } from '../helpers/app'
 import { baseForm, customerRow, customersIn, suspensionForm, unlockForm } from '../helpers/forms'
 
 let app: TestApp
-afterEach(() => app?.close())
+afterEach(() => {
+  if (app?.ctx.sqlite.open) app.close()
+})
 
 async function setup(): Promise<void> {
   app = await createTestApp()
@@ -101,5 +105,40 @@ describe('日次取扱一覧', () => {
     expect((await app.ok('journal.list', { businessDate: DAY, state: 'approved' }, 's1')).items).toEqual([])
     expect((await app.err('journal.list', { businessDate: '2026-11-22' }, 's1')).code).toBe('JOURNAL_DATE_IN_FUTURE')
     expect((await app.err('journal.list', { businessDate: DAY }, 't1')).code).toBe('FORBIDDEN_ROLE')
+  })
+})
+
+describe('refusal counts survive a killed process', () => {
+  it('a burst of refusals, then SIGKILL 1.5 s later: the first refusal and the count of the repeats are in the ledger, which verifies', { timeout: 60_000 }, async () => {
+    app = await createTestApp()
+    const dir = app.dir
+    app.close()
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'fixtures', 'refuse-burst.ts'), dir, '500'], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)))
+    await new Promise<void>((resolve, reject) => {
+      let out = ''
+      child.stdout!.on('data', (d: Buffer) => {
+        out += d.toString()
+        if (out.includes('burst done')) resolve()
+      })
+      child.on('exit', () => reject(new Error(`the child ended before its burst: ${out}`)))
+    })
+    await new Promise((r) => setTimeout(r, 1_500))
+    child.kill('SIGKILL')
+    expect(await exited).toBe('SIGKILL')
+
+    const db = openSqlite(path.join(dir, 'ledger.sqlite'), { readonly: true })
+    try {
+      const rows = db.prepare("SELECT detail_json FROM audit_log WHERE action = 'requests.withdraw' AND outcome = 'refused' ORDER BY id").all() as { detail_json: string }[]
+      const details = rows.map((r) => JSON.parse(r.detail_json) as { repeats?: number })
+      expect(details[0]).toEqual({ reason: 'VALIDATION_FAILED', fields: ['requestId'] })
+      // Every one of the 500 is on the record: the first at once, the other 499 counted.
+      expect(details.slice(1).reduce((n, d) => n + (d.repeats ?? 0), 0)).toBe(499)
+      expect(details.length).toBeLessThanOrEqual(3) // coalesced all the same
+      const report = verifyLedger(db, { mode: 'full' })
+      expect(report.ok).toBe(true)
+    } finally {
+      db.close()
+    }
   })
 })

@@ -18,14 +18,17 @@ export const useIntegrityStore = defineStore('integrity', () => {
 
   async function verify(): Promise<void> {
     verifying.value = true
+    // The verification runs in the main process's worker: its progress is read meanwhile.
+    const poll = setInterval(() => void load(), 1000)
     try {
       const r = await useNotifyStore().attempt(() => call('integrity.verify', {}))
       if (!r.ok) return
       if (r.value.ok) useNotifyStore().success(`台帳を検証しました。改ざんはありません（仕訳 ${r.value.digest.count} 件）。`)
       else useNotifyStore().show('error', '台帳の検証で問題が見つかりました。内容を確認してください。')
-      await load()
     } finally {
+      clearInterval(poll)
       verifying.value = false
+      await load()
     }
   }
 

@@ -33,16 +33,33 @@ describe('日次取扱一覧 PDF', () => {
     snapshotPngs(file, 'daily-journal-sample')
   })
 
-  it("prints the ledger's digest: entry count, the hash in groups of four, and a QR code of the whole digest", async () => {
+  it("prints the ledger's digest: entry count, the hash in groups of four, and a QR code of the whole digest, on page 1 of a normal day", async () => {
     const hash = 'ab12cd34ef56ab78cd90ef12ab34cd56ef78ab90cd12ef34ab56cd78ef90ab12'
     const { file } = await renderToFile('digest', { ...sampleJournal(), ledgerDigest: { count: 12345, hash } })
     snapshotPngs(file, 'daily-journal-digest')
+    // Beside the sign-off boxes: the day's rows fit on one page, so does the digest.
+    expect(pageCount(file)).toBe(1)
     const text = pdfText(file)
-    expect(squeeze(text)).toContain('台帳ダイジェスト（印刷時点）')
+    expect(squeeze(text)).toContain('台帳ダイジェスト')
+    expect(squeeze(text)).toContain('（印刷時点）')
     expect(squeeze(text)).toContain('仕訳件数12,345')
-    expect(text).toContain('ab12 cd34 ef56 ab78 cd90 ef12 ab34 cd56 ef78 ab90 cd12 ef34 ab56 cd78 ef90 ab12')
-    // After the sign-off block, on the last page (a full first page pushes it to a second one).
-    expect(qrCodes(file, pageCount(file))).toEqual([`otp-ledger:1:12345:${hash}`])
+    expect(text).toContain('ab12 cd34 ef56 ab78 cd90 ef12 ab34 cd56')
+    expect(text).toContain('ef78 ab90 cd12 ef34 ab56 cd78 ef90 ab12')
+    expect(squeeze(text)).toMatch(/仕訳件数12,345作成者役席検印支店長/) // the QR code's box beside the stamp boxes
+    expect(qrCodes(file, 1)).toEqual([`otp-ledger:1:12345:${hash}`])
+  })
+
+  it('a long day has the digest on its last page, with the sign-off boxes', async () => {
+    const hash = 'ff'.repeat(32)
+    const { file } = await renderToFile('digest-long', journalOfRows(20, { ledgerDigest: { count: 7, hash } }))
+    snapshotPngs(file, 'daily-journal-digest-long')
+    const pages = pageCount(file)
+    expect(pages).toBeGreaterThan(1)
+    const last = squeeze(pdfText(file, pages))
+    expect(last).toContain('台帳ダイジェスト')
+    expect(last).toMatch(/仕訳件数7作成者役席検印支店長/)
+    expect(squeeze(pdfText(file, 1))).not.toContain('台帳ダイジェスト')
+    expect(qrCodes(file, pages)).toEqual([`otp-ledger:1:7:${hash}`])
   })
 
   it('embeds the Japanese font as a subset, and no other font', async () => {
