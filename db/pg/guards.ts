@@ -39,11 +39,19 @@ CREATE TRIGGER ledger_journal_rows_no_delete BEFORE DELETE ON ledger_journal_row
 CREATE TRIGGER ledger_journal_rows_no_truncate BEFORE TRUNCATE ON ledger_journal_rows FOR EACH STATEMENT EXECUTE FUNCTION otp_refuse_change();
 
 -- Whether a row's xmin is this transaction (or one of its subtransactions): visible and in progress.
-CREATE FUNCTION otp_xmin_is_mine(x xid) RETURNS boolean LANGUAGE sql VOLATILE AS $$
-  SELECT pg_xact_status(((((cur >> 32) - CASE WHEN x::text::bigint > (cur & 4294967295) THEN 1 ELSE 0 END) << 32)
-           | x::text::bigint)::text::xid8) = 'in progress'
-  FROM (SELECT pg_current_xact_id()::text::bigint AS cur) c
-$$;
+-- xmin is a 32-bit xid; pg_xact_status wants the 64-bit one: ours (pg_current_xact_id) plus the
+-- circular distance from ours, as PostgreSQL itself compares xids. Our subtransactions come after
+-- us (distance >= 0); an old frozen row may land "in the future", which is not ours either.
+CREATE FUNCTION otp_xmin_is_mine(x xid) RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+  cur bigint := pg_current_xact_id()::text::bigint;
+  d bigint := (((x::text::bigint - (cur & 4294967295)) + 2147483648) % 4294967296 + 4294967296) % 4294967296 - 2147483648;
+BEGIN
+  IF d < 0 THEN RETURN false; END IF;
+  RETURN pg_xact_status((cur + d)::text::xid8) = 'in progress';
+EXCEPTION WHEN invalid_parameter_value THEN
+  RETURN false;
+END $$;
 
 CREATE FUNCTION otp_status_has_history() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
