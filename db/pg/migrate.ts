@@ -19,7 +19,8 @@ export interface PgMigrationReport {
 }
 
 export interface PgMigrateOptions {
-  /** The role terminals connect as; its grants are (re)applied with every migration. */
+  /** The role terminals connect as; its grants are (re)applied with every migration, and on
+   * every run that finds nothing to migrate. */
   appRole: string
   /** A pg_dump of this ledger was taken (required to change a ledger that already has a schema). */
   backupTaken?: boolean
@@ -76,6 +77,20 @@ export async function migratePg(client: ClientBase, opts: PgMigrateOptions): Pro
   if (from === null) {
     from = await pgSchemaVersion(client)
     assertNotNewer(from, latest)
+  }
+  if (from === latest) {
+    // Nothing to migrate: the grants are applied again all the same (idempotent), so a restored
+    // database (pg_dump keeps table grants, not the database-level REVOKE of TEMP) or a second
+    // application role is put right by the same command.
+    await client.query('BEGIN')
+    try {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY])
+      await client.query(appGrantsSql(opts.appRole))
+      await client.query('COMMIT')
+    } catch (e) {
+      await client.query('ROLLBACK')
+      throw e
+    }
   }
   return { from, to: Math.max(from, latest) }
 }
