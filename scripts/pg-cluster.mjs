@@ -5,13 +5,16 @@
 //
 // PostgreSQL refuses to run as root: as root the cluster belongs to an unprivileged system user
 // (OTP_PG_USER, default `nobody`) through `runuser -u`; otherwise to whoever runs this.
+// pg_ctl detaches the server, so a watchdog (a shell polling the starting process) stops it and
+// removes the folder when that process is gone without calling stop() (killed, or a test worker
+// ended by vitest): no server outlives its run.
 //
 //   node scripts/pg-cluster.mjs                 start, print the URL, stop on Ctrl-C
 //   node scripts/pg-cluster.mjs -- <command...> run the command with OTP_TEST_PG_URL set, then stop
 //
 // scripts/test.mjs imports startCluster() and passes OTP_TEST_PG_URL to vitest; tests started by
 // hand without the variable start their own cluster with the same function (tests/helpers/pg.ts).
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -66,7 +69,16 @@ export function startCluster({ log = () => {} } = {}) {
   }
   fs.chmodSync(dir, 0o700)
   let started = false
+  let watchdog = null
   const stop = () => {
+    if (watchdog?.pid) {
+      try {
+        process.kill(watchdog.pid)
+      } catch {
+        // already gone
+      }
+      watchdog = null
+    }
     if (started) {
       started = false
       try {
@@ -83,6 +95,11 @@ export function startCluster({ log = () => {} } = {}) {
     const opts = [`-k ${dir}`, "-c listen_addresses=''", '-p 5432', '-c fsync=off', '-c full_page_writes=off', '-c max_connections=200']
     exec('pg_ctl', ['-D', data, '-l', path.join(dir, 'server.log'), '-o', opts.join(' '), '-w', '-t', '30', 'start'])
     started = true
+    const q = (a) => `'${a.replace(/'/g, `'\\''`)}'`
+    const [ctl, ctlArgs] = as(path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop'])
+    const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; ${[ctl, ...ctlArgs].map(q).join(' ')} >/dev/null 2>&1; rm -rf ${q(dir)}`
+    watchdog = spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' })
+    watchdog.unref()
     log(`PostgreSQL started in ${Date.now() - t0} ms (socket in ${dir}${user ? `, as ${user}` : ''})`)
   } catch (e) {
     const serverLog = path.join(dir, 'server.log')
