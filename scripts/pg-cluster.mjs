@@ -54,8 +54,10 @@ export function startCluster({ log = () => {} } = {}) {
   const bin = pgBinDir()
   const isRoot = process.getuid?.() === 0
   const user = isRoot ? (process.env.OTP_PG_USER ?? 'nobody') : null
-  // Short path: a Unix socket's path is limited to ~107 bytes.
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'otp-pg-'))
+  // Short path: a Unix socket's path is limited to ~107 bytes. As root, /tmp: the server's user
+  // must be able to reach the folder, and root's TMPDIR may be private to root.
+  const base = user && fs.existsSync('/tmp') ? '/tmp' : os.tmpdir()
+  const dir = fs.mkdtempSync(path.join(base, 'otp-pg-'))
   const data = path.join(dir, 'data')
   const as = (cmd, args) => (user ? ['runuser', ['-u', user, '--', cmd, ...args]] : [cmd, args])
   const exec = (cmd, args) => {
