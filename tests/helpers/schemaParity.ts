@@ -36,6 +36,8 @@ export interface TableShape {
   indexes: IndexShape[]
   /** Each CHECK as the sorted list of the columns it reads. */
   checks: string[][]
+  /** Trigger names (PostgreSQL may have more: the guards of db/pg/guards.ts). */
+  triggers: string[]
 }
 export type SchemaShape = Record<string, TableShape>
 
@@ -151,6 +153,7 @@ export function sqliteShape(db: Sqlite): SchemaShape {
       foreignKeys: [...byId.values()],
       indexes,
       checks: checkBodies(sql).map((b) => columnsRead(b, colNames)),
+      triggers: (db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? ORDER BY name").all(name) as { name: string }[]).map((x) => x.name),
     }
   }
   return shape
@@ -181,6 +184,9 @@ export async function pgShape(c: pg.ClientBase): Promise<SchemaShape> {
       FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class c ON c.oid = x.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE n.nspname = 'public' AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid)
      ORDER BY 1, 2`)
+  const trg = await q<{ t: string; name: string }>(`
+    SELECT c.relname AS t, g.tgname AS name FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = 'public' AND NOT g.tgisinternal ORDER BY 1, 2`)
   const shape: SchemaShape = {}
   for (const { name } of tables) {
     if (PG_ONLY.has(name)) continue
@@ -198,6 +204,7 @@ export async function pgShape(c: pg.ClientBase): Promise<SchemaShape> {
       foreignKeys: mine.filter((k) => k.type === 'f').map((k) => ({ columns: k.cols, table: k.ref!, refColumns: k.refcols! })),
       indexes: idx.filter((x) => x.t === name).map((x) => ({ name: x.name, columns: x.cols, unique: x.unique, where: x.pred === null ? null : normWhere(x.pred) })),
       checks: mine.filter((k) => k.type === 'c').map((k) => [...k.cols].sort()),
+      triggers: trg.filter((x) => x.t === name).map((x) => x.name),
     }
   }
   return shape
@@ -247,6 +254,8 @@ export function compareShapes(sqlite: SchemaShape, postgres: SchemaShape): strin
       else if (ix(i) !== ix(o)) out.push(`${t}: index ${i.name} ${S}=${ix(i)} ${P}=${ix(o)}`)
     }
     for (const i of b.indexes) if (!aIdx.has(i.name)) out.push(`${t}: index ${i.name} ${ix(i)} only in ${P}`)
+    // A SQLite trigger is a rule the database enforces: PostgreSQL needs its own, of the same name.
+    for (const g of a.triggers) if (!b.triggers.includes(g)) out.push(`${t}: trigger ${g} only in ${S}`)
   }
   return out
 }

@@ -1,8 +1,8 @@
 // Parity of the two engines' schemas (issue 12): a SQLite ledger migrated to the latest version
 // and a PostgreSQL ledger migrated to its latest have the same tables, columns (order, type class,
 // NOT NULL, default), primary keys, UNIQUE constraints, foreign keys, CHECKs (by the columns they
-// read) and indexes (name, columns, unique, partial). When a SQLite migration is added, this test
-// lists what the PostgreSQL migrations must mirror.
+// read), indexes (name, columns, unique, partial) and triggers (each SQLite one by name). When a
+// SQLite migration is added, this test lists what the PostgreSQL migrations must mirror.
 import path from 'node:path'
 import { getTableConfig, PgTable } from 'drizzle-orm/pg-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -49,6 +49,7 @@ describe('SQLite and PostgreSQL schemas', () => {
       CREATE TABLE terminals (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE);
       CREATE INDEX otp_history_kind_idx ON otp_history(kind, at) WHERE kind = 'event';
       DROP INDEX audit_log_at_idx;
+      CREATE TRIGGER customers_no_delete BEFORE DELETE ON customers BEGIN SELECT RAISE(ABORT, 'no'); END;
     `)
     expect(compareShapes(sqliteShape(db), pgSide).sort()).toEqual(
       [
@@ -56,6 +57,7 @@ describe('SQLite and PostgreSQL schemas', () => {
         "customers.nickname: column only in SQLite (text NOT NULL DEFAULT '')",
         "otp_history: index otp_history_kind_idx (kind, at) WHERE kind = 'event' only in SQLite",
         'audit_log: index audit_log_at_idx (at) only in PostgreSQL',
+        'customers: trigger customers_no_delete only in SQLite',
       ].sort(),
     )
   })
