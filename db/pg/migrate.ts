@@ -50,6 +50,18 @@ export function backupRequired(): AppError {
 export async function migratePg(client: ClientBase, opts: PgMigrateOptions): Promise<PgMigrationReport> {
   const migrations = opts.migrations ?? PG_MIGRATIONS
   const latest = opts.migrations ? (migrations[migrations.length - 1]?.version ?? 0) : PG_LATEST_SCHEMA_VERSION
+  // The whole run under the migration lock too (a session lock; each migration's transaction takes
+  // it again, which a session may): a second terminal waits for the first's last migration, so it
+  // finds the work done instead of meeting a ledger half way through a multi-step run.
+  await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY])
+  try {
+    return await migrateLocked(client, opts, migrations, latest)
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY])
+  }
+}
+
+async function migrateLocked(client: ClientBase, opts: PgMigrateOptions, migrations: readonly PgMigration[], latest: number): Promise<PgMigrationReport> {
   let from: number | null = null
   for (const m of migrations) {
     await client.query('BEGIN')
@@ -63,7 +75,8 @@ export async function migratePg(client: ClientBase, opts: PgMigrateOptions): Pro
         await client.query('COMMIT')
         continue
       }
-      if (now > 0 && !opts.backupTaken) throw backupRequired()
+      // A ledger that held a schema when this run began (a fresh one is migrated all the way at once).
+      if (from > 0 && !opts.backupTaken) throw backupRequired()
       await client.query(SCHEMA_VERSION_SQL)
       await client.query(m.sql)
       await client.query(appGrantsSql(opts.appRole))

@@ -17,8 +17,8 @@ export const READ_WRITE_TABLES = [
   'settings',
   'ledger_verification',
 ] as const
-/** Written once, never changed: history, refusals, print records, the audit log and the journal. */
-export const APPEND_ONLY_TABLES = ['otp_history', 'counter_refusals', 'printed_forms', 'audit_log', 'ledger_journal', 'ledger_journal_rows'] as const
+/** Written once, never changed: history, refusals, print records and their PDFs, the audit log and the journal. */
+export const APPEND_ONLY_TABLES = ['otp_history', 'counter_refusals', 'printed_forms', 'printed_form_files', 'audit_log', 'ledger_journal', 'ledger_journal_rows'] as const
 export const READ_ONLY_TABLES = ['schema_version'] as const
 
 const ident = (s: string): string => {
@@ -26,11 +26,20 @@ const ident = (s: string): string => {
   return s
 }
 
+/** The table grants; a table a later migration makes (printed_form_files, 0002) is granted once it exists. */
+function grants(app: string): string {
+  const one = (privileges: string, t: string) => `  IF to_regclass('${t}') IS NOT NULL THEN GRANT ${privileges} ON ${t} TO ${app}; END IF;`
+  return [
+    ...READ_WRITE_TABLES.map((t) => one('SELECT, INSERT, UPDATE', t)),
+    ...APPEND_ONLY_TABLES.map((t) => one('SELECT, INSERT', t)),
+    ...READ_ONLY_TABLES.map((t) => one('SELECT', t)),
+  ].join('\n')
+}
+
 /** The SQL that (re)applies the application role's grants; idempotent. The caller owns the
  * database (REVOKE … ON DATABASE needs it). */
 export function appGrantsSql(appRole: string): string {
   const app = ident(appRole)
-  const list = (t: readonly string[]) => t.join(', ')
   return /* sql */ `
 DO $$ BEGIN
   EXECUTE format('REVOKE CREATE, TEMPORARY ON DATABASE %I FROM PUBLIC, ${app}', current_database());
@@ -41,9 +50,9 @@ GRANT USAGE ON SCHEMA public TO ${app};
 REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC, ${app};
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM PUBLIC, ${app};
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public FROM PUBLIC, ${app};
-GRANT SELECT, INSERT, UPDATE ON ${list(READ_WRITE_TABLES)} TO ${app};
-GRANT SELECT, INSERT ON ${list(APPEND_ONLY_TABLES)} TO ${app};
-GRANT SELECT ON ${list(READ_ONLY_TABLES)} TO ${app};
+DO $$ BEGIN
+${grants(app)}
+END $$;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ${app};
 GRANT EXECUTE ON FUNCTION ledger_journal_head(), otp_xmin_is_mine(xid) TO ${app};
 `
