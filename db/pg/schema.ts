@@ -4,7 +4,7 @@
 // catalogue with a migrated SQLite ledger. Integers are bigint read as JS numbers (SQLite's INTEGER
 // is 64-bit too), SQLite's 0/1 flags are booleans, dates stay ISO text.
 import { sql } from 'drizzle-orm'
-import { bigint, boolean, check, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import { bigint, boolean, check, customType, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
 import type { EventKind, EventSource, OtpStatus, RequestKind, RequestState } from '../../shared/status'
 import type { HistoryKind } from '../../shared/types'
 import type { AccountType, FormName, StaffRole } from '../../shared/schemas'
@@ -208,6 +208,17 @@ export const printedForms = pgTable(
     index('printed_forms_request_idx').on(t.requestId, t.formKind),
   ],
 )
+
+const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' })
+
+/** PostgreSQL only (migration 0002): the archived PDF of each printed form, with its SHA-256. */
+export const printedFormFiles = pgTable('printed_form_files', {
+  printedFormId: int('printed_form_id')
+    .primaryKey()
+    .references(() => printedForms.id),
+  sha256: text('sha256').notNull(),
+  pdf: bytea('pdf').notNull(),
+})
 
 export const auditLog = pgTable(
   'audit_log',

@@ -7,6 +7,7 @@ import { getTableConfig, SQLiteTable } from 'drizzle-orm/sqlite-core'
 import type pg from 'pg'
 import type { Sqlite } from '../../db/open'
 import * as sqliteSchema from '../../db/schema'
+import { SERVER_ONLY_TABLES } from '../../db/pg/serverOnly'
 
 export interface ColumnShape {
   name: string
@@ -43,7 +44,8 @@ export type SchemaShape = Record<string, TableShape>
 
 /** Tables only one engine has, by design. */
 export const SQLITE_ONLY = new Set(['sqlite_sequence', 'sqlite_stat1', 'sqlite_stat4'])
-export const PG_ONLY = new Set(['schema_version'])
+/** PostgreSQL's are the explicit list, with reasons, of db/pg/serverOnly.ts. */
+export const PG_ONLY: ReadonlySet<string> = new Set(Object.keys(SERVER_ONLY_TABLES))
 
 /** A partial index's WHERE, as both engines would print it: no parentheses, casts or case. */
 const normWhere = (s: string): string =>

@@ -6,6 +6,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { migratePg } from '../../db/pg/migrate'
+import { PG_LATEST_SCHEMA_VERSION } from '../../db/pg/migrations'
 import { pgBinDir } from '../../scripts/pg-cluster.mjs'
 import { tempDir } from '../helpers/app'
 import { connect, createTestLedger, serverUrl, urlFor, type TestLedger } from '../helpers/pg'
@@ -52,7 +53,7 @@ describe('PostgreSQL backup and restore (pg_dump / pg_restore)', () => {
       expect((await r.query('SELECT id FROM ledger_journal_head()')).rows[0].id).toBe('1')
       // And the table grants of the application role named in the dump; the database-level ones
       // (no TEMP for PUBLIC) are not in a dump: ledger:pg-migrate puts them right, migrating nothing.
-      expect(await migratePg(r, { appRole: src.appRole })).toEqual({ from: 1, to: 1 })
+      expect(await migratePg(r, { appRole: src.appRole })).toEqual({ from: PG_LATEST_SCHEMA_VERSION, to: PG_LATEST_SCHEMA_VERSION })
       const app = await connect(urlFor(serverUrl(), src.appRole, dst.database))
       try {
         await expect(app.query('CREATE TEMP TABLE t (x int)')).rejects.toThrow(/permission denied/)

@@ -89,7 +89,7 @@ describe('PostgreSQL migrations', () => {
     const l = await fresh()
     const c = await l.owner()
     await migratePg(c, { appRole: l.appRole })
-    const broken: PgMigration = { version: 2, name: 'broken', sql: 'CREATE TABLE half_done (id bigint); SELECT no_such_function();' }
+    const broken: PgMigration = { version: PG_LATEST_SCHEMA_VERSION + 1, name: 'broken', sql: 'CREATE TABLE half_done (id bigint); SELECT no_such_function();' }
     await expect(migratePg(c, { appRole: l.appRole, migrations: [...PG_MIGRATIONS, broken], backupTaken: true })).rejects.toThrow(/no_such_function/)
     expect(await tablesOf(l)).not.toContain('half_done')
     expect(await pgSchemaVersion(c)).toBe(PG_LATEST_SCHEMA_VERSION)

@@ -12,10 +12,12 @@ import { migratePg } from '../../db/pg/migrate'
 import * as pgSchema from '../../db/pg/schema'
 import { tempDir } from '../helpers/app'
 import { createTestLedger, type TestLedger } from '../helpers/pg'
-import { compareShapes, pgShape, sqliteShape, type SchemaShape } from '../helpers/schemaParity'
+import { SERVER_ONLY_TABLES } from '../../db/pg/serverOnly'
+import { compareShapes, PG_ONLY, pgShape, sqliteShape, type SchemaShape } from '../helpers/schemaParity'
 
 let l: TestLedger
 let pgSide: SchemaShape
+let pgTables: string[]
 const opened: Sqlite[] = []
 function sqliteLedger(): Sqlite {
   const dir = tempDir()
@@ -30,6 +32,7 @@ beforeAll(async () => {
   const c = await l.owner()
   await migratePg(c, { appRole: l.appRole })
   pgSide = await pgShape(c)
+  pgTables = (await c.query<{ t: string }>("SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")).rows.map((r) => r.t)
 })
 afterAll(async () => {
   for (const db of opened.splice(0)) db.close()
@@ -62,12 +65,24 @@ describe('SQLite and PostgreSQL schemas', () => {
     )
   })
 
+  it('the tables only PostgreSQL has are the explicit list of db/pg/serverOnly.ts, each with its reason, each present', () => {
+    expect([...PG_ONLY].sort()).toEqual(['printed_form_files', 'schema_version'])
+    for (const [t, why] of Object.entries(SERVER_ONLY_TABLES)) {
+      expect(pgTables, `server-only table ${t} is listed but not created`).toContain(t)
+      expect(why.length, `server-only table ${t} needs its reason`).toBeGreaterThan(20)
+    }
+    // Any other table PostgreSQL alone has is a difference, by name.
+    expect(compareShapes({}, { extra_table: pgSide.settings! })).toEqual([
+      'table extra_table: only in PostgreSQL',
+    ])
+  })
+
   it('db/pg/schema.ts (drizzle) matches the migrated PostgreSQL catalogue', () => {
     const diffs: string[] = []
     for (const t of Object.values(pgSchema)) {
       if (!(t instanceof PgTable)) continue
       const cfg = getTableConfig(t)
-      if (cfg.name === 'schema_version') continue
+      if (PG_ONLY.has(cfg.name)) continue
       const cat = pgSide[cfg.name]
       if (!cat) {
         diffs.push(`${cfg.name}: not in the catalogue`)
