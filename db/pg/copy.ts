@@ -140,6 +140,10 @@ export function openSource(file: string): { sqlite: Sqlite; digest: string } {
           ? `この台帳の版（${v}）はこのアプリ（${LATEST_SCHEMA_VERSION}）より新しいため移せません。アプリを更新してください。`
           : `この台帳の版（${v}）は最新（${LATEST_SCHEMA_VERSION}）ではありません。先にこのPCでアプリを一度起動して台帳を更新してから移してください。`,
       )
+    // One read transaction from the verification to the end of the copy: the rows copied are the
+    // rows verified, the digest audited is theirs, even if the app on that PC writes meanwhile (WAL).
+    sqlite.exec('BEGIN')
+    sqlite.prepare('SELECT count(*) FROM ledger_journal').get()
     const report = verifyLedger(sqlite, { mode: 'full' })
     if (!report.ok)
       throw new CopyRefused(
@@ -316,6 +320,7 @@ export async function copyToPg(opts: CopyOptions): Promise<CopyReport> {
       throw e
     }
   } finally {
+    if (sqlite.inTransaction) sqlite.exec('COMMIT')
     sqlite.close()
   }
 }

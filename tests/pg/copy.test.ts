@@ -9,7 +9,7 @@ import os from 'node:os'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { currentDigest, formatDigest, journaledTables, registerFunctions } from '../../db/journal'
+import { currentDigest, formatDigest, journaledTables, ledgerTransaction, registerFunctions } from '../../db/journal'
 import { openSqlite } from '../../db/open'
 import { CopyRefused, copyToPg, type CopyReport } from '../../db/pg/copy'
 import { pgQuery, verifyPgChain } from '../../db/pg/journal'
@@ -248,6 +248,42 @@ describe('npm run ledger:copy-to-pg', () => {
     expect(cli.stderr).toContain('(TARGET_NOT_EMPTY)')
     expect(await targetState(l)).toBe(before)
   }, 90_000)
+})
+
+describe('a source the app goes on writing to during the copy', () => {
+  it('copies one snapshot: the rows verified, whose digest the audit names, and nothing written after', async () => {
+    const l = await target()
+    const { file } = sourceCopy()
+    const writer = openSqlite(file)
+    const before = currentDigest(writer)
+    let writes = 0
+    const timer = setInterval(() => {
+      ledgerTransaction(writer, () => {
+        writer.prepare("INSERT INTO audit_log (at, action, outcome) VALUES (?, 'test.write', 'ok')").run(new Date().toISOString())
+      })
+      writes++
+    }, 1)
+    let report: CopyReport
+    try {
+      report = await copy(l, file)
+    } finally {
+      clearInterval(timer)
+    }
+    expect(writes).toBeGreaterThan(0)
+    expect(currentDigest(writer).count).toBeGreaterThan(before.count)
+    writer.close()
+    const c = await l.owner()
+    try {
+      const copiedHead = (await pgQuery<{ id: number; hash: string }>(c, 'SELECT id, hash FROM ledger_journal WHERE id < (SELECT max(id) FROM ledger_journal) ORDER BY id DESC LIMIT 1')).rows[0]!
+      expect(report.sourceDigest).toBe(formatDigest({ count: copiedHead.id, hash: copiedHead.hash }))
+      const audit = (await pgQuery<{ n: number }>(c, "SELECT count(*)::int AS n FROM audit_log WHERE action = 'test.write'")).rows[0]!
+      const inJournal = (await pgQuery<{ n: number }>(c, "SELECT count(*)::int AS n FROM ledger_journal WHERE action = 'test.write'")).rows[0]!
+      expect(audit.n).toBe(inJournal.n)
+      expect((await verifyPgChain(c)).break).toBeNull()
+    } finally {
+      await c.end()
+    }
+  })
 })
 
 describe('refusals leave the target as it was', () => {
