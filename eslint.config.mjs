@@ -45,14 +45,14 @@ export default tseslint.config(
     files: ['renderer/**/*.{ts,vue}'],
     languageOptions: { globals: { ...globals.browser } },
     rules: restrict(
-      ['electron', 'node:*', ...NODE_BUILTINS, 'better-sqlite3', 'drizzle-orm', 'drizzle-orm/*', '**/db/**', '**/db', '**/electron/**', 'pino'],
+      ['electron', 'node:*', ...NODE_BUILTINS, 'better-sqlite3', 'pg', 'drizzle-orm', 'drizzle-orm/*', '**/db/**', '**/db', '**/electron/**', 'pino'],
       'renderer/ reaches the ledger only through the typed client (shared contract); no db/, main process, Node or Electron here.',
     ),
   },
   {
     files: ['shared/**/*.ts'],
     rules: restrict(
-      ['electron', 'node:*', ...NODE_BUILTINS, 'better-sqlite3', 'drizzle-orm', 'drizzle-orm/*', 'pino', '**/db/**', '**/db', '**/renderer/**', '**/electron/**', '**/forms/**'],
+      ['electron', 'node:*', ...NODE_BUILTINS, 'better-sqlite3', 'pg', 'drizzle-orm', 'drizzle-orm/*', 'pino', '**/db/**', '**/db', '**/renderer/**', '**/electron/**', '**/forms/**'],
       'shared/ is imported by both sides: no electron, node:, db/, renderer/ or main-process imports.',
     ),
   },

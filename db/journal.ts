@@ -30,7 +30,7 @@ export const GENESIS_HASH = '0'.repeat(64)
 export const ENCODING_TAG = 'otp-ledger-journal/1'
 
 /** Tables that are the journal or its bookkeeping, never journaled themselves. */
-const NOT_JOURNALED = new Set(['ledger_journal', 'ledger_journal_rows', 'ledger_verification'])
+export const NOT_JOURNALED: ReadonlySet<string> = new Set(['ledger_journal', 'ledger_journal_rows', 'ledger_verification'])
 
 /** Column expressions that differ from the column itself: no secret enters the journal. */
 const COLUMN_EXPR: Record<string, Record<string, string>> = {
@@ -66,6 +66,23 @@ export interface JournalRow {
 }
 
 export const sha256Hex = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex')
+
+/**
+ * A row's state in the canonical encoding, built outside SQLite (the PostgreSQL ledger, db/pg):
+ * the JSON array of its columns in declared order, as json_array() writes it — booleans as 0/1
+ * (SQLite stores them so), staff.password_hash as "sha256:" + its SHA-256 (COLUMN_EXPR).
+ */
+export function encodeRowState(table: string, columns: readonly string[], values: readonly unknown[]): string {
+  const secret = table === 'staff' ? columns.indexOf('password_hash') : -1
+  return JSON.stringify(
+    values.map((v, i) => (i === secret && v !== null ? `sha256:${sha256Hex(String(v))}` : typeof v === 'boolean' ? (v ? 1 : 0) : v)),
+  )
+}
+
+/** A row's key in the canonical encoding: the key as text, or the JSON array of a composite one. */
+export function encodeRowKey(keyValues: readonly unknown[]): string {
+  return keyValues.length === 1 ? String(keyValues[0]) : JSON.stringify(keyValues)
+}
 
 /** Registers the SQL functions the encoding uses on a connection (idempotent per connection). */
 const prepared = new WeakSet<Sqlite>()

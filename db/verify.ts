@@ -26,14 +26,14 @@ export type { VerifyReport } from '../shared/integrity'
 const ROW_FINDINGS_LIMIT = 50
 const PAGE = 500
 
-interface EntryRow extends EntryHeader {
+export interface EntryRow extends EntryHeader {
   id: number
   rowCount: number
   prevHash: string
   hash: string
 }
 
-const ENTRY_COLS = `id, at, actor_id AS actorId, actor_login_id AS actorLoginId, action, outcome, audit_id AS auditId, origin,
+export const ENTRY_COLS = `id, at, actor_id AS actorId, actor_login_id AS actorLoginId, action, outcome, audit_id AS auditId, origin,
   row_count AS rowCount, prev_hash AS prevHash, hash`
 
 const ref = (e: Pick<EntryRow, 'id' | 'at' | 'actorLoginId' | 'action'>): EntryRef => ({
@@ -55,6 +55,45 @@ interface ChainResult {
   break: ChainBreak | null
 }
 
+/**
+ * The chain check, fed one entry at a time with its rows in seq order (by this file for SQLite,
+ * by db/pg/journal.ts for PostgreSQL): each entry follows the one before, hashes to what it
+ * says, holds the rows it counts and links to the previous hash. `step` returns the first break.
+ */
+export class ChainWalk {
+  last: { id: number; hash: string }
+  checked = 0
+  constructor(from: { id: number; hash: string } = { id: 0, hash: GENESIS_HASH }) {
+    this.last = from
+  }
+  step(e: EntryRow, rows: Iterable<JournalRow>): ChainBreak | null {
+    const prev = this.last
+    const expectedId = prev.id + 1
+    if (e.id !== expectedId)
+      return {
+        kind: 'gap',
+        ...ref(e),
+        message:
+          e.id - expectedId === 1
+            ? `仕訳 ${expectedId} が削除されています（${prev.id} の次が ${e.id}）。`
+            : `仕訳 ${expectedId}〜${e.id - 1} が削除されています（${prev.id} の次が ${e.id}）。`,
+      }
+    const got = hashOf(e, rows)
+    if (got.rows !== e.rowCount) return { kind: 'count', ...ref(e), message: `仕訳 ${e.id} の行数が記録（${e.rowCount}）と違います（${got.rows}）。` }
+    if (got.hash !== e.hash)
+      return { kind: 'hash', ...ref(e), message: `仕訳 ${e.id} の内容が記録されたハッシュと一致しません（書き換えられたか、順序が入れ替えられています）。` }
+    if (e.prevHash !== prev.hash)
+      return {
+        kind: 'link',
+        ...ref(e),
+        message: `仕訳 ${e.id} が直前の仕訳 ${prev.id} につながっていません（挿入・入れ替え・直前の書き換え）。`,
+      }
+    this.last = { id: e.id, hash: e.hash }
+    this.checked++
+    return null
+  }
+}
+
 /** Walks the chain from entry `from.id + 1` to the end; `onPage` runs after each page of entries. */
 function verifyChain(sqlite: Sqlite, from: { id: number; hash: string }, onPage?: (checked: number) => void): ChainResult {
   const page = sqlite.prepare(`SELECT ${ENTRY_COLS} FROM ledger_journal WHERE id > ? ORDER BY id LIMIT ${PAGE}`)
@@ -62,10 +101,9 @@ function verifyChain(sqlite: Sqlite, from: { id: number; hash: string }, onPage?
   const rowsOfRange = sqlite.prepare(
     'SELECT entry_id AS entryId, tbl, row_key AS rowKey, row_json AS rowJson FROM ledger_journal_rows WHERE entry_id BETWEEN ? AND ? ORDER BY entry_id, seq',
   )
-  let prev = from
-  let checked = 0
+  const walk = new ChainWalk(from)
   for (;;) {
-    const entries = page.all(prev.id) as EntryRow[]
+    const entries = page.all(walk.last.id) as EntryRow[]
     if (!entries.length) break
     // Small entries are read a page at a time; a large one (an import batch, an upgrade slice) alone.
     const total = entries.reduce((n, e) => n + e.rowCount, 0)
@@ -78,46 +116,13 @@ function verifyChain(sqlite: Sqlite, from: { id: number; hash: string }, onPage?
       }
     }
     for (const e of entries) {
-      const expectedId = prev.id + 1
-      if (e.id !== expectedId)
-        return {
-          last: prev,
-          checked,
-          break: {
-            kind: 'gap',
-            ...ref(e),
-            message:
-              e.id - expectedId === 1
-                ? `仕訳 ${expectedId} が削除されています（${prev.id} の次が ${e.id}）。`
-                : `仕訳 ${expectedId}〜${e.id - 1} が削除されています（${prev.id} の次が ${e.id}）。`,
-          },
-        }
       const rows = total <= 20_000 ? (byEntry.get(e.id) ?? []) : (rowsOf.iterate(e.id) as IterableIterator<JournalRow>)
-      const got = hashOf(e, rows)
-      if (got.rows !== e.rowCount)
-        return { last: prev, checked, break: { kind: 'count', ...ref(e), message: `仕訳 ${e.id} の行数が記録（${e.rowCount}）と違います（${got.rows}）。` } }
-      if (got.hash !== e.hash)
-        return {
-          last: prev,
-          checked,
-          break: { kind: 'hash', ...ref(e), message: `仕訳 ${e.id} の内容が記録されたハッシュと一致しません（書き換えられたか、順序が入れ替えられています）。` },
-        }
-      if (e.prevHash !== prev.hash)
-        return {
-          last: prev,
-          checked,
-          break: {
-            kind: 'link',
-            ...ref(e),
-            message: `仕訳 ${e.id} が直前の仕訳 ${prev.id} につながっていません（挿入・入れ替え・直前の書き換え）。`,
-          },
-        }
-      prev = { id: e.id, hash: e.hash }
-      checked++
+      const broken = walk.step(e, rows)
+      if (broken) return { last: walk.last, checked: walk.checked, break: broken }
     }
-    onPage?.(checked)
+    onPage?.(walk.checked)
   }
-  return { last: prev, checked, break: null }
+  return { last: walk.last, checked: walk.checked, break: null }
 }
 
 function entryRef(sqlite: Sqlite, id: number | null): EntryRef | null {

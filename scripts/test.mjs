@@ -1,7 +1,9 @@
 // `npm test`: everything this machine can run.
 //   1. electron-vite build (the Electron-layer tests below test the built bundles).
-//   2. vitest: unit, contract and integration tests (real SQLite files, real PDFs via poppler), and
-//      the Electron layer without Electron's runtime: the built main bundle against a recording
+//   2. vitest: unit, contract and integration tests (real SQLite files, real PDFs via poppler), the
+//      server ledger's tests (tests/pg) on a throwaway PostgreSQL cluster started here for the run
+//      (scripts/pg-cluster.mjs; its URL goes to vitest as OTP_TEST_PG_URL; stopped and removed
+//      afterwards, also when a test fails or the run is interrupted), and the Electron layer without Electron's runtime: the built main bundle against a recording
 //      stand-in of Electron's API, the built preload in node:vm, and a packaging dry run.
 //   3. Playwright: the browser e2e journey in Debian's Chromium through the loopback bridge, the
 //      built renderer under file:// with the preload's API injected (as Electron loads it), and
@@ -12,6 +14,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { ensureBuild, root, run } from './lib.mjs'
+import { startCluster } from './pg-cluster.mjs'
 
 // Not test-results/: Playwright empties that folder when it starts.
 const results = path.join(root, 'artifacts', 'test-reports')
@@ -26,7 +29,21 @@ const built = ensureBuild() === 0
 if (!built) stepFailures.push('build')
 
 console.log('\n=== 2/3 unit, contract, integration and Electron-layer tests (vitest) ===')
-if (run('vitest', ['run', '--reporter=default', '--reporter=json', `--outputFile=${vitestJson}`]) !== 0) stepFailures.push('vitest')
+let pg = null
+try {
+  pg = startCluster({ log: (m) => console.log(m) })
+} catch (e) {
+  // The PostgreSQL tests then fail (they never skip): the step is reported as failed too.
+  console.error(e.message)
+  stepFailures.push('postgresql')
+}
+if (pg) {
+  process.on('exit', pg.stop)
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => process.exit(130))
+}
+const vitestEnv = { ...process.env, ...(pg ? { OTP_TEST_PG_URL: pg.url } : {}) }
+if (run('vitest', ['run', '--reporter=default', '--reporter=json', `--outputFile=${vitestJson}`], { env: vitestEnv }) !== 0) stepFailures.push('vitest')
+pg?.stop()
 
 console.log('\n=== 3/3 end-to-end tests (Playwright: browser preview, file:// renderer, Electron) ===')
 if (built && run('playwright', ['test'], { env: { ...process.env, OTP_PW_JSON: pwJson } }) !== 0) stepFailures.push('playwright')

@@ -44,6 +44,8 @@ export const ERROR_MESSAGES = {
   SUBMISSION_KEY_REUSED: 'この受付は別の内容ですでに登録されています。画面を開き直してから受け付けてください。',
   JOURNAL_DATE_IN_FUTURE: '日次取扱一覧は本日以前の日付を指定してください。',
   DATABASE_TOO_NEW: 'データベースがこのアプリより新しい版で作成されています。アプリを更新してください。',
+  // The PostgreSQL ledger (db/pg/migrate.ts): its backup is the DBA's pg_dump, taken before an upgrade.
+  LEDGER_BACKUP_REQUIRED: 'データベースを更新する前にバックアップ（pg_dump）を取ってください。取った後で、バックアップ済みと指定して更新を実行してください。',
   DEMO_ON_REAL_LEDGER: 'このデータベースは本番用です。デモデータは読み込めません。',
   PAYLOAD_TOO_LARGE: '送信内容が大きすぎるため受け付けられません。入力内容を確認してください。',
   RATE_LIMITED: 'ログインの試行が続いたため、しばらく受け付けを止めています。少し待ってからもう一度お試しください。',

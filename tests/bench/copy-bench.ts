@@ -1,0 +1,72 @@
+// `node --import tsx tests/bench/copy-bench.ts [--size=100000] [--cache=.bench]`: the time and the
+// peak memory (RSS) of `npm run ledger:copy-to-pg` on a generated ledger (tests/bench/ledger.ts)
+// into an empty PostgreSQL ledger on a throwaway cluster. The generator records its prints with
+// a placeholder hash and no file; here each gets a PDF-sized file and its true hash, recorded
+// through the journal (so the source still verifies). Needs /usr/bin/time for the peak RSS.
+import { spawnSync } from 'node:child_process'
+import { createHash, randomBytes } from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import { ledgerTransaction } from '../../db/journal'
+import { openSqlite } from '../../db/open'
+import { createTestLedger } from '../helpers/pg'
+import { cachedLedger } from './ledger'
+
+const arg = (name: string, dflt: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt
+const root = path.resolve(__dirname, '../..')
+
+async function main(): Promise<void> {
+  const size = Number(arg('size', '100000'))
+  const cacheRoot = path.resolve(arg('cache', path.join(root, '.bench')))
+  fs.mkdirSync(cacheRoot, { recursive: true })
+  const gen = await cachedLedger(cacheRoot, size)
+  const work = path.join(cacheRoot, `copy-work-${size}`)
+  fs.rmSync(work, { recursive: true, force: true })
+  fs.mkdirSync(work, { recursive: true })
+  fs.copyFileSync(gen.file, path.join(work, 'ledger.sqlite'))
+  const db = openSqlite(path.join(work, 'ledger.sqlite'))
+  const prints = db.prepare('SELECT id, file_path AS filePath FROM printed_forms ORDER BY id').all() as Array<{ id: number; filePath: string }>
+  const pdfBytes = 40_000
+  ledgerTransaction(
+    db,
+    () => {
+      const up = db.prepare('UPDATE printed_forms SET sha256 = ? WHERE id = ?')
+      for (const p of prints) {
+        const pdf = Buffer.concat([Buffer.from(`%PDF-1.7 ${p.id}\n`), randomBytes(pdfBytes)])
+        const file = path.join(work, ...p.filePath.split('/'))
+        fs.mkdirSync(path.dirname(file), { recursive: true })
+        fs.writeFileSync(file, pdf)
+        up.run(createHash('sha256').update(pdf).digest('hex'), p.id)
+      }
+    },
+    { fallback: { at: new Date().toISOString(), actorId: null, actorLoginId: 'bench', action: 'bench.archive', outcome: 'ok' } },
+  )
+  db.pragma('wal_checkpoint(TRUNCATE)')
+  db.close()
+  const l = await createTestLedger()
+  try {
+    const t0 = performance.now()
+    const r = spawnSync('/usr/bin/time', ['-v', process.execPath, '--import', 'tsx', 'scripts/copy-to-pg.ts', `--from=${work}`, `--url=${l.ownerUrl}`, `--app-role=${l.appRole}`], {
+      cwd: root,
+      encoding: 'utf8',
+    })
+    const seconds = (performance.now() - t0) / 1000
+    if (r.status !== 0) throw new Error(`copy failed (${r.status}): ${r.stderr}`)
+    const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1]
+    console.log(r.stdout.trim())
+    console.log(
+      JSON.stringify({ customers: size, prints: prints.length, pdfBytes, seconds: Math.round(seconds * 10) / 10, peakRssMiB: rss ? Math.round(Number(rss) / 1024) : null }),
+    )
+  } finally {
+    await l.drop()
+    fs.rmSync(work, { recursive: true, force: true })
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e)
+    process.exit(1)
+  },
+)
