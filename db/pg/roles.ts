@@ -18,7 +18,16 @@ export const READ_WRITE_TABLES = [
   'ledger_verification',
 ] as const
 /** Written once, never changed: history, refusals, print records and their PDFs, the audit log and the journal. */
-export const APPEND_ONLY_TABLES = ['otp_history', 'counter_refusals', 'printed_forms', 'printed_form_files', 'audit_log', 'ledger_journal', 'ledger_journal_rows'] as const
+export const APPEND_ONLY_TABLES = [
+  'otp_history',
+  'counter_refusals',
+  'printed_forms',
+  'printed_form_files',
+  'request_submissions',
+  'audit_log',
+  'ledger_journal',
+  'ledger_journal_rows',
+] as const
 export const READ_ONLY_TABLES = ['schema_version'] as const
 
 const ident = (s: string): string => {

@@ -121,6 +121,7 @@ export const otpRequests = pgTable(
     index('otp_requests_receiver_closed_idx').on(t.receivedBy, t.state, t.closedAt),
     index('otp_requests_receiver_day_idx').on(t.receivedBy, t.businessDate, t.receivedAt),
     index('otp_requests_state_idx').on(t.state, t.receivedAt),
+    index('otp_requests_state_branch_idx').on(t.state, t.branchId, t.receivedAt), // 0003
     check('otp_requests_not_self_reviewed', sql`${t.reviewedBy} IS NULL OR ${t.reviewedBy} <> ${t.receivedBy}`),
   ],
 )
@@ -139,6 +140,14 @@ export const otpRequestVersions = pgTable(
   },
   (t) => [primaryKey({ columns: [t.requestId, t.seq] })],
 )
+
+export const requestSubmissions = pgTable('request_submissions', {
+  key: text('key').primaryKey(),
+  requestId: int('request_id').notNull().references(() => otpRequests.id),
+  payloadHash: text('payload_hash').notNull(),
+  staffId: int('staff_id').notNull().references(() => staff.id),
+  at: text('at').notNull(),
+})
 
 export const otpHistory = pgTable(
   'otp_history',

@@ -117,7 +117,7 @@ async function targetState(l: TestLedger): Promise<string> {
   }
 }
 
-const TABLE_KEYS: Record<string, string> = { receipt_counters: 'branch_code, business_date', otp_request_versions: 'request_id, seq', ledger_journal_rows: 'entry_id, seq', settings: 'key' }
+const TABLE_KEYS: Record<string, string> = { receipt_counters: 'branch_code, business_date', otp_request_versions: 'request_id, seq', ledger_journal_rows: 'entry_id, seq', settings: 'key', request_submissions: 'key' }
 const keyOf = (t: string) => TABLE_KEYS[t] ?? 'id'
 
 beforeAll(async () => {

@@ -2,6 +2,7 @@
 // numbered on their own: PostgreSQL 0001 is the whole SQLite schema of version 13 at once.
 import * as m0001 from './0001_initial'
 import * as m0002 from './0002_printed_form_files'
+import * as m0003 from './0003_branches_and_submissions'
 
 export interface PgMigration {
   version: number
@@ -9,5 +10,5 @@ export interface PgMigration {
   sql: string
 }
 
-export const PG_MIGRATIONS: readonly PgMigration[] = [m0001, m0002]
+export const PG_MIGRATIONS: readonly PgMigration[] = [m0001, m0002, m0003]
 export const PG_LATEST_SCHEMA_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]!.version
