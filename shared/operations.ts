@@ -129,6 +129,7 @@ export const OPERATION_EFFECTS: { readonly [K in OperationName]: OperationEffect
   'integrity.status': 'reads',
   'integrity.verify': 'changes', // records the verification
   'integrity.exportDigest': 'changes',
+  'integrity.checkAnchor': 'reads', // compares a printed digest; only its audit row is written
   'imports.chooseFile': 'changes',
   'imports.inspect': 'reads',
   'imports.start': 'changes',
