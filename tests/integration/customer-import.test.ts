@@ -19,11 +19,12 @@ afterEach(() => {
 })
 
 /** Names a core system really hands out: ヴ, ヶ, 髙, 﨑, long vowels, half-width kana with dakuten. */
+// Branch 003: not in the demo ledger (which has 001, 002 and 900), so the import reports it as new.
 const TRICKY: string[][] = [
-  ['002', '普通', '2000001', '髙橋 ヴィクトル', 'ﾀｶﾊｼ ｳﾞｨｸﾄﾙ', '昭和55年4月1日', '0100001', '秋田県秋田市中通二丁目1-1', '018-800-0001', '3000000001'],
-  ['002', '1', '2000002', '山﨑 ヶ子', 'ヤマザキ　ケイコ', 'S60.12.31', '〒010-0002', '秋田県大館市字中町２－３', '０１８-８００-０００２', '3000000002'],
-  ['002', '貯蓄', '2000003', '佐藤 ルーシー', 'サトウ ルーシー', '1990/01/08', '010-0003', '秋田県横手市駅前町3-4', '0188000003', '3000000003'],
-  ['002', '当座', '2000004', '長谷川 ガブリエル', 'ﾊｾｶﾞﾜ ｶﾞﾌﾞﾘｴﾙ', '平成元年1月8日', '010-0004', '秋田県秋田市山王四丁目5-6', '018-800-0004', '3000000004'],
+  ['003', '普通', '2000001', '髙橋 ヴィクトル', 'ﾀｶﾊｼ ｳﾞｨｸﾄﾙ', '昭和55年4月1日', '0100001', '秋田県秋田市中通二丁目1-1', '018-800-0001', '3000000001'],
+  ['003', '1', '2000002', '山﨑 ヶ子', 'ヤマザキ　ケイコ', 'S60.12.31', '〒010-0002', '秋田県大館市字中町２－３', '０１８-８００-０００２', '3000000002'],
+  ['003', '貯蓄', '2000003', '佐藤 ルーシー', 'サトウ ルーシー', '1990/01/08', '010-0003', '秋田県横手市駅前町3-4', '0188000003', '3000000003'],
+  ['003', '当座', '2000004', '長谷川 ガブリエル', 'ﾊｾｶﾞﾜ ｶﾞﾌﾞﾘｴﾙ', '平成元年1月8日', '010-0004', '秋田県秋田市山王四丁目5-6', '018-800-0004', '3000000004'],
 ]
 
 function file(name: string, rows: string[][], enc: FileEncoding = 'utf-8', header = CUSTOMER_HEADER): string {
@@ -72,7 +73,7 @@ describe('customer master import', () => {
       const before = snapshotLedger(app.ctx, ['settings'])
       const dry = await runImport(app, { stagingId, kind: 'customers', mapping: CUSTOMER_MAPPING, mode: 'dry_run' })
       expect((dry.report as CustomerImportReport).counts).toEqual({ new: 4, changed: 0, unchanged: 0, refused: 0, missing: 0, closed: 0 })
-      expect((dry.report as CustomerImportReport).newBranches).toEqual(['002'])
+      expect((dry.report as CustomerImportReport).newBranches).toEqual(['003'])
       expect(snapshotLedger(app.ctx, ['settings'])).toBe(before) // the dry run kept only the mapping
 
       await runImport(app, { stagingId, kind: 'customers', mapping: CUSTOMER_MAPPING, mode: 'apply' })
@@ -119,7 +120,7 @@ describe('customer master import', () => {
     expect(report!.changes).toEqual([
       {
         line: 3,
-        account: '002-普通-2000002',
+        account: '003-普通-2000002',
         name: '山﨑 ヶ子',
         fields: [
           { field: 'address', label: '住所', from: '秋田県大館市字中町２－３', to: '秋田県秋田市旭北栄町7-8' },
@@ -263,7 +264,7 @@ describe('bad files change nothing and say why in Japanese', () => {
     ['a header that does not match the mapping', () => csvText([CUSTOMER_HEADER.map((h) => (h === '住所' ? '所在地' : h)), ...TRICKY]), /見出し行に「住所」（住所）がありません/],
     ['a row with too many fields', () => csvText([CUSTOMER_HEADER, TRICKY[0]!, [...TRICKY[1]!, 'extra']]), /^3行目：項目の数が見出し行と違います/],
     ['a row with too few fields', () => csvText([CUSTOMER_HEADER, TRICKY[0]!.slice(0, 9)]), /^2行目：項目の数が見出し行と違います/],
-    ['quotes left open', () => good() + '002,普通,2000009,"開いたまま,ア,1980-01-01,0100001,秋田市,018-800-0000,3000000009\r\n', /引用符（"）が閉じられていません/],
+    ['quotes left open', () => good() + '003,普通,2000009,"開いたまま,ア,1980-01-01,0100001,秋田市,018-800-0000,3000000009\r\n', /引用符（"）が閉じられていません/],
     ['control characters', () => csvText([CUSTOMER_HEADER, TRICKY[0]!.map((v, i) => (i === 7 ? v + '\u0007' : v))]), /^2行目：制御文字/],
     ['a line break inside a name', () => csvText([CUSTOMER_HEADER, TRICKY[0]!.map((v, i) => (i === 3 ? '髙橋\nヴィクトル' : v))]), /制御文字（改行・タブなど）/],
     ['a header only', () => csvText([CUSTOMER_HEADER]), /データの行がありません/],
