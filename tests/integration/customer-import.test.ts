@@ -18,8 +18,8 @@ afterEach(() => {
   app.close()
 })
 
-/** Names a core system really hands out: ヴ, ヶ, 髙, 﨑, long vowels, half-width kana with dakuten. */
-// Branch 003: not in the demo ledger (which has 001, 002 and 900), so the import reports it as new.
+/** Names a core system really hands out: ヴ, ヶ, 髙, 﨑, long vowels, half-width kana with dakuten.
+ * At branch 003, which the demo ledger (001, 002, 900) does not have: the import reports it as new. */
 const TRICKY: string[][] = [
   ['003', '普通', '2000001', '髙橋 ヴィクトル', 'ﾀｶﾊｼ ｳﾞｨｸﾄﾙ', '昭和55年4月1日', '0100001', '秋田県秋田市中通二丁目1-1', '018-800-0001', '3000000001'],
   ['003', '1', '2000002', '山﨑 ヶ子', 'ヤマザキ　ケイコ', 'S60.12.31', '〒010-0002', '秋田県大館市字中町２－３', '０１８-８００-０００２', '3000000002'],
