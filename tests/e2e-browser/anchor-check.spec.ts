@@ -25,7 +25,9 @@ function qrCodesOnLastPage(pdf: string): string[] {
 
 test('an administrator checks a printed digest: the scanned QR code matches, a mistyped hash does not', async ({ page }) => {
   await page.goto('/')
-  await login(page, 'super1')
+  // Branch 002's supervisor: the first print of branch 001's journal today belongs to forms.spec,
+  // which checks that it says 初回 (the specs share one ledger).
+  await login(page, 'super3')
   await page.getByTestId('nav-journal').click()
   await openPreview(page, page.getByTestId('journal-preview'), '日次取扱一覧')
   const pdf = await saveFromPreview(page, downloadShell, japanToday())

@@ -44,7 +44,7 @@ test('集計: charts and table for the period, the requests of the period as CP9
   })
   expect(painted).toBeGreaterThan(1000)
   const csv = await download(page, 'export-requests')
-  expect(csv.name).toMatch(/^依頼一覧_\d{8}-\d{8}\.csv$/)
+  expect(csv.name).toMatch(/^依頼一覧_\d{8}-\d{8}_001\.csv$/) // a supervisor's: their branch's requests
   const text = iconv.decode(csv.bytes, 'cp932')
   expect(text).not.toContain('\uFFFD')
   const rows = parse(text) as string[][]
