@@ -1,0 +1,135 @@
+// The ledger as the services see it, whichever engine holds it: one drizzle database typed for
+// asynchronous use (every query is awaited) and one way to write, `write(fn)`, that runs `fn` in a
+// single transaction ending with its journal entry. The engines differ only below this line:
+//   - SQLite (the embedded default, better-sqlite3, synchronous=FULL): one connection. Its queries
+//     answer synchronously (awaiting them costs a microtask); write transactions are serialised in
+//     this process by a promise queue, each one BEGIN IMMEDIATE … COMMIT on the one connection, so
+//     a second write waits for the first to commit instead of interleaving with it, and another
+//     process on the same file waits on SQLite's write lock (busy_timeout).
+//   - PostgreSQL (the shared ledger, db/pg/ledger.ts): a pool; each write transaction has its own
+//     connection and takes the journal lock first, so writers of every terminal are serialised the
+//     way SQLite serialises them, while reads run beside them on snapshots.
+// A write function must await nothing but the ledger (no file, no timer, no hashing): it holds
+// the write lock for every terminal while it runs. Work that needs those happens before or after.
+import { AsyncLocalStorage } from 'node:async_hooks'
+import type { SqliteRemoteDatabase } from 'drizzle-orm/sqlite-proxy'
+import type { AppendOptions } from './journal'
+import { appendPending, installJournal } from './journal'
+import type * as schema from './schema'
+import type { Db, Sqlite } from './open'
+
+/** The services' view of the ledger's tables (db/schema.ts), every query awaited. */
+export type LedgerDb = SqliteRemoteDatabase<typeof schema>
+
+export type Engine = 'sqlite' | 'postgres'
+
+/** The header of a transaction's journal entry when it writes no audit row (a customer import). */
+export type JournalFallback = AppendOptions['fallback']
+
+export interface Ledger {
+  readonly engine: Engine
+  /** Reads outside a transaction; inside `write`'s function, the same object reads and writes in
+   * the transaction (on PostgreSQL the call is routed to the transaction's connection). */
+  readonly db: LedgerDb
+  /**
+   * Runs `fn` in one write transaction that ends with its journal entry; resolves with fn's result
+   * once committed, rejects (and nothing of it stays) if fn or the commit fails. Called inside a
+   * running write of the same ledger, it runs `fn` in that transaction (under a savepoint).
+   */
+  write<T>(fn: (tx: LedgerDb) => Promise<T>, journal?: JournalFallback): Promise<T>
+  /** True while the calling async context runs inside this ledger's write transaction. */
+  inWrite(): boolean
+  close(): Promise<void>
+}
+
+const ledgers = new WeakMap<object, Ledger>()
+
+/** The ledger a database object belongs to (services pass `ctx.db` or a transaction's `tx`). */
+export function ledgerOf(db: object): Ledger {
+  const l = ledgers.get(db)
+  if (!l) throw new Error('not a ledger database')
+  return l
+}
+
+export function registerLedger(db: object, ledger: Ledger): void {
+  ledgers.set(db, ledger)
+}
+
+/**
+ * A FIFO of write transactions: `run` starts fn after every earlier one settled. Nested calls
+ * (same async context) run inside the outer one, under a savepoint.
+ */
+export class WriteQueue {
+  private tail: Promise<unknown> = Promise.resolve()
+  private readonly inside = new AsyncLocalStorage<{ depth: number }>()
+
+  inWrite(): boolean {
+    return this.inside.getStore() !== undefined
+  }
+
+  run<T>(outer: () => Promise<T>, nested: (depth: number) => Promise<T>): Promise<T> {
+    const store = this.inside.getStore()
+    if (store) {
+      store.depth += 1
+      return this.inside.run({ depth: store.depth }, () => nested(store.depth)).finally(() => {
+        store.depth -= 1
+      })
+    }
+    const start = () => this.inside.run({ depth: 0 }, outer)
+    const p = this.tail.then(start, start)
+    this.tail = p.catch(() => undefined)
+    return p
+  }
+}
+
+/** The embedded ledger: one better-sqlite3 connection (db/open.ts) behind the Ledger interface. */
+export function sqliteLedger(sqlite: Sqlite, db: Db): Ledger {
+  const queue = new WriteQueue()
+  const stmt = (s: string) => sqlite.prepare(s)
+  const begin = stmt('BEGIN IMMEDIATE')
+  const commit = stmt('COMMIT')
+  const rollback = stmt('ROLLBACK')
+  const tx = db as unknown as LedgerDb
+  const ledger: Ledger = {
+    engine: 'sqlite',
+    db: tx,
+    inWrite: () => queue.inWrite(),
+    write(fn, journal) {
+      return queue.run(
+        async () => {
+          const journals = installJournal(sqlite)
+          begin.run()
+          try {
+            // A write made outside any transaction (a bug) is journaled first, as its own entry.
+            if (journals) appendPending(sqlite)
+            const result = await fn(tx)
+            if (journals) appendPending(sqlite, { fallback: journal })
+            commit.run()
+            return result
+          } catch (err) {
+            if (sqlite.inTransaction) rollback.run()
+            throw err
+          }
+        },
+        async (depth) => {
+          const name = `nested_${depth}`
+          sqlite.exec(`SAVEPOINT ${name}`)
+          try {
+            const result = await fn(tx)
+            sqlite.exec(`RELEASE ${name}`)
+            return result
+          } catch (err) {
+            sqlite.exec(`ROLLBACK TO ${name}`)
+            sqlite.exec(`RELEASE ${name}`)
+            throw err
+          }
+        },
+      )
+    },
+    async close() {
+      if (sqlite.open) sqlite.close()
+    },
+  }
+  registerLedger(db, ledger)
+  return ledger
+}
