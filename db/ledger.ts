@@ -12,6 +12,7 @@
 // A write function must await nothing but the ledger (no file, no timer, no hashing): it holds
 // the write lock for every terminal while it runs. Work that needs those happens before or after.
 import { AsyncLocalStorage } from 'node:async_hooks'
+import type { SQL } from 'drizzle-orm'
 import type { SqliteRemoteDatabase } from 'drizzle-orm/sqlite-proxy'
 import type { AppendOptions } from './journal'
 import { appendPending, installJournal } from './journal'
@@ -37,6 +38,9 @@ export interface Ledger {
    * running write of the same ledger, it runs `fn` in that transaction (under a savepoint).
    */
   write<T>(fn: (tx: LedgerDb) => Promise<T>, journal?: JournalFallback): Promise<T>
+  /** A hand-written SELECT (drizzle's sql template, SQLite dialect as the services write it):
+   * its rows as objects keyed by column name, on either engine. */
+  rows<T>(query: SQL): Promise<T[]>
   /** True while the calling async context runs inside this ledger's write transaction. */
   inWrite(): boolean
   close(): Promise<void>
@@ -94,6 +98,9 @@ export function sqliteLedger(sqlite: Sqlite, db: Db): Ledger {
     engine: 'sqlite',
     db: tx,
     inWrite: () => queue.inWrite(),
+    async rows<T>(query: SQL) {
+      return db.all<T>(query)
+    },
     write(fn, journal) {
       return queue.run(
         async () => {
