@@ -17,7 +17,7 @@ import type { SqliteRemoteDatabase } from 'drizzle-orm/sqlite-proxy'
 import type { AppendOptions } from './journal'
 import { appendPending, installJournal } from './journal'
 import type * as schema from './schema'
-import type { Db, Sqlite } from './open'
+import { wrapDrizzle, type Db, type Sqlite, type WrapOptions } from './open'
 
 /** The services' view of the ledger's tables (db/schema.ts), every query awaited. */
 export type LedgerDb = SqliteRemoteDatabase<typeof schema>
@@ -139,4 +139,17 @@ export function sqliteLedger(sqlite: Sqlite, db: Db): Ledger {
   }
   registerLedger(db, ledger)
   return ledger
+}
+
+/** The embedded ledger on an open connection (drizzle with the statement cache of db/open.ts). */
+export function openedSqliteLedger(sqlite: Sqlite, opts: WrapOptions = {}): Ledger {
+  return sqliteLedger(sqlite, wrapDrizzle(sqlite, opts))
+}
+
+/** The rows an UPDATE, INSERT or DELETE changed (better-sqlite3's RunResult and the PostgreSQL
+ * engine's run result both carry `changes`; drizzle's async type does not say so). */
+export function changesOf(result: unknown): number {
+  const n = (result as { changes?: number } | null)?.changes
+  if (typeof n !== 'number') throw new Error('run result without changes')
+  return n
 }

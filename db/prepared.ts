@@ -7,9 +7,9 @@
 // runs on that connection, inside or outside a transaction: the cache is keyed by the session, so
 // the services' helpers that take `db | tx` find the same prepared query.
 import { sql } from 'drizzle-orm'
-import type { Db } from './open'
+import type { LedgerDb } from './ledger'
 
-type Queryable = Pick<Db, 'select' | 'insert' | 'update'>
+type Queryable = Pick<LedgerDb, 'select' | 'insert' | 'update'>
 
 const perSession = new WeakMap<object, Map<string, unknown>>()
 

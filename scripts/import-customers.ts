@@ -46,7 +46,7 @@ async function main(): Promise<number> {
   const ctx = await openApp({ dataDir: dataDir!, demo: false, transport: 'ipc', version: 'cli', backgroundVerify: false })
   try {
     const key = kind === 'customers' ? CUSTOMER_MAPPING_KEY : STATUS_MAPPING_KEY
-    const mappingText = arg('mapping') ? fs.readFileSync(arg('mapping')!, 'utf8') : ctx.db.select().from(settings).where(eq(settings.key, key)).get()?.value
+    const mappingText = arg('mapping') ? fs.readFileSync(arg('mapping')!, 'utf8') : (await ctx.db.select().from(settings).where(eq(settings.key, key)).get())?.value
     if (!mappingText) {
       console.error('No mapping: pass --mapping=<file.json> or save one from the screen 顧客データ取込 first')
       return 2
@@ -65,7 +65,7 @@ async function main(): Promise<number> {
       report = await run(true)
       console.log(summary(report))
     }
-    saveMapping(ctx, kind, mapping, actor)
+    await saveMapping(ctx, kind, mapping, actor)
     if (arg('report')) fs.writeFileSync(arg('report')!, JSON.stringify(report, null, 2))
     return 0
   } catch (err) {
@@ -79,4 +79,10 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => process.exit(code))
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.message : String(err))
+    process.exit(1)
+  },
+)

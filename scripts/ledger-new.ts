@@ -8,7 +8,6 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileStamp } from '../db/backup'
 import { LEDGER_FILE, inspectLedgerFile, ledgerTraces } from '../db/ledgerFile'
-import { wrapDrizzle } from '../db/open'
 import { writeAudit } from '../electron/main/audit'
 import { openApp } from '../electron/main/ledger'
 
@@ -37,7 +36,7 @@ async function main(): Promise<number> {
       if (fs.existsSync(file + s)) fs.renameSync(file + s, path.join(movedTo, LEDGER_FILE + s))
   }
   const ctx = await openApp({ dataDir: root, demo: false, transport: 'ipc', version: 'cli', newLedgerOverTraces: true, autoBackup: false, backgroundVerify: false })
-  writeAudit(wrapDrizzle(ctx.sqlite), {
+  await writeAudit(ctx.db, {
     at: new Date().toISOString(),
     actorId: null,
     actorLoginId: `cli:${os.userInfo().username}`,

@@ -17,7 +17,7 @@ import { AppError } from '../shared/errors'
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=').slice(1).join('=')
 const flag = (name: string) => process.argv.includes(`--${name}`)
 
-function main(): number {
+async function main(): Promise<number> {
   const dataDir = arg('data-dir') ?? process.env.OTP_DATA_DIR
   if (!dataDir) {
     console.error('Usage: npm run restore -- --data-dir=<the ledger folder> [--from=<backup file>] [--ignore-missing-forms]')
@@ -35,7 +35,7 @@ function main(): number {
   }
   console.log(`復元するバックアップ / Restoring: ${path.resolve(from)}`)
   const logger = createLogger(root)
-  const { result: r, sqlite } = restoreAndOpen({
+  const { result: r, sqlite } = await restoreAndOpen({
     dataDir: root,
     backupFile: path.resolve(from),
     actor: { staffId: null, loginId: `cli:${os.userInfo().username}` },
@@ -53,10 +53,8 @@ function main(): number {
   return 0
 }
 
-try {
-  process.exit(main())
-} catch (err) {
+main().then(process.exit, (err: unknown) => {
   if (err instanceof RestoreRefused || err instanceof AppError) console.error(`復元できません: ${err.message}`)
   else console.error(`復元できませんでした（${(err as { code?: string }).code ?? 'ERROR'}: ${(err as Error).message}）。台帳は置き換えていません。`)
   process.exit(1)
-}
+})

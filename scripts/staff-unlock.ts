@@ -5,7 +5,8 @@
 import os from 'node:os'
 import path from 'node:path'
 import { eq } from 'drizzle-orm'
-import { openSqlite, wrapDrizzle } from '../db/open'
+import { openSqlite } from '../db/open'
+import { openedSqliteLedger } from '../db/ledger'
 import { staff } from '../db/schema'
 import { writeAudit } from '../electron/main/audit'
 import { writeTransaction } from '../electron/main/tx'
@@ -18,12 +19,12 @@ if (!dataDir || !loginId) {
   process.exit(2)
 }
 const sqlite = openSqlite(path.join(path.resolve(dataDir), 'ledger.sqlite'))
-const db = wrapDrizzle(sqlite)
-const done = writeTransaction(db, (tx) => {
-  const target = tx.select().from(staff).where(eq(staff.loginId, loginId)).get()
+const db = openedSqliteLedger(sqlite).db
+void writeTransaction(db, async (tx) => {
+  const target = await tx.select().from(staff).where(eq(staff.loginId, loginId)).get()
   if (!target) return false
-  tx.update(staff).set({ lockedAt: null, failedAttempts: 0 }).where(eq(staff.id, target.id)).run()
-  writeAudit(tx, {
+  await tx.update(staff).set({ lockedAt: null, failedAttempts: 0 }).where(eq(staff.id, target.id)).run()
+  await writeAudit(tx, {
     at: new Date().toISOString(),
     actorId: null,
     actorLoginId: `cli:${os.userInfo().username}`,
@@ -33,10 +34,11 @@ const done = writeTransaction(db, (tx) => {
     detail: { via: 'command line', loginId },
   })
   return true
+}).then((done) => {
+  sqlite.close()
+  if (!done) {
+    console.error(`No staff member with the login ID ${loginId}`)
+    process.exit(1)
+  }
+  console.log(`Unlocked ${loginId} (recorded in the audit trail).`)
 })
-sqlite.close()
-if (!done) {
-  console.error(`No staff member with the login ID ${loginId}`)
-  process.exit(1)
-}
-console.log(`Unlocked ${loginId} (recorded in the audit trail).`)

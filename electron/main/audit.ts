@@ -8,7 +8,7 @@
 import { sql } from 'drizzle-orm'
 import { preparedQuery } from '../../db/prepared'
 import { auditLog } from '../../db/schema'
-import { sqliteOf, type Db } from '../../db/open'
+import { ledgerOf, type LedgerDb } from '../../db/ledger'
 import { writeTransaction } from './tx'
 
 export interface AuditEntry {
@@ -27,8 +27,6 @@ export interface AuditEntry {
   branchId?: number | null
 }
 
-type Writer = Pick<Db, 'select' | 'insert' | 'update'>
-
 /** The id a target names ('request:12' → 12), for entries whose service did not pass it. */
 function idIn(target: string | null | undefined, kind: 'request' | 'customer'): number | null {
   if (!target?.startsWith(`${kind}:`)) return null
@@ -36,12 +34,12 @@ function idIn(target: string | null | undefined, kind: 'request' | 'customer'): 
   return Number.isSafeInteger(id) && id > 0 ? id : null
 }
 
-export function writeAudit(db: Writer, e: AuditEntry): void {
+export async function writeAudit(db: LedgerDb, e: AuditEntry): Promise<void> {
   // Outside a transaction (a refusal, which changes nothing else): a transaction of its own, so the
   // row gets its journal entry like every other write.
-  if (sqliteOf(db) && !sqliteOf(db)!.inTransaction) return writeTransaction(db as Db, (tx) => writeAudit(tx, e))
+  if (!ledgerOf(db).inWrite()) return writeTransaction(db, (tx) => writeAudit(tx, e))
   const p = (name: string) => sql.placeholder(name)
-  preparedQuery(db, 'audit.insert', (d) =>
+  await preparedQuery(db, 'audit.insert', (d) =>
     d
       .insert(auditLog)
       .values({

@@ -3,7 +3,8 @@
 // as many independent contexts as they like on temporary ledgers.
 import { EventEmitter } from 'node:events'
 import type { Logger } from 'pino'
-import type { Db, Sqlite } from '../../db/open'
+import type { Sqlite } from '../../db/open'
+import type { Ledger, LedgerDb } from '../../db/ledger'
 import type { LedgerChangedEvent } from '../../shared/operations'
 import type { SessionStore } from './session'
 
@@ -11,7 +12,9 @@ export type Clock = () => Date
 
 export interface AppContext {
   sqlite: Sqlite
-  db: Db
+  /** The ledger (either engine) and its database object, which the services query (`ledger.db`). */
+  ledger: Ledger
+  db: LedgerDb
   clock: Clock
   dataDir: string
   demo: boolean

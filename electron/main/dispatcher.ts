@@ -123,9 +123,9 @@ function fail(error: AppError): Result<never> {
 
 /** A refused command leaves an audit row and nothing else. If even that write fails (disk full),
  * the refusal still reaches the caller and the failure goes to the log. */
-function auditRefusal(ctx: AppContext, user: SessionUser, op: OperationName, detail: Record<string, unknown>): void {
+async function auditRefusal(ctx: AppContext, user: SessionUser, op: OperationName, detail: Record<string, unknown>): Promise<void> {
   try {
-    writeAudit(ctx.db, {
+    await writeAudit(ctx.db, {
       at: ctx.clock().toISOString(),
       actorId: user.staffId,
       actorLoginId: user.loginId,
@@ -212,13 +212,13 @@ async function run(ctx: AppContext, op: unknown, payload: unknown, sessionKey: s
   const background = opts.background === true && def.kind === 'query'
   // The session, renewed unless the window called on its own; then checked against the staff row
   // (a lockout, reset, retirement or role change since the login ends it here, in any process).
-  const user = currentSessionUser(ctx, sessionKey, background ? ctx.sessions.peek(sessionKey) : ctx.sessions.get(sessionKey))
+  const user = await currentSessionUser(ctx, sessionKey, background ? ctx.sessions.peek(sessionKey) : ctx.sessions.get(sessionKey))
   const caller: Caller = { sessionKey, user }
 
   // 本部 reads every branch and changes nothing: refused here, once, from the effect each operation
   // declares (shared/operations.ts), before its role or payload is looked at.
   if (user && !effectAllowed(user.role, op)) {
-    recordRefusal(ctx, sessionKey, { user, op, reason: 'HEAD_OFFICE_READ_ONLY', detail: { role: user.role } })
+    await recordRefusal(ctx, sessionKey, { user, op, reason: 'HEAD_OFFICE_READ_ONLY', detail: { role: user.role } })
     ctx.logger.warn({ code: 'HEAD_OFFICE_READ_ONLY', op, staffId: user.staffId }, 'refused: head office is read-only')
     return fail(new AppError('HEAD_OFFICE_READ_ONLY'))
   }
@@ -228,12 +228,12 @@ async function run(ctx: AppContext, op: unknown, payload: unknown, sessionKey: s
       return fail(new AppError('NOT_AUTHENTICATED'))
     }
     if (def.access !== 'any-user' && !def.access.includes(user.role)) {
-      recordRefusal(ctx, sessionKey, { user, op, reason: 'FORBIDDEN_ROLE', detail: { role: user.role } })
+      await recordRefusal(ctx, sessionKey, { user, op, reason: 'FORBIDDEN_ROLE', detail: { role: user.role } })
       ctx.logger.warn({ code: 'FORBIDDEN_ROLE', op, staffId: user.staffId, role: user.role }, 'refused: role')
       return fail(new AppError('FORBIDDEN_ROLE'))
     }
     if (user.mustChangePassword && !DURING_PASSWORD_CHANGE.has(op)) {
-      if (def.kind === 'command') auditRefusal(ctx, user, op, { reason: 'PASSWORD_CHANGE_REQUIRED' })
+      if (def.kind === 'command') await auditRefusal(ctx, user, op, { reason: 'PASSWORD_CHANGE_REQUIRED' })
       ctx.logger.info({ code: 'PASSWORD_CHANGE_REQUIRED', op, staffId: user.staffId }, 'refused: one-time password not changed')
       return fail(new AppError('PASSWORD_CHANGE_REQUIRED'))
     }
@@ -244,7 +244,7 @@ async function run(ctx: AppContext, op: unknown, payload: unknown, sessionKey: s
     const fields = fieldErrors(parsed.error)
     ctx.logger.info({ code: 'VALIDATION_FAILED', op, fields: Object.keys(fields) }, 'refused: payload')
     // A logged-in user's malformed call is on the trail too (field names only, never the values).
-    if (user) recordRefusal(ctx, sessionKey, { user, op, reason: 'VALIDATION_FAILED', fields: Object.keys(fields) })
+    if (user) await recordRefusal(ctx, sessionKey, { user, op, reason: 'VALIDATION_FAILED', fields: Object.keys(fields) })
     return fail(new AppError('VALIDATION_FAILED', undefined, fields))
   }
 
@@ -258,8 +258,8 @@ async function run(ctx: AppContext, op: unknown, payload: unknown, sessionKey: s
       ctx.logger.info({ code: err.code, op, staffId: user?.staffId }, 'refused by service')
       if (def.kind === 'command' && user && !isAudited(err)) {
         // A service's own field check (a date in the future...) is a refusal like any other.
-        if (err.code === 'VALIDATION_FAILED') recordRefusal(ctx, sessionKey, { user, op, reason: err.code, fields: Object.keys(err.fields ?? {}) })
-        else auditRefusal(ctx, user, op, { reason: err.code })
+        if (err.code === 'VALIDATION_FAILED') await recordRefusal(ctx, sessionKey, { user, op, reason: err.code, fields: Object.keys(err.fields ?? {}) })
+        else await auditRefusal(ctx, user, op, { reason: err.code })
       }
       return fail(err)
     }

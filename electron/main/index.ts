@@ -48,11 +48,11 @@ function logError(code: string, detail: Record<string, unknown>, msg: string): v
   }
 }
 
-function closeLedger(): void {
+async function closeLedger(): Promise<void> {
   if (!ctx) return
   try {
     ctx.stopWatching?.()
-    flushRefusals(ctx) // the counts of repeated refusals still in memory
+    await flushRefusals(ctx) // the counts of repeated refusals still in memory
     ctx.sqlite.pragma('wal_checkpoint(TRUNCATE)')
     ctx.sqlite.close()
   } catch (err) {
@@ -71,9 +71,10 @@ function failStartup(code: string, message: string, err?: unknown, alreadyShown 
   logError(code, { err: err instanceof Error ? { message: err.message, stack: err.stack } : err }, 'the app cannot go on')
   if (!alreadyShown) dialog.showErrorBox(TITLE, message)
   for (const w of BrowserWindow.getAllWindows()) if (!w.isDestroyed()) w.destroy()
-  closeLedger()
-  app.releaseSingleInstanceLock()
-  app.exit(1)
+  void closeLedger().finally(() => {
+    app.releaseSingleInstanceLock()
+    app.exit(1)
+  })
 }
 
 /**
@@ -85,7 +86,7 @@ function failStartup(code: string, message: string, err?: unknown, alreadyShown 
  * Returns what came of it: restored (the start goes on), declined (the user has read the refusal
  * and chose to quit), or not offered (no verified backup, or another refusal).
  */
-function offerRestoreAtStart(dir: string, refusal: AppError): 'restored' | 'declined' | 'not-offered' {
+async function offerRestoreAtStart(dir: string, refusal: AppError): Promise<'restored' | 'declined' | 'not-offered'> {
   if (refusal.code !== 'LEDGER_MISSING' && refusal.code !== 'LEDGER_DAMAGED') return 'not-offered'
   if (!latestGoodBackup([backupDirOf(dir), path.join(dir, 'backups')])) return 'not-offered'
   logError(refusal.code, {}, 'the ledger cannot be opened: the latest verified backup is offered')
@@ -104,7 +105,7 @@ function offerRestoreAtStart(dir: string, refusal: AppError): 'restored' | 'decl
     return 'declined'
   }
   try {
-    const r = restoreLatestAtStart(dir, { osUser: os.userInfo().username, logger: createLogger(dir) })
+    const r = await restoreLatestAtStart(dir, { osUser: os.userInfo().username, logger: createLogger(dir) })
     dialog.showMessageBoxSync({
       type: 'info',
       title: '窓口OTP事務',
@@ -264,7 +265,7 @@ async function main(): Promise<void> {
     try {
       ctx = await open()
     } catch (err) {
-      if (!(err instanceof AppError) || offerRestoreAtStart(launch.dataDir, err) !== 'restored') throw err
+      if (!(err instanceof AppError) || (await offerRestoreAtStart(launch.dataDir, err)) !== 'restored') throw err
       ctx = await open()
     }
   } catch (err) {
@@ -299,7 +300,12 @@ async function main(): Promise<void> {
     if (BrowserWindow.getAllWindows().length === 0) createWindow(c)
   })
   app.on('window-all-closed', () => app.quit())
-  app.on('will-quit', closeLedger)
+  // The refusal counts still in memory are written before the ledger closes: the quit waits for it.
+  app.on('will-quit', (e) => {
+    if (!ctx) return
+    e.preventDefault()
+    void closeLedger().finally(() => app.quit())
+  })
 }
 
 main().catch((err: unknown) => {

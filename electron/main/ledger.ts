@@ -7,7 +7,8 @@ import { eq } from 'drizzle-orm'
 import type { Logger } from 'pino'
 import { backupDirOf, checkAndRecord, latestGoodBackup } from '../../db/backup'
 import { LEDGER_FILE, inspectLedgerFile, ledgerTraces, markInUse, quickCheck, writeLedgerMarker } from '../../db/ledgerFile'
-import { openSqlite, wrapDrizzle, type Sqlite } from '../../db/open'
+import { openSqlite, type Sqlite } from '../../db/open'
+import { openedSqliteLedger } from '../../db/ledger'
 import { assertNotNewer, migrate, schemaVersion } from '../../db/migrate'
 import { settings } from '../../db/schema'
 import { DEMO_PASSWORD, seedDemo } from '../../db/seed'
@@ -153,19 +154,20 @@ export async function openApp(opts: OpenAppOptions): Promise<AppContext> {
   const clock = opts.clock ?? (() => new Date())
   const sqlite = openLedgerFile(opts.dataDir, { clock, logger, means })
   try {
-    const db = wrapDrizzle(sqlite)
+    const ledger = openedSqliteLedger(sqlite)
+    const db = ledger.db
 
     // A fresh ledger: its kind is fixed now, and demo data goes only into a demo ledger. Decided
     // inside one IMMEDIATE transaction, so two processes starting on a new folder cannot both seed.
     // The demo password is hashed (scrypt, ~0.1 s) only for a ledger about to be seeded: the kind,
     // once written, is never removed, so a ledger that has one is never seeded again.
-    const kindNow = db.select().from(settings).where(eq(settings.key, 'ledger_kind')).get()?.value
+    const kindNow = (await db.select().from(settings).where(eq(settings.key, 'ledger_kind')).get())?.value
     const passwordHash = opts.demo && !kindNow ? await hashPassword(DEMO_PASSWORD) : null
-    const kind = writeTransaction(db, (tx) => {
-      const existing = tx.select().from(settings).where(eq(settings.key, 'ledger_kind')).get()?.value
+    const kind = await writeTransaction(db, async (tx) => {
+      const existing = (await tx.select().from(settings).where(eq(settings.key, 'ledger_kind')).get())?.value
       if (existing) return existing
       const created = opts.demo ? 'demo' : 'production'
-      tx.insert(settings).values({ key: 'ledger_kind', value: created }).run()
+      await tx.insert(settings).values({ key: 'ledger_kind', value: created }).run()
       if (passwordHash) seedDemo(tx as never, { passwordHash, now: clock() })
       logger.info({ file, demo: opts.demo }, 'ledger created')
       return created
@@ -182,6 +184,7 @@ export async function openApp(opts: OpenAppOptions): Promise<AppContext> {
     }
     const ctx: AppContext = {
       sqlite,
+      ledger,
       db,
       clock,
       dataDir: opts.dataDir,

@@ -52,7 +52,7 @@ class RefusalRecorder {
 
   constructor(private readonly ctx: AppContext) {}
 
-  record(sessionKey: string, r: Refusal): void {
+  async record(sessionKey: string, r: Refusal): Promise<void> {
     const now = this.ctx.clock()
     const key = `${sessionKey}\u0000${r.op}\u0000${r.reason}`
     const open = this.pending.get(key)
@@ -64,16 +64,16 @@ class RefusalRecorder {
       this.startCountTimer()
       return
     }
-    if (open) this.flush([key])
-    if (this.pending.size >= MAX_PENDING) this.flush()
+    if (open) await this.flush([key])
+    if (this.pending.size >= MAX_PENDING) await this.flush()
     const fields = (r.fields ?? []).slice(0, MAX_FIELDS).map((f) => f.slice(0, MAX_FIELD_NAME))
-    this.write([{ r, at: now.toISOString(), detail: { reason: r.reason, ...(r.fields ? { fields } : {}), ...r.detail } }])
+    await this.write([{ r, at: now.toISOString(), detail: { reason: r.reason, ...(r.fields ? { fields } : {}), ...r.detail } }])
     this.pending.set(key, { refusal: r, since: now.getTime(), repeats: 0, firstRepeatAt: null, lastRepeatAt: null, fields: new Set() })
     this.startTimer()
   }
 
   /** Writes the counts of the given windows (all by default) and forgets them. */
-  flush(keys: Iterable<string> = [...this.pending.keys()]): void {
+  async flush(keys: Iterable<string> = [...this.pending.keys()]): Promise<void> {
     const rows: { r: Refusal; at: string; detail: Record<string, unknown> }[] = []
     for (const key of keys) {
       const p = this.pending.get(key)
@@ -82,7 +82,7 @@ class RefusalRecorder {
       if (p.repeats === 0) continue
       rows.push({ r: p.refusal, at: p.lastRepeatAt!, detail: this.repeatDetail(p) })
     }
-    this.write(rows)
+    await this.write(rows)
     if (this.pending.size === 0) this.stopTimer()
     if (![...this.pending.values()].some((p) => p.repeats > 0) && this.countTimer) {
       clearTimeout(this.countTimer)
@@ -92,7 +92,7 @@ class RefusalRecorder {
 
   /** Writes the repeats counted so far of every window, and keeps the windows open (the timer a
    * second after a repeat: a killed process loses at most that second). */
-  flushCounts(): void {
+  async flushCounts(): Promise<void> {
     if (this.countTimer) clearTimeout(this.countTimer)
     this.countTimer = null
     const rows: { r: Refusal; at: string; detail: Record<string, unknown> }[] = []
@@ -104,7 +104,7 @@ class RefusalRecorder {
       p.lastRepeatAt = null
       p.fields = new Set()
     }
-    this.write(rows)
+    await this.write(rows)
   }
 
   private repeatDetail(p: Pending): Record<string, unknown> {
@@ -121,23 +121,23 @@ class RefusalRecorder {
     if (this.countTimer) return
     this.countTimer = setTimeout(() => {
       this.countTimer = null
-      if (this.ctx.sqlite.open) this.flushCounts()
+      if (this.ctx.sqlite.open) void this.flushCounts().catch((err: unknown) => this.ctx.logger.error({ code: 'REFUSAL_FLUSH_FAILED', err }, 'repeat counts could not be written'))
     }, COUNT_FLUSH_MS)
     this.countTimer.unref()
   }
 
   /** Writes the windows that have passed. */
-  flushExpired(): void {
+  async flushExpired(): Promise<void> {
     const now = this.ctx.clock().getTime()
-    this.flush([...this.pending].filter(([, p]) => now - p.since >= REFUSAL_WINDOW_MS).map(([k]) => k))
+    await this.flush([...this.pending].filter(([, p]) => now - p.since >= REFUSAL_WINDOW_MS).map(([k]) => k))
   }
 
-  private write(rows: { r: Refusal; at: string; detail: Record<string, unknown> }[]): void {
+  private async write(rows: { r: Refusal; at: string; detail: Record<string, unknown> }[]): Promise<void> {
     if (!rows.length) return
     try {
-      writeTransaction(this.ctx.db, (tx) => {
+      await writeTransaction(this.ctx.db, async (tx) => {
         for (const { r, at, detail } of rows)
-          writeAudit(tx, { at, actorId: r.user.staffId, actorLoginId: r.user.loginId, action: r.op, outcome: 'refused', detail })
+          await writeAudit(tx, { at, actorId: r.user.staffId, actorLoginId: r.user.loginId, action: r.op, outcome: 'refused', detail })
       })
     } catch (err) {
       // The refusal still reaches the caller; the failure goes to the log.
@@ -149,7 +149,7 @@ class RefusalRecorder {
     if (this.timer) return
     this.timer = setInterval(() => {
       if (!this.ctx.sqlite.open) return this.stopTimer()
-      this.flushExpired()
+      void this.flushExpired().catch((err: unknown) => this.ctx.logger.error({ code: 'REFUSAL_FLUSH_FAILED', err }, 'repeat counts could not be written'))
     }, REFUSAL_WINDOW_MS)
     this.timer.unref()
   }
@@ -169,11 +169,11 @@ function recorderOf(ctx: AppContext): RefusalRecorder {
 }
 
 /** Records a refusal of a logged-in user's call (coalesced as described above). */
-export function recordRefusal(ctx: AppContext, sessionKey: string, refusal: Refusal): void {
-  recorderOf(ctx).record(sessionKey, refusal)
+export async function recordRefusal(ctx: AppContext, sessionKey: string, refusal: Refusal): Promise<void> {
+  await recorderOf(ctx).record(sessionKey, refusal)
 }
 
 /** Writes every count still in memory: before the ledger closes, and in tests. */
-export function flushRefusals(ctx: AppContext): void {
-  recorders.get(ctx)?.flush()
+export async function flushRefusals(ctx: AppContext): Promise<void> {
+  await recorders.get(ctx)?.flush()
 }

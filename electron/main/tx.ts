@@ -1,25 +1,13 @@
-// Write transactions start IMMEDIATE: the write lock is taken at BEGIN, so a second app instance
-// or connection waits (busy_timeout) instead of failing half-way with SQLITE_BUSY_SNAPSHOT after
-// it has read. Every service write goes through here, and each ends with its journal entry
-// (db/journal.ts): the new state of every row it wrote, chained by SHA-256, in the same
-// transaction, so a command and its entry are committed together or not at all.
-import { appendPending, installJournal, type AppendOptions } from '../../db/journal'
-import { sqliteOf, type Db } from '../../db/open'
+// Every service write goes through here: one transaction on the ledger (db/ledger.ts says how each
+// engine serialises them: a promise queue and BEGIN IMMEDIATE on SQLite, the journal lock on
+// PostgreSQL), and each ends with its journal entry (db/journal.ts): the new state of every row it
+// wrote, chained by SHA-256, in the same transaction, so a command and its entry are committed
+// together or not at all. The function must await nothing but the ledger.
+import { ledgerOf, type JournalFallback, type LedgerDb } from '../../db/ledger'
 
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
+export type Tx = LedgerDb
 
 /** `journal` heads the entry of a transaction that writes no audit row (its last audit row does otherwise). */
-export function writeTransaction<T>(db: Db, fn: (tx: Tx) => T, journal?: AppendOptions['fallback']): T {
-  const sqlite = sqliteOf(db)
-  const journals = !!sqlite && installJournal(sqlite)
-  return db.transaction(
-    (tx) => {
-      // A write made outside any transaction (a bug) is journaled first, as its own entry.
-      if (journals) appendPending(sqlite)
-      const result = fn(tx)
-      if (journals) appendPending(sqlite, { fallback: journal })
-      return result
-    },
-    { behavior: 'immediate' },
-  )
+export function writeTransaction<T>(db: LedgerDb, fn: (tx: Tx) => Promise<T>, journal?: JournalFallback): Promise<T> {
+  return ledgerOf(db).write(fn, journal)
 }

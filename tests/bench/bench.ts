@@ -81,7 +81,7 @@ interface Op {
   /** Not cut short by --budget (a reception and the approval of what it received go together). */
   unbudgeted?: boolean
   /** The rows both sides return, to check the floor is the same work. */
-  same?: (project: any, floor: any) => unknown[]
+  same?: (project: any, floor: any) => unknown[] | Promise<unknown[]>
 }
 
 interface OpResult {
@@ -320,9 +320,9 @@ async function benchSize(size: number): Promise<SizeResult> {
     }
 
     // Forms: the floor is the same rows by hand plus rendering the very definition the service built.
-    const formDef = (form: 'customer_receipt' | 'completion_notice' | 'handling_record', requestId: number): TDocumentDefinitions =>
-      requestTarget(ctx, form, requestId, teller).build(null, BENCH_NOW)
-    const journalDef = journalTarget(ctx, BENCH_TODAY, supervisor).build(null, BENCH_NOW)
+    const formDef = async (form: 'customer_receipt' | 'completion_notice' | 'handling_record', requestId: number): Promise<TDocumentDefinitions> =>
+      (await requestTarget(ctx, form, requestId, teller)).build(null, BENCH_NOW)
+    const journalDef = await (await journalTarget(ctx, BENCH_TODAY, supervisor)).build(null, BENCH_NOW)
     const floorJournalRows = () => {
       const from = new Date(`${BENCH_TODAY}T00:00:00+09:00`).toISOString()
       const to = new Date(new Date(`${BENCH_TODAY}T00:00:00+09:00`).getTime() + 86_400_000).toISOString()
@@ -346,6 +346,9 @@ async function benchSize(size: number): Promise<SizeResult> {
     let unlockFloor = 0
     let nextInUse = 0
     let nextBlocked = 0
+    const formDefs = await Promise.all(
+      (['customer_receipt', 'completion_notice', 'handling_record'] as const).map(async (form) => [form, await formDef(form, approvedToday.id)] as const),
+    )
     const catalogue: Op[] = [
       {
         name: 'search: 店番+口座番号',
@@ -445,8 +448,7 @@ async function benchSize(size: number): Promise<SizeResult> {
           return floorApprove(unlockFloor, supervisor, true)
         },
       },
-      ...(['customer_receipt', 'completion_notice', 'handling_record'] as const).map((form): Op => {
-        const def = formDef(form, approvedToday.id)
+      ...formDefs.map(([form, def]): Op => {
         return {
           name: `帳票: ${form}`,
           kind: 'form',
@@ -469,8 +471,8 @@ async function benchSize(size: number): Promise<SizeResult> {
         project: async () => journalTarget(ctx, BENCH_TODAY, supervisor),
         floor: floorJournalRows,
         // The lines, and the fraud refusals the service finds (at reception and later).
-        same: (p, q) => [
-          [p.auditDetail.rows, dayRefusals(ctx.db, branch001.id, BENCH_TODAY).map((r) => r.customerId)],
+        same: async (p, q) => [
+          [p.auditDetail.rows, (await dayRefusals(ctx.db, branch001.id, BENCH_TODAY)).map((r) => r.customerId)],
           [q.rows.length, q.refusals.map((r: any) => r.customer_id)],
         ],
       },
@@ -501,7 +503,7 @@ async function benchSize(size: number): Promise<SizeResult> {
     // Check that each floor returns the same rows as the project (once, untimed).
     for (const op of ops) {
       if (!op.same) continue
-      const [a, b] = op.same(await op.project(), await op.floor())
+      const [a, b] = await op.same(await op.project(), await op.floor())
       if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error(`floor of '${op.name}' returns other rows:\n${JSON.stringify(a)}\n${JSON.stringify(b)}`)
     }
 

@@ -31,14 +31,14 @@ async function main(): Promise<void> {
     VALUES (1, '試験 太郎', 'シケン　タロウ', 'シケンタロウ', '1980-01-01', '100-0001', '東京都千代田区千代田1-1', '03-1234-5678',
     '001', 'ordinary', ?, ?, 'in_use', ?, ?, ?)`)
   const command = (i: number) =>
-    ledgerTransaction(s, () => {
+    ledgerTransaction(s, async () => {
       const at = new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString()
       ins.run(String(i).padStart(7, '0'), String(9_000_000_000 + i), at, at, at)
-      writeAudit(ctx.db, { at, actorId: null, actorLoginId: 'bench', action: 'bench.customer', outcome: 'ok', target: `customer:${i}` })
+      await writeAudit(ctx.db, { at, actorId: null, actorLoginId: 'bench', action: 'bench.customer', outcome: 'ok', target: `customer:${i}` })
     })
   const t0 = performance.now()
   for (let i = 0; i < n; i++) {
-    command(i)
+    await command(i)
     if (i % 50_000 === 0) {
       sample()
       if (i) console.log(`  ${i.toLocaleString()} entries, ${((performance.now() - t0) / 1000).toFixed(0)} s`)
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
   console.log(`full verification in the worker: ${(performance.now() - tw).toFixed(0)} ms, longest main-thread stall meanwhile ${stall.toFixed(0)} ms`)
   const idle = timed('check at start, nothing new', () => verifyLedger(s, { mode: 'incremental' }))
   if (!idle.ok) throw new Error('start check failed')
-  for (let i = n; i < n + after; i++) command(i)
+  for (let i = n; i < n + after; i++) await command(i)
   const inc = timed(`check at start, ${after} new entries`, () => verifyLedger(s, { mode: 'incremental' }))
   if (!inc.ok || inc.entriesChecked !== after) throw new Error('start check failed')
   console.log(`peak RSS: ${(peakRss / 1024 ** 2).toFixed(0)} MB`)

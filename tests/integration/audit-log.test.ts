@@ -246,7 +246,7 @@ describe('refusals of a logged-in user', () => {
     // The window passes: the next such refusal writes the count, then opens a new window.
     app.clock.now = new Date(app.clock.now.getTime() + REFUSAL_WINDOW_MS)
     await app.raw('requests.withdraw', { requestId: 'x', version: 1, reason: '取消' }, 'teller')
-    flushRefusals(app.ctx)
+    await flushRefusals(app.ctx)
     const rows = app.ctx.sqlite.prepare("SELECT detail_json FROM audit_log WHERE action = 'requests.withdraw' AND outcome = 'refused' ORDER BY id").all() as { detail_json: string }[]
     expect(rows.map((r) => JSON.parse(r.detail_json))).toEqual([
       { reason: 'VALIDATION_FAILED', fields: ['requestId'] },

@@ -10,7 +10,8 @@
 // grown to 1,000,000 customers.
 import fs from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { wrapDrizzle, type Sqlite } from '../../db/open'
+import type { Sqlite } from '../../db/open'
+import { openedSqliteLedger } from '../../db/ledger'
 import { createTestApp, expectLedgerVerifies, tempDir, type TestApp } from '../helpers/app'
 import { baseForm, newApplicationForm, suspensionForm, unlockForm, type CustomerRow } from '../helpers/forms'
 import { DEMO_PASSWORD } from '../../db/seed'
@@ -146,7 +147,8 @@ beforeAll(async () => {
   const dir = tempDir()
   await generateLedger(dir, GENERATED)
   app = await createTestApp({ dir, now: new Date('2026-11-20T05:00:00Z') })
-  app.ctx.db = wrapDrizzle(app.ctx.sqlite, { onPrepare: (sql) => statements.add(sql) })
+  app.ctx.ledger = openedSqliteLedger(app.ctx.sqlite, { onPrepare: (sql) => statements.add(sql) })
+  app.ctx.db = app.ctx.ledger.db
   const date = '2026-11-20'
   const form = (c: CustomerRow) => ({ ...baseForm(c, date) })
 

@@ -194,7 +194,7 @@ describe('the start-up refusal of an installed app', () => {
     expect((refused as AppError).message).toContain('最新のバックアップから復元')
     expect((refused as AppError).message).not.toMatch(/npm|--data-dir|electron/)
 
-    const r = restoreLatestAtStart(app.dir, { osUser: 'tanaka', logger: createLogger(app.dir) })
+    const r = await restoreLatestAtStart(app.dir, { osUser: 'tanaka', logger: createLogger(app.dir) })
     expect(r.restored.name).toBe(r0.name)
     expect(fs.readFileSync(path.join(r.replacedDir!, 'ledger.sqlite'), 'utf8')).toBe('garbage')
 
@@ -219,7 +219,7 @@ describe('the start-up refusal of an installed app', () => {
     expect(refused.code).toBe('LEDGER_MISSING')
     expect(refused.message).toContain(r0.name)
     expect(refused.message).not.toMatch(/npm|--data-dir/)
-    const r = restoreLatestAtStart(app.dir, { osUser: 'tanaka', logger: createLogger(app.dir) })
+    const r = await restoreLatestAtStart(app.dir, { osUser: 'tanaka', logger: createLogger(app.dir) })
     expect(r.replacedDir).toBeNull()
     const again = await createTestApp({ dir: app.dir })
     again.close()

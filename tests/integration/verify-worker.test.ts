@@ -17,11 +17,11 @@ afterEach(() => {
 })
 
 /** `n` more journal entries, each one command with its audit row, as the app appends them. */
-function appendEntries(t: TestApp, n: number): void {
+async function appendEntries(t: TestApp, n: number): Promise<void> {
   const s = t.ctx.sqlite
   s.pragma('synchronous = OFF') // building only
   for (let i = 0; i < n; i++)
-    ledgerTransaction(s, () =>
+    await ledgerTransaction(s, () =>
       writeAudit(t.ctx.db, { at: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(), actorId: null, actorLoginId: 'bulk', action: 'bulk.entry', outcome: 'ok', target: `bulk:${i}` }),
     )
   s.pragma('synchronous = FULL')
@@ -30,7 +30,7 @@ function appendEntries(t: TestApp, n: number): void {
 describe('integrity.verify on demand', () => {
   it('runs in a worker: a customer search answers before it ends, a second run is refused in Japanese, the result is kept and audited', { timeout: 120_000 }, async () => {
     app = await createTestApp()
-    appendEntries(app, 25_000)
+    await appendEntries(app, 25_000)
     await app.loginAs('admin1', 'a')
     await app.loginAs('teller1', 't')
     let verifyDoneAt = 0

@@ -10,10 +10,10 @@ import { writeAudit } from '../audit'
 import type { AppContext } from '../context'
 import { requireUser, type Caller } from './caller'
 
-export function checkLedgerAnchor(ctx: AppContext, input: OpParsed<'integrity.checkAnchor'>, caller: Caller): AnchorResult {
+export async function checkLedgerAnchor(ctx: AppContext, input: OpParsed<'integrity.checkAnchor'>, caller: Caller): Promise<AnchorResult> {
   const user = requireUser(caller)
   const result = checkAnchor(ctx.sqlite, input)
-  writeAudit(ctx.db, {
+  await writeAudit(ctx.db, {
     at: ctx.clock().toISOString(),
     actorId: user.staffId,
     actorLoginId: user.loginId,

@@ -30,13 +30,13 @@ interface Scope {
   branchCode: string | null
 }
 
-function branchIdOf(ctx: AppContext, code: string): number | null {
-  return branchByCode(ctx.db, code)?.id ?? null
+async function branchIdOf(ctx: AppContext, code: string): Promise<number | null> {
+  return (await branchByCode(ctx.db, code))?.id ?? null
 }
 
-export function auditScope(ctx: AppContext, user: SessionUser): Scope {
+export async function auditScope(ctx: AppContext, user: SessionUser): Promise<Scope> {
   if (seesAllBranches(user)) return { allBranches: true, branchId: null, branchCode: null }
-  return { allBranches: false, branchId: branchIdOf(ctx, user.branchCode), branchCode: user.branchCode }
+  return { allBranches: false, branchId: await branchIdOf(ctx, user.branchCode), branchCode: user.branchCode }
 }
 
 /** UTC instants bounding a period of Japan business dates. */
@@ -46,7 +46,7 @@ function periodBounds(from: string, to: string): { from: string; to: string } {
 
 /** The WHERE conditions of a filter within a scope, or null when a named staff, account or
  * 受付番号 does not exist (nothing can match). */
-function conditions(ctx: AppContext, scope: Scope, f: AuditFilter): SQL[] | null {
+async function conditions(ctx: AppContext, scope: Scope, f: AuditFilter): Promise<SQL[] | null> {
   const { from, to } = periodBounds(f.from, f.to)
   const where: SQL[] = [sql`a.at >= ${from}`, sql`a.at < ${to}`]
   if (!scope.allBranches) where.push(sql`a.branch_id = ${scope.branchId ?? -1}`)
@@ -54,13 +54,13 @@ function conditions(ctx: AppContext, scope: Scope, f: AuditFilter): SQL[] | null
     if (!scope.allBranches && f.branchCode !== scope.branchCode)
       throw new AppError('VALIDATION_FAILED', undefined, { branchCode: OTHER_BRANCH_FIELD })
     if (scope.allBranches) {
-      const id = branchIdOf(ctx, f.branchCode)
+      const id = await branchIdOf(ctx, f.branchCode)
       if (id === null) return null
       where.push(sql`a.branch_id = ${id}`)
     }
   }
   if (f.staffLoginId) {
-    const s = ctx.db.all<{ id: number }>(sql`SELECT id FROM staff WHERE login_id = ${f.staffLoginId}`)[0]
+    const s = (await ctx.ledger.rows<{ id: number }>(sql`SELECT id FROM staff WHERE login_id = ${f.staffLoginId}`))[0]
     if (!s) return null
     where.push(sql`a.actor_id = ${s.id}`)
   }
@@ -69,14 +69,14 @@ function conditions(ctx: AppContext, scope: Scope, f: AuditFilter): SQL[] | null
   if (f.customerId) where.push(sql`a.customer_id = ${f.customerId}`)
   if (f.accountBranchCode && f.accountNumber) {
     // One account number may be held in several deposit types: a few customers at most.
-    const ids = ctx.db
-      .all<{ id: number }>(sql`SELECT id FROM customers WHERE account_branch_code = ${f.accountBranchCode} AND account_number = ${f.accountNumber}`)
-      .map((c) => c.id)
+    const ids = (
+      await ctx.ledger.rows<{ id: number }>(sql`SELECT id FROM customers WHERE account_branch_code = ${f.accountBranchCode} AND account_number = ${f.accountNumber}`)
+    ).map((c) => c.id)
     if (!ids.length) return null
     where.push(ids.length === 1 ? sql`a.customer_id = ${ids[0]}` : sql`a.customer_id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`)
   }
   if (f.receiptNo) {
-    const r = ctx.db.all<{ id: number }>(sql`SELECT id FROM otp_requests WHERE receipt_no = ${f.receiptNo}`)[0]
+    const r = (await ctx.ledger.rows<{ id: number }>(sql`SELECT id FROM otp_requests WHERE receipt_no = ${f.receiptNo}`))[0]
     if (!r) return null
     where.push(sql`a.request_id = ${r.id}`)
   }
@@ -136,9 +136,9 @@ function summaryOf(r: Row): AuditEntrySummary {
 }
 
 /** One page of entries, newest first, after `cursor`. */
-function page(ctx: AppContext, where: SQL[], cursor: AuditCursor | null | undefined, limit: number): { rows: Row[]; next: AuditCursor | null } {
+async function page(ctx: AppContext, where: SQL[], cursor: AuditCursor | null | undefined, limit: number): Promise<{ rows: Row[]; next: AuditCursor | null }> {
   const all = cursor ? [...where, sql`(a.at, a.id) < (${cursor.at}, ${cursor.id})`] : where
-  const rows = ctx.db.all<Row>(sql`${SELECT} WHERE ${sql.join(all, sql` AND `)} ORDER BY a.at DESC, a.id DESC LIMIT ${limit + 1}`)
+  const rows = await ctx.ledger.rows<Row>(sql`${SELECT} WHERE ${sql.join(all, sql` AND `)} ORDER BY a.at DESC, a.id DESC LIMIT ${limit + 1}`)
   const more = rows.length > limit
   if (more) rows.pop()
   const last = rows[rows.length - 1]
@@ -146,12 +146,12 @@ function page(ctx: AppContext, where: SQL[], cursor: AuditCursor | null | undefi
 }
 
 /** Every entry of a filter, newest first, read page by page (for the CSV export). */
-export function* auditEntries(ctx: AppContext, user: SessionUser, f: AuditFilter): Generator<AuditEntrySummary & { detailJson: string | null }> {
-  const where = conditions(ctx, auditScope(ctx, user), f)
+export async function* auditEntries(ctx: AppContext, user: SessionUser, f: AuditFilter): AsyncGenerator<AuditEntrySummary & { detailJson: string | null }> {
+  const where = await conditions(ctx, await auditScope(ctx, user), f)
   if (!where) return
   let cursor: AuditCursor | null = null
   do {
-    const p = page(ctx, where, cursor, 500)
+    const p = await page(ctx, where, cursor, 500)
     for (const r of p.rows) yield { ...summaryOf(r), detailJson: r.detail_json }
     cursor = p.next
   } while (cursor)
@@ -164,12 +164,12 @@ export function filterOf(f: AuditFilter): Record<string, unknown> {
   )
 }
 
-export function searchAuditLog(ctx: AppContext, input: OpParsed<'audit.search'>, caller: Caller): AuditPage {
+export async function searchAuditLog(ctx: AppContext, input: OpParsed<'audit.search'>, caller: Caller): Promise<AuditPage> {
   const user = requireUser(caller)
-  const scope = auditScope(ctx, user)
-  const where = conditions(ctx, scope, input)
-  const p = where ? page(ctx, where, input.cursor, AUDIT_PAGE_SIZE) : { rows: [], next: null }
-  writeAudit(ctx.db, {
+  const scope = await auditScope(ctx, user)
+  const where = await conditions(ctx, scope, input)
+  const p = where ? await page(ctx, where, input.cursor, AUDIT_PAGE_SIZE) : { rows: [], next: null }
+  await writeAudit(ctx.db, {
     at: ctx.clock().toISOString(),
     actorId: user.staffId,
     actorLoginId: user.loginId,
@@ -180,14 +180,14 @@ export function searchAuditLog(ctx: AppContext, input: OpParsed<'audit.search'>,
   return { entries: p.rows.map(summaryOf), next: p.next, scope: { allBranches: scope.allBranches, branchCode: scope.branchCode } }
 }
 
-export function getAuditEntry(ctx: AppContext, input: OpParsed<'audit.entry'>, caller: Caller): AuditEntryDetail {
+export async function getAuditEntry(ctx: AppContext, input: OpParsed<'audit.entry'>, caller: Caller): Promise<AuditEntryDetail> {
   const user = requireUser(caller)
-  const scope = auditScope(ctx, user)
-  const r = ctx.db.all<Row>(sql`${SELECT} WHERE a.id = ${input.entryId}`)[0]
+  const scope = await auditScope(ctx, user)
+  const r = (await ctx.ledger.rows<Row>(sql`${SELECT} WHERE a.id = ${input.entryId}`))[0]
   // Another branch's entry is answered like a missing one: its existence is not for this caller.
   if (!r || (!scope.allBranches && r.branch_id !== scope.branchId))
     throw new AppError('AUDIT_ENTRY_NOT_FOUND')
-  writeAudit(ctx.db, {
+  await writeAudit(ctx.db, {
     at: ctx.clock().toISOString(),
     actorId: user.staffId,
     actorLoginId: user.loginId,

@@ -4,6 +4,7 @@
 import { and, eq, isNull, sql } from 'drizzle-orm'
 import { branches, settings, staff } from '../../../db/schema'
 import { loginKeyOf } from '../../../shared/staffId'
+import { changesOf } from '../../../db/ledger'
 import { AppError } from '../../../shared/errors'
 import type { OpParsed } from '../../../shared/contract'
 import type { AuthState, SessionUser } from '../../../shared/types'
@@ -15,24 +16,24 @@ import { audited, requireUser, type Caller } from './caller'
 
 export const MAX_FAILED_LOGINS = 5
 
-export function staffCount(ctx: AppContext): number {
-  return ctx.db.select({ n: sql<number>`count(*)` }).from(staff).get()?.n ?? 0
+export async function staffCount(ctx: AppContext): Promise<number> {
+  return (await ctx.db.select({ n: sql<number>`count(*)` }).from(staff).get())?.n ?? 0
 }
 
-export function authState(ctx: AppContext, caller: Caller): AuthState {
-  return { needsSetup: staffCount(ctx) === 0, user: caller.user, sessionIdleMs: ctx.sessions.idleMs }
+export async function authState(ctx: AppContext, caller: Caller): Promise<AuthState> {
+  return { needsSetup: await staffCount(ctx) === 0, user: caller.user, sessionIdleMs: ctx.sessions.idleMs }
 }
 
 /** The settings key naming the administrator who set the ledger up (初期設定). */
 export const FIRST_ADMIN_KEY = 'first_admin_staff_id'
 
-export function sessionUserOf(ctx: AppContext, staffId: number): SessionUser {
-  return sessionOf(ctx, staffId).user
+export async function sessionUserOf(ctx: AppContext, staffId: number): Promise<SessionUser> {
+  return (await sessionOf(ctx, staffId)).user
 }
 
 /** A staff member as a session holds them, and the version of their account it starts with. */
-export function sessionOf(ctx: AppContext, staffId: number): { user: SessionUser; authVersion: number } {
-  const row = ctx.db
+export async function sessionOf(ctx: AppContext, staffId: number): Promise<{ user: SessionUser; authVersion: number }> {
+  const row = await ctx.db
     .select({
       staffId: staff.id,
       loginId: staff.loginId,
@@ -57,16 +58,16 @@ export async function setupFirstAdmin(
   input: OpParsed<'auth.setupFirstAdmin'>,
   caller: Caller,
 ): Promise<SessionUser> {
-  if (staffCount(ctx) > 0) throw new AppError('SETUP_ALREADY_DONE')
+  if (await staffCount(ctx) > 0) throw new AppError('SETUP_ALREADY_DONE')
   const passwordHash = await hashPassword(input.password)
   const at = ctx.clock().toISOString()
-  const staffId = writeTransaction(ctx.db, (tx) => {
+  const staffId = await writeTransaction(ctx.db, async (tx) => {
     // Checked again inside the transaction: two first-run windows must not both create an admin.
-    const n = tx.select({ n: sql<number>`count(*)` }).from(staff).get()?.n ?? 0
+    const n = (await tx.select({ n: sql<number>`count(*)` }).from(staff).get())?.n ?? 0
     if (n > 0) throw new AppError('SETUP_ALREADY_DONE')
-    let branch = tx.select().from(branches).where(eq(branches.code, input.branchCode)).get()
-    if (!branch) branch = tx.insert(branches).values({ code: input.branchCode, name: input.branchName }).returning().get()
-    const row = tx
+    let branch = await tx.select().from(branches).where(eq(branches.code, input.branchCode)).get()
+    if (!branch) branch = await tx.insert(branches).values({ code: input.branchCode, name: input.branchName }).returning().get()
+    const row = await tx
       .insert(staff)
       .values({
         loginId: input.loginId,
@@ -82,10 +83,10 @@ export async function setupFirstAdmin(
     // What the forms print about the institution (settings.update maintains them later).
     const put = (key: string, value: string) =>
       tx.insert(settings).values({ key, value }).onConflictDoUpdate({ target: settings.key, set: { value } }).run()
-    put('institution_name', input.institutionName)
-    put('branch_phone', input.branchPhone)
-    put(FIRST_ADMIN_KEY, String(row.id))
-    writeAudit(tx, {
+    await put('institution_name', input.institutionName)
+    await put('branch_phone', input.branchPhone)
+    await put(FIRST_ADMIN_KEY, String(row.id))
+    await writeAudit(tx, {
       at,
       actorId: row.id,
       actorLoginId: input.loginId,
@@ -96,7 +97,7 @@ export async function setupFirstAdmin(
     })
     return row.id
   })
-  const { user, authVersion } = sessionOf(ctx, staffId)
+  const { user, authVersion } = await sessionOf(ctx, staffId)
   ctx.sessions.set(caller.sessionKey, user, authVersion)
   return user
 }
@@ -114,10 +115,10 @@ export async function verifyStaffCredentials(
 ): Promise<number> {
   const at = () => ctx.clock().toISOString()
   // Case and width do not matter: the folded key is unique (0009).
-  const row = ctx.db.select().from(staff).where(eq(staff.loginKey, loginKeyOf(input.loginId))).get()
+  const row = await ctx.db.select().from(staff).where(eq(staff.loginKey, loginKeyOf(input.loginId))).get()
   const base = { actorId: row?.id ?? null, actorLoginId: input.loginId, action }
-  const refuse = (reason: string, err: AppError, detail: Record<string, unknown> = {}): never => {
-    writeAudit(ctx.db, { ...base, at: at(), outcome: 'refused', target: row ? `staff:${row.id}` : null, detail: { reason, ...context, ...detail } })
+  const refuse = async (reason: string, err: AppError, detail: Record<string, unknown> = {}): Promise<never> => {
+    await writeAudit(ctx.db, { ...base, at: at(), outcome: 'refused', target: row ? `staff:${row.id}` : null, detail: { reason, ...context, ...detail } })
     throw audited(err)
   }
 
@@ -128,7 +129,7 @@ export async function verifyStaffCredentials(
   // Reserve this attempt before the (slow) hash is checked: the counter goes up atomically, so
   // guesses sent in parallel cannot all be checked before the lockout lands. A correct password
   // gives the attempt back below.
-  const reserved = writeTransaction(
+  const reserved = await writeTransaction(
     ctx.db,
     (tx) =>
       tx
@@ -140,20 +141,20 @@ export async function verifyStaffCredentials(
     { at: at(), actorId: row.id, actorLoginId: row.loginId, action: `${action}.attempt`, outcome: 'ok' },
   )
   if (!reserved) {
-    const now = ctx.db.select().from(staff).where(eq(staff.id, row.id)).get()!
+    const now = (await ctx.db.select().from(staff).where(eq(staff.id, row.id)).get())!
     if (!now.active) return refuse('ACCOUNT_INACTIVE', new AppError('ACCOUNT_INACTIVE'))
     return refuse('ACCOUNT_LOCKED', new AppError('ACCOUNT_LOCKED'))
   }
   const lockMessage = `パスワードを${MAX_FAILED_LOGINS}回続けて間違えたため、この職員アカウントをロックしました。管理者に解除を依頼してください。`
-  const lock = (failed: number): void => {
-    const locked = writeTransaction(ctx.db, 
-      (tx) => {
-        const changed = tx
+  const lock = async (failed: number): Promise<void> => {
+    const locked = await writeTransaction(ctx.db,
+      async (tx) => {
+        const changed = changesOf(await tx
           .update(staff)
           .set({ lockedAt: at(), authVersion: sql`${staff.authVersion} + 1` })
           .where(and(eq(staff.id, row.id), isNull(staff.lockedAt)))
-          .run().changes
-        if (changed) writeAudit(tx, { ...base, at: at(), action: 'auth.lockout', outcome: 'ok', target: `staff:${row.id}`, detail: { failed } })
+          .run())
+        if (changed) await writeAudit(tx, { ...base, at: at(), action: 'auth.lockout', outcome: 'ok', target: `staff:${row.id}`, detail: { failed } })
         return changed > 0
       }
     )
@@ -164,29 +165,29 @@ export async function verifyStaffCredentials(
   }
   if (reserved.attempt > MAX_FAILED_LOGINS) {
     // More guesses were in flight than the limit allows: this one is not even checked.
-    lock(reserved.attempt)
+    await lock(reserved.attempt)
     return refuse('ACCOUNT_LOCKED', new AppError('ACCOUNT_LOCKED', lockMessage), { failed: reserved.attempt })
   }
 
   const ok = await verifyPassword(input.password, row.passwordHash)
   if (!ok) {
     if (reserved.attempt >= MAX_FAILED_LOGINS) {
-      lock(reserved.attempt)
+      await lock(reserved.attempt)
       return refuse('LOGIN_FAILED', new AppError('ACCOUNT_LOCKED', lockMessage), { failed: reserved.attempt })
     }
     ctx.events.emitChanged({ kind: 'staff_changed' }) // 職員管理 shows the count
     return refuse('LOGIN_FAILED', new AppError('LOGIN_FAILED'), { failed: reserved.attempt })
   }
 
-  const granted = writeTransaction(ctx.db, 
-    (tx) => {
+  const granted = await writeTransaction(ctx.db,
+    async (tx) => {
       // A lockout that landed while the hash was being checked wins over the correct password.
-      const changed = tx
+      const changed = changesOf(await tx
         .update(staff)
         .set({ failedAttempts: 0, ...(action === 'auth.login' ? { lastLoginAt: at() } : {}) })
         .where(and(eq(staff.id, row.id), isNull(staff.lockedAt), eq(staff.active, true)))
-        .run().changes
-      if (changed) writeAudit(tx, { ...base, at: at(), outcome: 'ok', target: `staff:${row.id}`, detail: Object.keys(context).length ? context : null })
+        .run())
+      if (changed) await writeAudit(tx, { ...base, at: at(), outcome: 'ok', target: `staff:${row.id}`, detail: Object.keys(context).length ? context : null })
       return changed > 0
     }
   )
@@ -196,15 +197,15 @@ export async function verifyStaffCredentials(
 
 export async function login(ctx: AppContext, input: OpParsed<'auth.login'>, caller: Caller): Promise<SessionUser> {
   const staffId = await verifyStaffCredentials(ctx, input, 'auth.login')
-  const { user, authVersion } = sessionOf(ctx, staffId)
+  const { user, authVersion } = await sessionOf(ctx, staffId)
   const previous = ctx.sessions.set(caller.sessionKey, user, authVersion)
   // A login on a window someone is still logged in to logs that person out, on the record.
-  if (previous) recordLogout(ctx, previous, { reason: 'replaced_by_login', by: user.loginId })
+  if (previous) await recordLogout(ctx, previous, { reason: 'replaced_by_login', by: user.loginId })
   return user
 }
 
-function recordLogout(ctx: AppContext, user: SessionUser, detail: Record<string, unknown> | null): void {
-  writeAudit(ctx.db, {
+async function recordLogout(ctx: AppContext, user: SessionUser, detail: Record<string, unknown> | null): Promise<void> {
+  await writeAudit(ctx.db, {
     at: ctx.clock().toISOString(),
     actorId: user.staffId,
     actorLoginId: user.loginId,
@@ -214,8 +215,8 @@ function recordLogout(ctx: AppContext, user: SessionUser, detail: Record<string,
   })
 }
 
-export function logout(ctx: AppContext, caller: Caller): null {
-  if (caller.user) recordLogout(ctx, caller.user, null)
+export async function logout(ctx: AppContext, caller: Caller): Promise<null> {
+  if (caller.user) await recordLogout(ctx, caller.user, null)
   ctx.sessions.delete(caller.sessionKey)
   return null
 }
@@ -236,17 +237,17 @@ export async function changeOwnPassword(ctx: AppContext, input: OpParsed<'auth.c
   }
   const passwordHash = await hashPassword(input.newPassword)
   const at = ctx.clock().toISOString()
-  const row = writeTransaction(ctx.db, (tx) => {
-    const before = tx.select().from(staff).where(eq(staff.id, me.staffId)).get()
+  const row = await writeTransaction(ctx.db, async (tx) => {
+    const before = await tx.select().from(staff).where(eq(staff.id, me.staffId)).get()
     if (!before) throw new AppError('STAFF_NOT_FOUND')
-    const updated = tx
+    const updated = await tx
       .update(staff)
       .set({ passwordHash, mustChangePassword: false, authVersion: sql`${staff.authVersion} + 1` })
       .where(and(eq(staff.id, me.staffId), eq(staff.active, true), isNull(staff.lockedAt)))
       .returning()
       .get()
     if (!updated) throw new AppError('ACCOUNT_LOCKED')
-    writeAudit(tx, {
+    await writeAudit(tx, {
       at,
       actorId: me.staffId,
       actorLoginId: me.loginId,
@@ -258,7 +259,7 @@ export async function changeOwnPassword(ctx: AppContext, input: OpParsed<'auth.c
     return updated
   })
   ctx.sessions.deleteStaff(me.staffId, caller.sessionKey)
-  const { user } = sessionOf(ctx, me.staffId)
+  const { user } = await sessionOf(ctx, me.staffId)
   ctx.sessions.update(caller.sessionKey, user, row.authVersion)
   ctx.events.emitChanged({ kind: 'staff_changed' })
   return user

@@ -84,9 +84,9 @@ export async function runBackup(ctx: AppContext, kind: 'auto' | 'manual', by: { 
   const state = stateOf(ctx)
   const job: BackupJob = { state: 'running', kind, startedAt: ctx.clock().toISOString(), progress: 0, result: null, error: null }
   state.job = job
-  const audit = (outcome: 'ok' | 'failed', detail: Record<string, unknown>) => {
+  const audit = async (outcome: 'ok' | 'failed', detail: Record<string, unknown>) => {
     try {
-      writeAudit(ctx.db, { at: ctx.clock().toISOString(), actorId: by?.staffId ?? null, actorLoginId: by?.loginId ?? 'system', action: 'backups.create', outcome, detail })
+      await writeAudit(ctx.db, { at: ctx.clock().toISOString(), actorId: by?.staffId ?? null, actorLoginId: by?.loginId ?? 'system', action: 'backups.create', outcome, detail })
     } catch (err) {
       ctx.logger.error({ code: 'AUDIT_WRITE_FAILED', err }, 'could not audit a backup')
     }
@@ -109,7 +109,7 @@ export async function runBackup(ctx: AppContext, kind: 'auto' | 'manual', by: { 
       { code: record.check?.ok ? 'BACKUP_WRITTEN' : 'BACKUP_CHECK_FAILED', kind, file: record.file, integrity: record.check?.integrity },
       'backup written',
     )
-    audit(record.check?.ok ? 'ok' : 'failed', { kind, name: record.name, integrity: record.check?.integrity.slice(0, 200), prints: record.check?.prints.recorded })
+    await audit(record.check?.ok ? 'ok' : 'failed', { kind, name: record.name, integrity: record.check?.integrity.slice(0, 200), prints: record.check?.prints.recorded })
     if (kind === 'auto') {
       const removed = pruneAutoBackups(dir, backupKeepOf())
       if (removed.length) ctx.logger.info({ code: 'BACKUPS_PRUNED', removed: removed.map((f) => path.basename(f)) }, 'old automatic backups removed')
@@ -123,7 +123,7 @@ export async function runBackup(ctx: AppContext, kind: 'auto' | 'manual', by: { 
     } catch {
       // the log may share the full disk
     }
-    audit('failed', { kind, reason: code })
+    await audit('failed', { kind, reason: code })
   }
   return job
 }

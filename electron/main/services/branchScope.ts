@@ -29,17 +29,17 @@ export function seesAllBranches(user: Pick<SessionUser, 'role'>): boolean {
   return ALL_BRANCH_ROLES.has(user.role)
 }
 
-export function branchByCode(db: Db, code: string): Branch | null {
+export async function branchByCode(db: Db, code: string): Promise<Branch | null> {
   return (
-    preparedQuery(db, 'branches.byCode', (d) => d.select().from(branches).where(eq(branches.code, sql.placeholder('code'))).prepare()).get({
+    await preparedQuery(db, 'branches.byCode', (d) => d.select().from(branches).where(eq(branches.code, sql.placeholder('code'))).prepare()).get({
       code,
     }) ?? null
   )
 }
 
 /** The caller's own branch (所属店). */
-export function ownBranch(db: Db, user: Pick<SessionUser, 'branchCode'>): Branch {
-  const b = branchByCode(db, user.branchCode)
+export async function ownBranch(db: Db, user: Pick<SessionUser, 'branchCode'>): Promise<Branch> {
+  const b = await branchByCode(db, user.branchCode)
   if (!b) throw new AppError('NOT_FOUND', '職員の所属店が見つかりません。')
   return b
 }
@@ -50,10 +50,10 @@ export const OTHER_BRANCH_FIELD = '他の店の記録は照会できません'
 /** The branch a per-branch screen (検印待ち, 日次取扱一覧) shows: the caller's own; for a role that
  * sees every branch, the one it chose (its own by default). Another branch asked by branch staff
  * is refused on the field; an unknown 店番 likewise. */
-export function viewedBranch(db: Db, user: SessionUser, requested?: string | null): Branch {
+export async function viewedBranch(db: Db, user: SessionUser, requested?: string | null): Promise<Branch> {
   if (!requested || requested === user.branchCode) return ownBranch(db, user)
   if (!seesAllBranches(user)) throw new AppError('VALIDATION_FAILED', undefined, { branchCode: OTHER_BRANCH_FIELD })
-  const b = branchByCode(db, requested)
+  const b = await branchByCode(db, requested)
   if (!b) throw new AppError('VALIDATION_FAILED', undefined, { branchCode: 'この店番の店はありません' })
   return b
 }
@@ -67,17 +67,17 @@ export function branchFilter(user: SessionUser, requested?: string | null): stri
 }
 
 /** Refuses a request of another branch to someone who acts on it (受付した店の職員だけが扱う). */
-export function requireOwnBranch(db: Db, user: Pick<SessionUser, 'branchCode'>, requestBranchId: number): void {
-  if (ownBranch(db, user).id !== requestBranchId) throw new AppError('OTHER_BRANCH_REQUEST')
+export async function requireOwnBranch(db: Db, user: Pick<SessionUser, 'branchCode'>, requestBranchId: number): Promise<void> {
+  if ((await ownBranch(db, user)).id !== requestBranchId) throw new AppError('OTHER_BRANCH_REQUEST')
 }
 
 /** Refuses a request of another branch to someone who only reads it, unless they see every branch. */
-export function requireVisible(db: Db, user: SessionUser, requestBranchId: number): void {
-  if (!seesAllBranches(user)) requireOwnBranch(db, user, requestBranchId)
+export async function requireVisible(db: Db, user: SessionUser, requestBranchId: number): Promise<void> {
+  if (!seesAllBranches(user)) await requireOwnBranch(db, user, requestBranchId)
 }
 
 /** Every branch by 店番 (a credit union has a few dozen): what the head office chooses from. */
-export function listBranches(ctx: AppContext): BranchSummary[] {
+export async function listBranches(ctx: AppContext): Promise<BranchSummary[]> {
   return preparedQuery(ctx.db, 'branches.list', (d) =>
     d.select({ code: branches.code, name: branches.name }).from(branches).orderBy(branches.code).prepare(),
   ).all()

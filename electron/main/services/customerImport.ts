@@ -147,7 +147,7 @@ export async function runCustomerImport(ctx: AppContext, opts: CustomerImportOpt
   const branchIds = new Map<string, number | undefined>()
   let headerSeen = false
   try {
-    if (opts.apply) audit('started')
+    if (opts.apply) await audit('started')
     for await (const batch of readRows(opts.file, opts.info, {
       batchSize: opts.batchSize ?? 1000,
       onBytes: (n) => opts.onProgress?.({ bytesRead: n, rows: report.rows }),
@@ -248,13 +248,13 @@ export async function runCustomerImport(ctx: AppContext, opts: CustomerImportOpt
       }
     }
     report.finishedAt = ctx.clock().toISOString()
-    audit(opts.apply ? 'finished' : 'dry run', { counts: report.counts, rows: report.rows, newBranches: report.newBranches })
+    await audit(opts.apply ? 'finished' : 'dry run', { counts: report.counts, rows: report.rows, newBranches: report.newBranches })
     if (opts.apply) ctx.events.emitChanged({ kind: 'customers_imported' })
     return report
   } catch (err) {
     if (opts.apply) {
       try {
-        audit('stopped', { rows: report.rows, counts: report.counts, reason: err instanceof FileRefused ? err.reason : 'INTERNAL' })
+        await audit('stopped', { rows: report.rows, counts: report.counts, reason: err instanceof FileRefused ? err.reason : 'INTERNAL' })
       } catch (auditErr) {
         ctx.logger.error({ code: 'AUDIT_WRITE_FAILED', err: auditErr }, 'could not audit a stopped import')
       }

@@ -33,7 +33,7 @@ const byKanaThenId = (a: { kanaKey: string; id: number }, b: { kanaKey: string; 
 
 type SearchKey = 'kanaKey' | 'givenKanaKey' | 'nameKey' | 'givenNameKey'
 
-export function searchCustomers(ctx: AppContext, q: OpParsed<'customers.search'>): CustomerSummary[] {
+export async function searchCustomers(ctx: AppContext, q: OpParsed<'customers.search'>): Promise<CustomerSummary[]> {
   const params = {
     branchCode: q.branchCode,
     accountNumber: q.accountNumber.padStart(7, '0'),
@@ -43,7 +43,7 @@ export function searchCustomers(ctx: AppContext, q: OpParsed<'customers.search'>
     // An exact key (店番+口座番号: one customer per 預金種目; IB契約者ID: one customer) finds at most
     // three rows: they are ordered here, not by SQLite, whose sort of them cost several times the
     // lookup itself.
-    const rows = exactSearch(ctx, q).all(params)
+    const rows = await exactSearch(ctx, q).all(params)
     if (rows.length > 1) rows.sort(byKanaThenId)
     return rows.map(({ kanaKey: _k, ...summary }) => summary)
   }
@@ -53,7 +53,7 @@ export function searchCustomers(ctx: AppContext, q: OpParsed<'customers.search'>
   const keys: SearchKey[] = q.kana ? ['kanaKey', 'givenKanaKey'] : ['nameKey', 'givenNameKey']
   const found = new Map<number, CustomerSummary & { order: string }>()
   for (const key of keys) {
-    for (const row of nameSearch(ctx, key, !!q.branchCode).all({ ...params, from: typed, to: typed + '\uFFFF' })) found.set(row.id, row)
+    for (const row of await nameSearch(ctx, key, !!q.branchCode).all({ ...params, from: typed, to: typed + '\uFFFF' })) found.set(row.id, row)
   }
   return [...found.values()]
     .sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : a.id - b.id))
@@ -176,7 +176,7 @@ function requestSummaryQuery(db: AppContext['db'], by: ListKey, limit = 0) {
   return (paged ? query.limit(literalLimit(limit)) : query).prepare()
 }
 
-export function requestSummaries(ctx: AppContext, of: RequestListOf): RequestSummary[] {
+export async function requestSummaries(ctx: AppContext, of: RequestListOf): Promise<RequestSummary[]> {
   const by = 'requestId' in of ? 'requestId' : 'customerId'
   const query = preparedQuery(ctx.db, `requestSummaries:${by}`, (db) => requestSummaryQuery(db, by))
   return query.all({ id: 'requestId' in of ? of.requestId : of.customerId })
@@ -194,19 +194,19 @@ function requestCountQuery(db: AppContext['db'], by: 'pendingInBranch' | 'return
 
 /** One screen of a list that grows with the ledger: `page.limit` rows after `page.after`, how many
  * the list holds, and where the next screen starts (null after the last). */
-export function requestPage(ctx: AppContext, of: PagedRequestListOf, page: RequestPageInput): RequestPage {
+export async function requestPage(ctx: AppContext, of: PagedRequestListOf, page: RequestPageInput): Promise<RequestPage> {
   const by = 'pendingInBranch' in of ? 'pendingInBranch' : 'returnedInBranch'
   const id = 'returnedInBranch' in of ? of.returnedInBranch : of.pendingInBranch
   // One more row than asked: whether it comes back says if there is a next screen. One prepared
   // query per limit (at most REQUEST_PAGE_MAX of them; the screens ask for 50 at a time).
   const limit = page.limit + 1
-  const rows = preparedQuery(ctx.db, `requestPage:${by}:${limit}`, (db) => requestSummaryQuery(db, by, limit)).all({
+  const rows = await preparedQuery(ctx.db, `requestPage:${by}:${limit}`, (db) => requestSummaryQuery(db, by, limit)).all({
     id,
     // Before every row: ISO times all sort after the empty string, ids start at 1.
     afterAt: page.after?.receivedAt ?? '',
     afterId: page.after?.id ?? 0,
   })
-  const { n } = preparedQuery(ctx.db, `requestCount:${by}`, (db) => requestCountQuery(db, by)).get({ id })!
+  const { n } = (await preparedQuery(ctx.db, `requestCount:${by}`, (db) => requestCountQuery(db, by)).get({ id }))!
   const items = rows.length > page.limit ? rows.slice(0, page.limit) : rows
   const last = items[items.length - 1]
   return { items, total: n, nextCursor: rows.length > page.limit && last ? { receivedAt: last.receivedAt, id: last.id } : null }
@@ -242,11 +242,11 @@ const historyOf = (db: AppContext['db']) =>
       .prepare(),
   )
 
-export function getCustomer(ctx: AppContext, input: OpParsed<'customers.get'>): CustomerDetail {
-  const c = customerById(ctx.db).get({ id: input.customerId })
+export async function getCustomer(ctx: AppContext, input: OpParsed<'customers.get'>): Promise<CustomerDetail> {
+  const c = await customerById(ctx.db).get({ id: input.customerId })
   if (!c) throw new AppError('CUSTOMER_NOT_FOUND')
-  const history: HistoryEntry[] = historyOf(ctx.db)
-    .all({ id: c.id })
+  const history: HistoryEntry[] = (await historyOf(ctx.db)
+    .all({ id: c.id }))
     .map((h) => ({ ...h, actorName: h.actorName ?? 'センター' }))
   const today = japanDate(ctx.clock())
   const offered = REQUEST_KINDS.filter((k) => IMPLEMENTED_REQUEST_KINDS.includes(k))
@@ -268,7 +268,7 @@ export function getCustomer(ctx: AppContext, input: OpParsed<'customers.get'>): 
     cancelledOn: c.cancelledOn,
     version: c.version,
     history,
-    requests: requestSummaries(ctx, { customerId: c.id }),
+    requests: await requestSummaries(ctx, { customerId: c.id }),
     closedOn: c.closedOn,
     // A closed customer (解約) takes no new request; the screen says why.
     allowedRequests: c.closedOn ? [] : offered.filter((k) => !requestBlock(k, c.otpStatus, c.cancelledOn, today)),

@@ -4,6 +4,7 @@
 // (applyEvent): recorded by hand at the counter or read from the IB centre's status list.
 import { eq } from 'drizzle-orm'
 import { customers, otpHistory } from '../../../db/schema'
+import { changesOf } from '../../../db/ledger'
 import { AppError } from '../../../shared/errors'
 import type { OpParsed } from '../../../shared/contract'
 import { japanDate } from '../../../shared/datetime'
@@ -31,21 +32,21 @@ export function eventRefusal(kind: EventKind, c: { otpStatus: OtpStatus; closedO
 
 /** Records one event inside the caller's transaction: the status table's rule, the status
  * change, the history row and the audit row. `expectedVersion`, when given, refuses a stale screen. */
-export function applyEvent(
+export async function applyEvent(
   tx: Tx,
   customerId: number,
   e: EventFacts,
   actor: { staffId: number | null; loginId: string },
   at: string,
   opts: { action: string; expectedVersion?: number; detail?: Record<string, unknown> },
-): { from: OtpStatus; to: OtpStatus } {
-  const c = tx.select().from(customers).where(eq(customers.id, customerId)).get()
+): Promise<{ from: OtpStatus; to: OtpStatus }> {
+  const c = await tx.select().from(customers).where(eq(customers.id, customerId)).get()
   if (!c) throw new AppError('CUSTOMER_NOT_FOUND')
   if (opts.expectedVersion !== undefined && c.version !== opts.expectedVersion) throw new AppError('STALE_VERSION')
   const refusal = eventRefusal(e.kind, c)
   if (refusal) throw refusal
   const to = EVENT_TRANSITIONS[e.kind].to
-  const changed = tx
+  const changed = changesOf(await tx
     .update(customers)
     .set({
       otpStatus: to,
@@ -56,9 +57,9 @@ export function applyEvent(
       ...(e.kind === 'use_started' ? { wrongEntryCount: 0 } : {}),
     })
     .where(eq(customers.id, c.id))
-    .run().changes
+    .run())
   if (changed !== 1) throw new AppError('STALE_VERSION')
-  tx.insert(otpHistory)
+  await tx.insert(otpHistory)
     .values({
       customerId: c.id,
       at,
@@ -72,7 +73,7 @@ export function applyEvent(
       occurredOn: e.occurredOn,
     })
     .run()
-  writeAudit(tx, {
+  await writeAudit(tx, {
     at,
     actorId: actor.staffId,
     actorLoginId: actor.loginId,
@@ -85,13 +86,13 @@ export function applyEvent(
   return { from: c.otpStatus, to }
 }
 
-export function recordEvent(ctx: AppContext, input: OpParsed<'events.record'>, caller: Caller): CustomerDetail {
+export async function recordEvent(ctx: AppContext, input: OpParsed<'events.record'>, caller: Caller): Promise<CustomerDetail> {
   const user = requireUser(caller)
   const at = ctx.clock().toISOString()
   if (input.occurredOn > japanDate(ctx.clock()))
     throw new AppError('VALIDATION_FAILED', undefined, { occurredOn: '発生日に未来の日付は入力できません' })
 
-  writeTransaction(ctx.db, (tx) =>
+  await writeTransaction(ctx.db, (tx) =>
     applyEvent(tx, input.customerId, input, { staffId: user.staffId, loginId: user.loginId }, at, {
       action: 'events.record',
       expectedVersion: input.customerVersion,

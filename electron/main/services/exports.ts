@@ -31,7 +31,7 @@ type Row = readonly (string | number | null | undefined)[]
 async function deliver(
   ctx: AppContext,
   caller: Caller,
-  spec: { action: string; fileName: string; encoding: ExportEncoding; header: string[]; rows: Iterable<Row>; filter: Record<string, unknown> },
+  spec: { action: string; fileName: string; encoding: ExportEncoding; header: string[]; rows: Iterable<Row> | AsyncIterable<Row>; filter: Record<string, unknown> },
 ): Promise<ExportResult> {
   const user = requireUser(caller)
   let target: string | null = null
@@ -44,11 +44,11 @@ async function deliver(
   // CP932 with iconv-lite, or UTF-8 behind one BOM.
   const encode = (text: string) => (spec.encoding === 'cp932' ? iconv.encode(text, 'cp932') : Buffer.from(text, 'utf8'))
   const toCsv = (rows: string[][]) => stringify(rows, { record_delimiter: '\r\n' })
-  function* chunks(): Generator<Buffer> {
+  async function* chunks(): AsyncGenerator<Buffer> {
     if (spec.encoding === 'utf-8-bom') yield Buffer.from([0xef, 0xbb, 0xbf])
     yield encode(toCsv([spec.header]))
     let slice: string[][] = []
-    for (const r of spec.rows) {
+    for await (const r of spec.rows) {
       rowCount++
       slice.push(r.map((v) => neutralizeCell(v == null ? '' : String(v))))
       if (slice.length === 1000) {
@@ -60,8 +60,8 @@ async function deliver(
   }
   const parts: Buffer[] = []
   if (target) await pipeline(Readable.from(chunks()), fs.createWriteStream(target))
-  else for (const c of chunks()) parts.push(c)
-  writeAudit(ctx.db, {
+  else for await (const c of chunks()) parts.push(c)
+  await writeAudit(ctx.db, {
     at: ctx.clock().toISOString(),
     actorId: user.staffId,
     actorLoginId: user.loginId,
@@ -146,8 +146,8 @@ export function exportRequests(ctx: AppContext, asked: OpParsed<'exports.request
 }
 
 /** The data of the 日次取扱一覧: the caller's branch (the head office: the one it shows), one business date. */
-export function exportJournal(ctx: AppContext, input: OpParsed<'exports.journal'>, caller: Caller): Promise<ExportResult> {
-  const branch = viewedBranch(ctx.db, requireUser(caller), input.branchCode)
+export async function exportJournal(ctx: AppContext, input: OpParsed<'exports.journal'>, caller: Caller): Promise<ExportResult> {
+  const branch = await viewedBranch(ctx.db, requireUser(caller), input.branchCode)
   return deliver(ctx, caller, {
     action: 'exports.journal',
     fileName: `日次取扱一覧データ_${branch.code}_${compact(input.businessDate)}.csv`,
@@ -210,8 +210,8 @@ export function exportFigures(ctx: AppContext, asked: OpParsed<'exports.figures'
  * screen's filter, newest first; the detail as the screen shows it, and as recorded. */
 export function exportAudit(ctx: AppContext, input: OpParsed<'exports.audit'>, caller: Caller): Promise<ExportResult> {
   const user = requireUser(caller)
-  const rows = (function* () {
-    for (const e of auditEntries(ctx, user, input)) {
+  const rows = (async function* () {
+    for await (const e of auditEntries(ctx, user, input)) {
       let detail: Record<string, unknown> | null = null
       try {
         detail = e.detailJson ? (JSON.parse(e.detailJson) as Record<string, unknown>) : null

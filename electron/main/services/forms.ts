@@ -56,7 +56,7 @@ interface PrintTarget {
   auditTarget: string
   auditDetail: Record<string, unknown>
   /** The document for this print number (null: first print) at this instant. */
-  build: (reprint: ReprintMark, at: Date) => TDocumentDefinitions
+  build: (reprint: ReprintMark, at: Date) => Promise<TDocumentDefinitions>
 }
 
 // ---- gathering the data -------------------------------------------------------------------------
@@ -65,8 +65,8 @@ const receiver = alias(staff, 'receiver')
 const reviewer = alias(staff, 'reviewer')
 const checker = alias(staff, 'checker')
 
-function loadRequest(db: Db, requestId: number) {
-  const r = db
+async function loadRequest(db: Db, requestId: number) {
+  const r = await db
     .select({
       id: otpRequests.id,
       receiptNo: otpRequests.receiptNo,
@@ -110,7 +110,7 @@ function loadRequest(db: Db, requestId: number) {
   if (!r) throw new AppError('REQUEST_NOT_FOUND')
   return r
 }
-type RequestRow = ReturnType<typeof loadRequest>
+type RequestRow = Awaited<ReturnType<typeof loadRequest>>
 
 const TRAIL_LABELS: Record<Exclude<HistoryKind, 'event'>, string> = {
   request_received: '受付',
@@ -123,14 +123,14 @@ const TRAIL_LABELS: Record<Exclude<HistoryKind, 'event'>, string> = {
   unlock_refused: '不正の疑いでお断り',
 }
 
-function trailOf(db: Db, requestId: number): TrailEntry[] {
-  return db
+async function trailOf(db: Db, requestId: number): Promise<TrailEntry[]> {
+  return (await db
     .select({ at: otpHistory.at, kind: otpHistory.kind, actorName: staff.name, note: otpHistory.note })
     .from(otpHistory)
     .leftJoin(staff, eq(staff.id, otpHistory.actorId))
     .where(eq(otpHistory.requestId, requestId))
     .orderBy(asc(otpHistory.at), asc(otpHistory.id))
-    .all()
+    .all())
     .filter((h) => h.kind !== 'event')
     .map((h) => ({ at: h.at, label: TRAIL_LABELS[h.kind as Exclude<HistoryKind, 'event'>], actorName: h.actorName ?? '', note: h.note }))
 }
@@ -148,8 +148,8 @@ function approvedRepeat(r: {
 }
 
 /** The branch, and what the administrator set for the forms (支店設定). */
-function issuerOf(db: Db, r: { branchCode: string; branchName: string }): FormIssuer & { centreMailDomains: string[] } {
-  const s = getSettings(db)
+async function issuerOf(db: Db, r: { branchCode: string; branchName: string }): Promise<FormIssuer & { centreMailDomains: string[] }> {
+  const s = await getSettings(db)
   return {
     branch: { code: r.branchCode, name: r.branchName },
     ...(s.institutionName ? { institutionName: s.institutionName } : {}),
@@ -169,11 +169,11 @@ function customerCopyOf(r: RequestRow) {
 }
 
 /** The print target of a request's form; refuses a form the request's state does not allow. */
-export function requestTarget(ctx: AppContext, form: RequestFormName, requestId: number, user: SessionUser): PrintTarget {
-  const r = loadRequest(ctx.db, requestId)
+export async function requestTarget(ctx: AppContext, form: RequestFormName, requestId: number, user: SessionUser): Promise<PrintTarget> {
+  const r = await loadRequest(ctx.db, requestId)
   // A branch shows and prints the forms of its own requests only; the head office sees every
   // branch's (and prints none: refused by the dispatcher). The journal is scoped the same way.
-  requireVisible(ctx.db, user, r.branchId)
+  await requireVisible(ctx.db, user, r.branchId)
   if (!formAvailable(form, r.state)) {
     const why =
       form === 'completion_notice' ? '処理完了のお知らせは、承認された依頼だけ印刷できます。' : '取消された依頼のお客さま控は印刷できません。'
@@ -194,9 +194,9 @@ export function requestTarget(ctx: AppContext, form: RequestFormName, requestId:
     case 'customer_receipt':
       return {
         ...base,
-        build: (reprint) =>
+        build: async (reprint) =>
           customerReceiptDefinition({
-            ...issuerOf(ctx.db, r),
+            ...await issuerOf(ctx.db, r),
             receiptNo: r.receiptNo,
             requestKind: r.kind,
             businessDate: r.businessDate,
@@ -211,9 +211,9 @@ export function requestTarget(ctx: AppContext, form: RequestFormName, requestId:
       const completedOn = japanDate(new Date(completedAt))
       return {
         ...base,
-        build: (reprint) =>
+        build: async (reprint) =>
           completionNoticeDefinition({
-            ...issuerOf(ctx.db, r),
+            ...await issuerOf(ctx.db, r),
             receiptNo: r.receiptNo,
             requestKind: r.kind,
             businessDate: r.businessDate,
@@ -228,7 +228,7 @@ export function requestTarget(ctx: AppContext, form: RequestFormName, requestId:
     }
     case 'handling_record': {
       const form = JSON.parse(r.formJson) as RequestForm
-      const trail = trailOf(ctx.db, r.id)
+      const trail = await trailOf(ctx.db, r.id)
       // A repeated unlock as the approver saw it, or as it stands now while undecided.
       const repeat =
         r.kind !== 'unlock'
@@ -236,14 +236,14 @@ export function requestTarget(ctx: AppContext, form: RequestFormName, requestId:
           : r.state === 'approved'
             ? approvedRepeat(r)
             : r.state === 'pending_review'
-              ? repeatUnlocks(ctx.db, r.customerId, ctx.clock(), r.id)
+              ? await repeatUnlocks(ctx.db, r.customerId, ctx.clock(), r.id)
               : null
       const decided = r.state === 'approved' && r.reviewedAt && r.reviewedByName
       return {
         ...base,
-        build: (reprint, at) =>
+        build: async (reprint, at) =>
           handlingRecordDefinition({
-            ...issuerOf(ctx.db, r),
+            ...await issuerOf(ctx.db, r),
             receiptNo: r.receiptNo,
             requestKind: r.kind,
             state: r.state,
@@ -334,15 +334,15 @@ const requestNameById = (db: AppContext['db']) =>
 
 /** The 日次取扱一覧 of the caller's branch (the head office: the one it chose) for a business date
  * (today or earlier). */
-export function journalTarget(ctx: AppContext, businessDate: string, user: SessionUser, branchCode?: string | null): PrintTarget {
+export async function journalTarget(ctx: AppContext, businessDate: string, user: SessionUser, branchCode?: string | null): Promise<PrintTarget> {
   const today = japanDate(ctx.clock())
   if (businessDate > today) {
     throw new AppError('JOURNAL_DATE_IN_FUTURE', undefined, { businessDate: '本日以前の日付を指定してください' })
   }
-  const branch = viewedBranch(ctx.db, user, branchCode)
+  const branch = await viewedBranch(ctx.db, user, branchCode)
 
-  const requests = journalRequests(ctx.db).all({ branchId: branch.id, businessDate })
-  const counterRefusals = dayRefusals(ctx.db, branch.id, businessDate)
+  const requests = await journalRequests(ctx.db).all({ branchId: branch.id, businessDate })
+  const counterRefusals = await dayRefusals(ctx.db, branch.id, businessDate)
   const refused = new Set(counterRefusals.map((r) => r.customerId))
 
   const rows: DailyJournalRow[] = requests.map((q) => ({
@@ -382,15 +382,15 @@ export function journalTarget(ctx: AppContext, businessDate: string, user: Sessi
   for (const f of counterRefusals) warnings.push({ kind: 'fraud_refused', stage: 'reception', at: f.at, customerName: f.customerName, actorName: f.actorName })
   // ... and refused at 再提出 or at the decision, from the audit (the target is the request).
   const { from, to } = japanDayBounds(businessDate)
-  const refusals = journalFraudRefusals(ctx.db)
-    .all({ branchId: branch.id, from, to })
+  const refusals = (await journalFraudRefusals(ctx.db)
+    .all({ branchId: branch.id, from, to }))
     .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id - b.id))
   for (const f of refusals) {
     const stage = FRAUD_STAGES[f.action as keyof typeof FRAUD_STAGES]
-    const q = requestNameById(ctx.db).get({ id: Number(f.target!.split(':')[1]) })
+    const q = await requestNameById(ctx.db).get({ id: Number(f.target!.split(':')[1]) })
     if (q) warnings.push({ kind: 'fraud_refused', stage, at: f.at, receiptNo: q.receiptNo, customerName: q.name, actorName: f.actorName })
   }
-  const progress = dayCounts(ctx.db, branch.id, businessDate, counterRefusals.length)
+  const progress = await dayCounts(ctx.db, branch.id, businessDate, counterRefusals.length)
 
   return {
     form: 'daily_journal',
@@ -401,9 +401,9 @@ export function journalTarget(ctx: AppContext, businessDate: string, user: Sessi
     title: `日次取扱一覧 ${toWarekiWithSeireki(businessDate)} ${branch.name}`,
     auditTarget: `journal:${branch.code}:${businessDate}`,
     auditDetail: { businessDate, rows: rows.length, unlockWarnings: warnings.length },
-    build: (reprint, at) =>
+    build: async (reprint, at) =>
       dailyJournalDefinition({
-        ...issuerOf(ctx.db, { branchCode: branch.code, branchName: branch.name }),
+        ...await issuerOf(ctx.db, { branchCode: branch.code, branchName: branch.name }),
         businessDate,
         rows,
         unlockWarnings: warnings,
@@ -428,19 +428,19 @@ export function journalTarget(ctx: AppContext, businessDate: string, user: Sessi
 
 /** How often a form was printed: a request's form, or the branch's journal of a date. Prepared
  * once per connection (the transaction of a print shares it). */
-function printCount(db: Db, t: PrintTarget): number {
+async function printCount(db: Db, t: PrintTarget): Promise<number> {
   if (t.requestId !== null)
     return (
-      preparedQuery(db, 'printedForms.countOfRequestForm', (d) =>
+      (await preparedQuery(db, 'printedForms.countOfRequestForm', (d) =>
         d
           .select({ n: sql<number>`count(*)` })
           .from(printedForms)
           .where(and(eq(printedForms.requestId, sql.placeholder('requestId')), eq(printedForms.formKind, sql.placeholder('form'))))
           .prepare(),
-      ).get({ requestId: t.requestId, form: t.form })?.n ?? 0
+      ).get({ requestId: t.requestId, form: t.form }))?.n ?? 0
     )
   return (
-    preparedQuery(db, 'printedForms.countOfJournal', (d) =>
+    (await preparedQuery(db, 'printedForms.countOfJournal', (d) =>
       d
         .select({ n: sql<number>`count(*)` })
         .from(printedForms)
@@ -453,7 +453,7 @@ function printCount(db: Db, t: PrintTarget): number {
           ),
         )
         .prepare(),
-    ).get({ branchId: t.branchId!, businessDate: t.businessDate, form: t.form })?.n ?? 0
+    ).get({ branchId: t.branchId!, businessDate: t.businessDate, form: t.form }))?.n ?? 0
   )
 }
 
@@ -497,14 +497,14 @@ function archive(ctx: AppContext, rel: string, pdf: Buffer): void {
 }
 
 /** Removes an archived file that no print row names (a lost race, a failed recording). */
-function dropUnrecorded(ctx: AppContext, rel: string): void {
-  if (!ctx.db.select({ id: printedForms.id }).from(printedForms).where(eq(printedForms.filePath, rel)).get())
+async function dropUnrecorded(ctx: AppContext, rel: string): Promise<void> {
+  if (!await ctx.db.select({ id: printedForms.id }).from(printedForms).where(eq(printedForms.filePath, rel)).get())
     fs.rmSync(archivedFile(ctx.dataDir, rel), { force: true })
 }
 
 async function previewTarget(ctx: AppContext, t: PrintTarget): Promise<FormDocument> {
-  const count = printCount(ctx.db, t)
-  const pdf = await renderPdf(t.build(reprintMark(count), ctx.clock()))
+  const count = await printCount(ctx.db, t)
+  const pdf = await renderPdf(await t.build(reprintMark(count), ctx.clock()))
   return { form: t.form, title: t.title, fileName: fileNameOf(t, count), pdfBase64: pdf.toString('base64'), printCount: count }
 }
 
@@ -514,9 +514,9 @@ async function printTarget(ctx: AppContext, t: PrintTarget, user: SessionUser): 
   // carries the reprint count) is rendered again. The archive name holds the hash, so a file left
   // by an interrupted print never blocks the next one.
   for (let attempt = 0; attempt < 5; attempt++) {
-    const previous = printCount(ctx.db, t)
+    const previous = await printCount(ctx.db, t)
     const now = ctx.clock()
-    const pdf = await renderPdf(t.build(reprintMark(previous), now))
+    const pdf = await renderPdf(await t.build(reprintMark(previous), now))
     const sha256 = createHash('sha256').update(pdf).digest('hex')
     const at = now.toISOString()
     const fileName = fileNameOf(t, previous)
@@ -524,9 +524,9 @@ async function printTarget(ctx: AppContext, t: PrintTarget, user: SessionUser): 
     archive(ctx, rel, pdf)
     let recorded: boolean
     try {
-      recorded = writeTransaction(ctx.db, (tx) => {
-        if (printCount(tx, t) !== previous) return false
-        tx.insert(printedForms)
+      recorded = await writeTransaction(ctx.db, async (tx) => {
+        if (await printCount(tx, t) !== previous) return false
+        await tx.insert(printedForms)
           .values({
             requestId: t.requestId,
             branchId: t.branchId,
@@ -539,7 +539,7 @@ async function printTarget(ctx: AppContext, t: PrintTarget, user: SessionUser): 
             filePath: rel,
           })
           .run()
-        writeAudit(tx, {
+        await writeAudit(tx, {
           at,
           actorId: user.staffId,
           actorLoginId: user.loginId,
@@ -555,7 +555,7 @@ async function printTarget(ctx: AppContext, t: PrintTarget, user: SessionUser): 
     } catch (err) {
       // The recording failed: its file goes too, and a failure to clean up never hides why.
       try {
-        dropUnrecorded(ctx, rel)
+        await dropUnrecorded(ctx, rel)
       } catch (cleanup) {
         ctx.logger.warn({ code: 'ARCHIVE_CLEANUP_FAILED', file: rel, err: cleanup }, 'could not remove an unrecorded print')
       }
@@ -574,7 +574,7 @@ async function printTarget(ctx: AppContext, t: PrintTarget, user: SessionUser): 
         archivedAs: rel,
       }
     // Lost the race: drop this file unless the winner recorded the very same bytes under it.
-    dropUnrecorded(ctx, rel)
+    await dropUnrecorded(ctx, rel)
   }
   throw new AppError('STALE_VERSION', '同時に印刷が行われたため印刷できませんでした。もう一度印刷してください。')
 }
@@ -585,10 +585,10 @@ const RECORDED_PREVIEWS: ReadonlySet<FormName> = new Set<FormName>(['handling_re
 
 export async function previewForm(ctx: AppContext, input: OpParsed<'forms.preview'>, caller: Caller): Promise<FormDocument> {
   const user = requireUser(caller)
-  const t = requestTarget(ctx, input.form, input.requestId, user)
+  const t = await requestTarget(ctx, input.form, input.requestId, user)
   const doc = await previewTarget(ctx, t)
   if (RECORDED_PREVIEWS.has(t.form))
-    writeAudit(ctx.db, {
+    await writeAudit(ctx.db, {
       at: ctx.clock().toISOString(),
       actorId: user.staffId,
       actorLoginId: user.loginId,
@@ -601,17 +601,17 @@ export async function previewForm(ctx: AppContext, input: OpParsed<'forms.previe
   return doc
 }
 
-export function printForm(ctx: AppContext, input: OpParsed<'forms.print'>, caller: Caller): Promise<PrintedForm> {
+export async function printForm(ctx: AppContext, input: OpParsed<'forms.print'>, caller: Caller): Promise<PrintedForm> {
   const user = requireUser(caller)
-  return printTarget(ctx, requestTarget(ctx, input.form, input.requestId, user), user)
+  return printTarget(ctx, await requestTarget(ctx, input.form, input.requestId, user), user)
 }
 
-export function previewDailyJournal(ctx: AppContext, input: OpParsed<'forms.previewDailyJournal'>, caller: Caller): Promise<FormDocument> {
+export async function previewDailyJournal(ctx: AppContext, input: OpParsed<'forms.previewDailyJournal'>, caller: Caller): Promise<FormDocument> {
   const user = requireUser(caller)
-  return previewTarget(ctx, journalTarget(ctx, input.businessDate, user, input.branchCode))
+  return previewTarget(ctx, await journalTarget(ctx, input.businessDate, user, input.branchCode))
 }
 
-export function printDailyJournal(ctx: AppContext, input: OpParsed<'forms.printDailyJournal'>, caller: Caller): Promise<PrintedForm> {
+export async function printDailyJournal(ctx: AppContext, input: OpParsed<'forms.printDailyJournal'>, caller: Caller): Promise<PrintedForm> {
   const user = requireUser(caller)
-  return printTarget(ctx, journalTarget(ctx, input.businessDate, user, input.branchCode), user)
+  return printTarget(ctx, await journalTarget(ctx, input.businessDate, user, input.branchCode), user)
 }

@@ -26,8 +26,8 @@ import { STATUS_MAPPING_KEY, runStatusImport } from './statusImport'
 
 const MAPPING_KEY: Record<ImportKind, string> = { customers: CUSTOMER_MAPPING_KEY, status: STATUS_MAPPING_KEY }
 
-function savedMapping(ctx: AppContext, kind: ImportKind): Record<string, string> | null {
-  const raw = ctx.db.select().from(settings).where(eq(settings.key, MAPPING_KEY[kind])).get()?.value
+async function savedMapping(ctx: AppContext, kind: ImportKind): Promise<Record<string, string> | null> {
+  const raw = (await ctx.db.select().from(settings).where(eq(settings.key, MAPPING_KEY[kind])).get())?.value
   if (!raw) return null
   try {
     return JSON.parse(raw) as Record<string, string>
@@ -36,9 +36,9 @@ function savedMapping(ctx: AppContext, kind: ImportKind): Record<string, string>
   }
 }
 
-export function saveMapping(ctx: AppContext, kind: ImportKind, mapping: Record<string, string>, by: { staffId: number | null; loginId: string }): void {
+export async function saveMapping(ctx: AppContext, kind: ImportKind, mapping: Record<string, string>, by: { staffId: number | null; loginId: string }): Promise<void> {
   const value = JSON.stringify(mapping)
-  writeTransaction(
+  await writeTransaction(
     ctx.db,
     (tx) => tx.insert(settings).values({ key: MAPPING_KEY[kind], value }).onConflictDoUpdate({ target: settings.key, set: { value } }).run(),
     // No audit row of its own (the import's rows say who ran it): the journal entry names them.
@@ -64,7 +64,7 @@ export async function inspectImport(ctx: AppContext, input: OpParsed<'imports.in
   const staged = resolveStaged(ctx, input.stagingId)
   const info = await inspectSource(staged.file)
   const fields = input.kind === 'customers' ? CUSTOMER_FIELDS : STATUS_FIELDS
-  const saved = savedMapping(ctx, input.kind)
+  const saved = await savedMapping(ctx, input.kind)
   const usable = saved && Object.values(saved).every((col) => !col || info.header.includes(col))
   return {
     stagingId: input.stagingId,
@@ -100,7 +100,7 @@ export async function startImport(ctx: AppContext, input: OpParsed<'imports.star
     run: async (progress) => {
       const common = { file: staged.file, fileName: staged.fileName, info, mapping, apply, actor, onProgress: progress }
       const report = input.kind === 'customers' ? await runCustomerImport(ctx, { ...common, fullExtract }) : await runStatusImport(ctx, common)
-      saveMapping(ctx, input.kind, mapping, actor)
+      await saveMapping(ctx, input.kind, mapping, actor)
       if (apply) discardStaged(ctx, input.stagingId)
       return report
     },

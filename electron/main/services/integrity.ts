@@ -86,12 +86,12 @@ export async function verifyIntegrity(ctx: AppContext, input: OpParsed<'integrit
   const user = requireUser(caller)
   const report = await runFull(ctx, 'demand', input.anchor ?? null)
   if (!report) throw new AppError('VERIFY_RUNNING', '検証の間に台帳が入れ替わりました（復元）。もう一度検証してください。')
-  auditVerification(ctx, report, { staffId: user.staffId, loginId: user.loginId }, 'demand')
+  await auditVerification(ctx, report, { staffId: user.staffId, loginId: user.loginId }, 'demand')
   return report
 }
 
-function auditVerification(ctx: AppContext, report: VerifyReport, actor: { staffId: number | null; loginId: string }, trigger: Job['kind']): void {
-  writeAudit(ctx.db, {
+async function auditVerification(ctx: AppContext, report: VerifyReport, actor: { staffId: number | null; loginId: string }, trigger: Job['kind']): Promise<void> {
+  await writeAudit(ctx.db, {
     at: ctx.clock().toISOString(),
     actorId: actor.staffId,
     actorLoginId: actor.loginId,
@@ -128,20 +128,19 @@ export interface BackgroundVerifyOptions {
 export function startBackgroundVerification(ctx: AppContext, opts: BackgroundVerifyOptions = {}): Promise<VerifyReport | null> {
   const idleMs = opts.idleMs ?? 3_000
   return new Promise((resolve) => {
-    const tick = () => {
+    const tick = (): void => {
       if (!ctx.sqlite.open) return resolve(null)
       if (jobs.get(ctx) || operationsInFlight(ctx) > 0 || msSinceLastOperation(ctx) < idleMs) return void setTimeout(tick, idleMs).unref()
-      runFull(ctx, 'background', null, opts.pauseMs ?? 20).then(
-        (report) => {
-          if (report && !report.ok && ctx.sqlite.open) auditVerification(ctx, report, { staffId: null, loginId: 'system' }, 'background')
+      void runFull(ctx, 'background', null, opts.pauseMs ?? 20)
+        .then(async (report) => {
+          if (report && !report.ok && ctx.sqlite.open) await auditVerification(ctx, report, { staffId: null, loginId: 'system' }, 'background')
           else if (report) ctx.logger.info({ entries: report.entriesChecked, ms: report.durationMs, digest: report.digest.count }, 'ledger journal verified in full (background)')
           resolve(report)
-        },
-        (err) => {
+        })
+        .catch((err: unknown) => {
           ctx.logger.error({ code: 'BACKGROUND_VERIFY_FAILED', err }, 'the background verification could not run')
           resolve(null)
-        },
-      )
+        })
     }
     setTimeout(tick, opts.delayMs ?? 15_000).unref()
   })
@@ -172,7 +171,7 @@ export async function exportDigest(ctx: AppContext, _input: OpParsed<'integrity.
     if (!target) return { fileName, digestText, saved: false, cancelled: true, contentBase64: null }
     fs.writeFileSync(target, text, 'utf8')
   }
-  writeAudit(ctx.db, {
+  await writeAudit(ctx.db, {
     at: ctx.clock().toISOString(),
     actorId: user.staffId,
     actorLoginId: user.loginId,

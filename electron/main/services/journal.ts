@@ -68,7 +68,7 @@ export function journalSelect(d: Db) {
     .leftJoin(taker, eq(taker.id, otpRequests.takenOverBy))
     .leftJoin(successor, eq(successor.id, otpRequests.supersededBy))
 }
-export type JournalRowData = ReturnType<ReturnType<typeof journalSelect>['all']>[number]
+export type JournalRowData = Awaited<ReturnType<ReturnType<typeof journalSelect>['all']>>[number]
 
 type FlagInput = Pick<JournalItem, 'kind'> & {
   othersMayHaveTried: number | boolean | null
@@ -119,7 +119,7 @@ export interface DayRefusal {
 }
 
 /** 閉塞解除 refused at the counter for suspected fraud on that day (counter_refusals). */
-export function dayRefusals(db: Db, branchId: number, businessDate: string): DayRefusal[] {
+export async function dayRefusals(db: Db, branchId: number, businessDate: string): Promise<DayRefusal[]> {
   return preparedQuery(db, 'journal.refusals', (d) =>
     d
       .select({ at: counterRefusals.at, customerId: counterRefusals.customerId, customerName: customers.nameKanji, actorName: staff.name })
@@ -133,11 +133,11 @@ export function dayRefusals(db: Db, branchId: number, businessDate: string): Day
 }
 
 /** The day's counts: by state and kind, and what happened on the way. */
-export function dayCounts(db: Db, branchId: number, businessDate: string, fraudRefusals: number): JournalPage['counts'] {
+export async function dayCounts(db: Db, branchId: number, businessDate: string, fraudRefusals: number): Promise<JournalPage['counts']> {
   const byState = Object.fromEntries(REQUEST_STATES.map((s) => [s, 0])) as Record<RequestState, number>
   const byKind = Object.fromEntries(REQUEST_KINDS.map((k) => [k, 0])) as Record<RequestKind, number>
   let urgentStops = 0
-  const groups = preparedQuery(db, 'journal.countsByStateKind', (d) =>
+  const groups = await preparedQuery(db, 'journal.countsByStateKind', (d) =>
     d
       .select({ state: otpRequests.state, kind: otpRequests.kind, urgent: otpRequests.urgent, n: sql<number>`count(*)` })
       .from(otpRequests)
@@ -150,7 +150,7 @@ export function dayCounts(db: Db, branchId: number, businessDate: string, fraudR
     byKind[g.kind] += g.n
     if (g.urgent) urgentStops += g.n
   }
-  const trail = preparedQuery(db, 'journal.trailCounts', (d) =>
+  const trail = await preparedQuery(db, 'journal.trailCounts', (d) =>
     d
       .select({ kind: otpHistory.kind, n: sql<number>`count(*)` })
       .from(otpRequests)
@@ -175,11 +175,11 @@ export function dayCounts(db: Db, branchId: number, businessDate: string, fraudR
 const PAGE = 50
 
 /** One page of the on-screen 日次取扱一覧, in reception order, filtered by state and kind. */
-export function journalList(ctx: AppContext, input: OpParsed<'journal.list'>, caller: Caller): JournalPage {
+export async function journalList(ctx: AppContext, input: OpParsed<'journal.list'>, caller: Caller): Promise<JournalPage> {
   const user = requireUser(caller)
   if (input.businessDate > japanDate(ctx.clock()))
     throw new AppError('JOURNAL_DATE_IN_FUTURE', undefined, { businessDate: '本日以前の日付を指定してください' })
-  const branch = viewedBranch(ctx.db, user, input.branchCode)
+  const branch = await viewedBranch(ctx.db, user, input.branchCode)
   const state = input.state ?? null
   const kind = input.kind ?? null
   const limit = input.limit ?? PAGE
@@ -188,7 +188,7 @@ export function journalList(ctx: AppContext, input: OpParsed<'journal.list'>, ca
   const dayOf = () => [eq(otpRequests.branchId, p('branchId')), eq(otpRequests.businessDate, p('date'))]
   const filters = () => [...(state ? [eq(otpRequests.state, p('state'))] : []), ...(kind ? [eq(otpRequests.kind, p('kind'))] : [])]
   const shape = `${+!!state}${+!!kind}`
-  const rows = preparedQuery(ctx.db, `journal.page:${shape}`, (d) =>
+  const rows = await preparedQuery(ctx.db, `journal.page:${shape}`, (d) =>
     journalSelect(d)
       .where(
         and(
@@ -202,14 +202,14 @@ export function journalList(ctx: AppContext, input: OpParsed<'journal.list'>, ca
       .prepare(),
   ).all({ branchId: branch.id, date: input.businessDate, state, kind, afterAt, afterId: Number(afterId), limit: limit + 1 })
   const total =
-    preparedQuery(ctx.db, `journal.total:${shape}`, (d) =>
+    (await preparedQuery(ctx.db, `journal.total:${shape}`, (d) =>
       d
         .select({ n: sql<number>`count(*)` })
         .from(otpRequests)
         .where(and(...dayOf(), ...filters()))
         .prepare(),
-    ).get({ branchId: branch.id, date: input.businessDate, state, kind })?.n ?? 0
-  const refusals = dayRefusals(ctx.db, branch.id, input.businessDate)
+    ).get({ branchId: branch.id, date: input.businessDate, state, kind }))?.n ?? 0
+  const refusals = await dayRefusals(ctx.db, branch.id, input.businessDate)
   const refused = new Set(refusals.map((r) => r.customerId))
   const page = rows.slice(0, limit)
   const last = page[page.length - 1]
@@ -234,7 +234,7 @@ export function journalList(ctx: AppContext, input: OpParsed<'journal.list'>, ca
     })),
     total,
     nextCursor: rows.length > limit && last ? `${last.receivedAt}|${last.id}` : null,
-    counts: dayCounts(ctx.db, branch.id, input.businessDate, refusals.length),
+    counts: await dayCounts(ctx.db, branch.id, input.businessDate, refusals.length),
     refusals,
   }
 }

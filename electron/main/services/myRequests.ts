@@ -46,12 +46,12 @@ function myQuery(db: AppContext['db'], which: 'received' | 'superseded') {
     .prepare()
 }
 
-export function myDay(ctx: AppContext, caller: Caller): MyRequestItem[] {
+export async function myDay(ctx: AppContext, caller: Caller): Promise<MyRequestItem[]> {
   const user = requireUser(caller)
   const today = japanDate(ctx.clock())
   const since = new Date(`${today}T00:00:00+09:00`).toISOString()
-  const received = preparedQuery(ctx.db, 'myDay.received', (db) => myQuery(db, 'received')).all({ staffId: user.staffId, today })
-  const closed = preparedQuery(ctx.db, 'myDay.superseded', (db) => myQuery(db, 'superseded')).all({ staffId: user.staffId, since })
+  const received = await preparedQuery(ctx.db, 'myDay.received', (db) => myQuery(db, 'received')).all({ staffId: user.staffId, today })
+  const closed = await preparedQuery(ctx.db, 'myDay.superseded', (db) => myQuery(db, 'superseded')).all({ staffId: user.staffId, since })
   const shown = new Set(received.map((r) => r.id))
   // Closed today but received on an earlier day: listed first, so the teller sees it.
   return [...closed.filter((r) => !shown.has(r.id)), ...received]

@@ -20,20 +20,20 @@ type Answers = Partial<OpParsed<'refusals.recordUnlockFraud'>['verification']>
 
 /** Writes the refusal (history, counter_refusals, audit) in one transaction. `action` names the
  * operation refused: the checklist's own record, or a 閉塞解除 sent with fraud suspected. */
-export function recordUnlockRefusal(
+export async function recordUnlockRefusal(
   ctx: AppContext,
   user: SessionUser,
   input: { customerId: number; verification: Answers },
   action: string,
-): void {
+): Promise<void> {
   const now = ctx.clock()
   const at = now.toISOString()
-  writeTransaction(ctx.db, (tx) => {
-    const c = preparedQuery(tx, 'customers.byId', (d) => d.select().from(customers).where(eq(customers.id, sql.placeholder('id'))).prepare()).get({
+  await writeTransaction(ctx.db, async (tx) => {
+    const c = await preparedQuery(tx, 'customers.byId', (d) => d.select().from(customers).where(eq(customers.id, sql.placeholder('id'))).prepare()).get({
       id: input.customerId,
     })
     if (!c) throw new AppError('CUSTOMER_NOT_FOUND')
-    const branch = preparedQuery(tx, 'branches.byCode', (d) => d.select().from(branches).where(eq(branches.code, sql.placeholder('code'))).prepare()).get({
+    const branch = await preparedQuery(tx, 'branches.byCode', (d) => d.select().from(branches).where(eq(branches.code, sql.placeholder('code'))).prepare()).get({
       code: user.branchCode,
     })
     if (!branch) throw new AppError('NOT_FOUND', '職員の所属店が見つかりません。')
@@ -43,7 +43,7 @@ export function recordUnlockRefusal(
       blockAccount: v.blockAccount ?? null,
       status: c.otpStatus,
     }
-    tx.insert(counterRefusals)
+    await tx.insert(counterRefusals)
       .values({
         branchId: branch.id,
         businessDate: japanDate(now),
@@ -56,7 +56,7 @@ export function recordUnlockRefusal(
       })
       .run()
     const account = v.blockAccount ? `（お客さまの説明：${v.blockAccount}）` : ''
-    history(tx, {
+    await history(tx, {
       customerId: c.id,
       at,
       kind: 'unlock_refused',
@@ -64,7 +64,7 @@ export function recordUnlockRefusal(
       actorId: user.staffId,
       note: `不正利用の疑いがあるため閉塞解除をお断りしました。利用停止の手続きをご案内${account}`,
     })
-    writeAudit(tx, {
+    await writeAudit(tx, {
       at,
       actorId: user.staffId,
       actorLoginId: user.loginId,
@@ -79,8 +79,8 @@ export function recordUnlockRefusal(
 
 /** The checklist's 「不正の疑いでお断りし、記録する」: the teller records the refusal, then steers the
  * customer to a 利用停止. Returns the customer as the screen shows it. */
-export function recordUnlockFraudRefusal(ctx: AppContext, input: OpParsed<'refusals.recordUnlockFraud'>, caller: Caller): CustomerDetail {
+export async function recordUnlockFraudRefusal(ctx: AppContext, input: OpParsed<'refusals.recordUnlockFraud'>, caller: Caller): Promise<CustomerDetail> {
   const user = requireUser(caller)
-  recordUnlockRefusal(ctx, user, input, 'refusals.recordUnlockFraud')
+  await recordUnlockRefusal(ctx, user, input, 'refusals.recordUnlockFraud')
   return getCustomer(ctx, { customerId: input.customerId })
 }

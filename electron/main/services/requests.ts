@@ -2,6 +2,7 @@
 // alone changes the customer's OTP status. Each write and its audit row share one transaction.
 import { and, desc, eq, gte, inArray, lte, ne, sql } from 'drizzle-orm'
 import { customers, otpHistory, otpRequestVersions, otpRequests, printedForms, receiptCounters, staff } from '../../../db/schema'
+import { changesOf } from '../../../db/ledger'
 import { AppError } from '../../../shared/errors'
 import { accountMismatches } from '../../../shared/formCompare'
 import type { OpParsed } from '../../../shared/contract'
@@ -48,8 +49,8 @@ export function closedError(closedOn: string): AppError {
   return new AppError('CUSTOMER_CLOSED', `このお客さまは解約済み（${toWareki(closedOn)}に勘定系の顧客データから削除）のため、新しい依頼は受け付けられません。`)
 }
 
-function nextReceiptNo(tx: Tx, branchCode: string, businessDate: string): string {
-  const row = preparedQuery(tx, 'receiptCounters.next', (d) =>
+async function nextReceiptNo(tx: Tx, branchCode: string, businessDate: string): Promise<string> {
+  const row = await preparedQuery(tx, 'receiptCounters.next', (d) =>
     d
       .insert(receiptCounters)
       .values({ branchCode: sql.placeholder('branchCode'), businessDate: sql.placeholder('businessDate'), lastSeq: 1 })
@@ -85,8 +86,8 @@ function checkApplicationDate(form: PaperRequestBase, today: string): void {
 
 const HISTORY_COLUMNS = ['customerId', 'at', 'kind', 'requestId', 'fromStatus', 'toStatus', 'actorId', 'note'] as const
 
-export function history(tx: Tx, row: Pick<typeof otpHistory.$inferInsert, (typeof HISTORY_COLUMNS)[number]>): void {
-  preparedQuery(tx, 'history.insertOfRequest', (d) =>
+export async function history(tx: Tx, row: Pick<typeof otpHistory.$inferInsert, (typeof HISTORY_COLUMNS)[number]>): Promise<void> {
+  await preparedQuery(tx, 'history.insertOfRequest', (d) =>
     d
       .insert(otpHistory)
       .values(Object.fromEntries(HISTORY_COLUMNS.map((c) => [c, sql.placeholder(c)])) as never)
@@ -95,13 +96,13 @@ export function history(tx: Tx, row: Pick<typeof otpHistory.$inferInsert, (typeo
 }
 
 /** One submission of the paper form (1 = 受付, 2.. = 再提出), kept so that 検印 can show what changed. */
-function recordVersion(tx: Tx, v: typeof otpRequestVersions.$inferInsert): void {
-  tx.insert(otpRequestVersions).values(v).run()
+async function recordVersion(tx: Tx, v: typeof otpRequestVersions.$inferInsert): Promise<void> {
+  await tx.insert(otpRequestVersions).values(v).run()
 }
 
 /** The latest submission's number (0 for a request nobody recorded a version of). */
-function latestVersionSeq(db: AppContext['db'] | Tx, requestId: number): number {
-  const row = preparedQuery(db, 'requestVersions.latest', (d) =>
+async function latestVersionSeq(db: AppContext['db'] | Tx, requestId: number): Promise<number> {
+  const row = await preparedQuery(db, 'requestVersions.latest', (d) =>
     d
       .select({ seq: otpRequestVersions.seq })
       .from(otpRequestVersions)
@@ -124,18 +125,18 @@ const RECEIVE_OPERATION: Record<FormKind, OperationName> = {
 
 /** 受付: a teller registers a paper request. It waits for a supervisor's 検印; the status does not
  * change yet. One open request (検印待ち or 差戻し) per customer at a time. */
-export function receiveRequest<K extends FormKind>(
+export async function receiveRequest<K extends FormKind>(
   ctx: AppContext,
   kind: K,
   input: z.output<(typeof REQUEST_FORM_SCHEMAS)[K]> & { submissionKey?: string | undefined },
   caller: Caller,
-): RequestDetail {
+): Promise<RequestDetail> {
   const user = requireUser(caller)
   // 受付キー (submissions.ts): a repeat of a submit answers the request its first one received.
   const { submissionKey, ...paper } = input
   const form = paper as z.output<(typeof REQUEST_FORM_SCHEMAS)[K]>
   const hash = submissionKey ? submissionHash(kind, form, user.staffId) : ''
-  const prior = submissionKey ? submissionByKey(ctx.db, submissionKey) : null
+  const prior = submissionKey ? await submissionByKey(ctx.db, submissionKey) : null
   if (prior) return getRequest(ctx, { requestId: repeatedRequest(prior, hash) })
   const now = ctx.clock()
   const at = now.toISOString()
@@ -144,23 +145,23 @@ export function receiveRequest<K extends FormKind>(
   if ('verification' in form && form.verification.fraudSuspected) {
     // Refused, and on the record with the customer (history, the day's journal, audit): no request
     // exists to name. The same record the checklist's 「お断りして記録」 writes.
-    recordUnlockRefusal(ctx, user, { customerId: form.customerId, verification: form.verification }, RECEIVE_OPERATION[kind])
+    await recordUnlockRefusal(ctx, user, { customerId: form.customerId, verification: form.verification }, RECEIVE_OPERATION[kind])
     throw audited(new AppError('FRAUD_SUSPECTED'))
   }
   // 緊急停止: a 利用停止 for 紛失・盗難 or 不正利用の疑い takes effect now; the 検印 follows.
   const urgent = kind === 'suspension' && 'reason' in form && isUrgentSuspension(form.reason)
   const superseded: number[] = []
 
-  const received = writeTransaction(ctx.db, (tx): { requestId: number; repeat: boolean } => {
+  const received = await writeTransaction(ctx.db, async (tx): Promise<{ requestId: number; repeat: boolean }> => {
     // Another terminal may have sent the same key since the look above: asked again inside.
-    const raced = submissionKey ? submissionByKey(tx, submissionKey) : null
+    const raced = submissionKey ? await submissionByKey(tx, submissionKey) : null
     if (raced) return { requestId: repeatedRequest(raced, hash), repeat: true }
-    const c = customerRow(tx, form.customerId)
+    const c = await customerRow(tx, form.customerId)
     if (!c) throw new AppError('CUSTOMER_NOT_FOUND')
     if (c.closedOn) throw closedError(c.closedOn)
     checkPaperAgainstRecord(form, c)
 
-    const open = preparedQuery(tx, 'requests.openOfCustomer', (d) =>
+    const open = await preparedQuery(tx, 'requests.openOfCustomer', (d) =>
       d
         .select()
         .from(otpRequests)
@@ -176,9 +177,9 @@ export function receiveRequest<K extends FormKind>(
     if (blocked) throw blocked
 
     // The request belongs to the branch that receives it, whichever branch keeps the account.
-    const branch = ownBranch(tx, user)
-    const receiptNo = nextReceiptNo(tx, branch.code, today)
-    const req = tx
+    const branch = await ownBranch(tx, user)
+    const receiptNo = await nextReceiptNo(tx, branch.code, today)
+    const req = await tx
       .insert(otpRequests)
       .values({
         receiptNo,
@@ -200,17 +201,17 @@ export function receiveRequest<K extends FormKind>(
       })
       .returning({ id: otpRequests.id })
       .get()
-    recordVersion(tx, { requestId: req.id, seq: 1, formJson: JSON.stringify({ kind, ...form }), submittedBy: user.staffId, submittedAt: at })
+    await recordVersion(tx, { requestId: req.id, seq: 1, formJson: JSON.stringify({ kind, ...form }), submittedBy: user.staffId, submittedAt: at })
     for (const o of open) {
-      supersede(tx, o, { id: req.id, receiptNo }, user, at)
+      await supersede(tx, o, { id: req.id, receiptNo }, user, at)
       superseded.push(o.id)
     }
     if (urgent) {
-      tx.update(customers)
+      await tx.update(customers)
         .set({ otpStatus: 'suspended', statusChangedAt: at, updatedAt: at, version: c.version + 1 })
         .where(eq(customers.id, c.id))
         .run()
-      history(tx, {
+      await history(tx, {
         customerId: c.id,
         at,
         kind: 'request_received',
@@ -220,8 +221,8 @@ export function receiveRequest<K extends FormKind>(
         actorId: user.staffId,
         note: '受付と同時に利用停止（緊急停止・事後検印待ち）',
       })
-    } else history(tx, { customerId: c.id, at, kind: 'request_received', requestId: req.id, fromStatus: c.otpStatus, actorId: user.staffId, note: '受付（検印待ち）' })
-    writeAudit(tx, {
+    } else await history(tx, { customerId: c.id, at, kind: 'request_received', requestId: req.id, fromStatus: c.otpStatus, actorId: user.staffId, note: '受付（検印待ち）' })
+    await writeAudit(tx, {
       at,
       actorId: user.staffId,
       actorLoginId: user.loginId,
@@ -231,7 +232,7 @@ export function receiveRequest<K extends FormKind>(
       requestId: req.id,
       detail: { receiptNo, customerId: c.id, kind, ...(urgent ? { urgent: true, from: c.otpStatus, to: 'suspended', superseded } : {}) },
     })
-    if (submissionKey) recordSubmission(tx, { key: submissionKey, requestId: req.id, payloadHash: hash, staffId: user.staffId, at })
+    if (submissionKey) await recordSubmission(tx, { key: submissionKey, requestId: req.id, payloadHash: hash, staffId: user.staffId, at })
     return { requestId: req.id, repeat: false }
   })
   const { requestId } = received
@@ -242,11 +243,11 @@ export function receiveRequest<K extends FormKind>(
 }
 
 /** 失効: an urgent 利用停止 closes the customer's open request; its teller sees why in their list. */
-function supersede(tx: Tx, old: RequestRow, by: { id: number; receiptNo: string }, user: SessionUser, at: string): void {
-  updateRequest(tx, old, { state: 'superseded', supersededBy: by.id, closedBy: user.staffId, closedAt: at })
+async function supersede(tx: Tx, old: RequestRow, by: { id: number; receiptNo: string }, user: SessionUser, at: string): Promise<void> {
+  await updateRequest(tx, old, { state: 'superseded', supersededBy: by.id, closedBy: user.staffId, closedAt: at })
   const note = `緊急の利用停止（受付番号 ${by.receiptNo}）の受付により失効しました。${REQUEST_KIND_LABELS[old.kind]}が必要なら、利用停止の後にあらためて受け付けてください。`
-  history(tx, { customerId: old.customerId, at, kind: 'request_superseded', requestId: old.id, actorId: user.staffId, note })
-  writeAudit(tx, {
+  await history(tx, { customerId: old.customerId, at, kind: 'request_superseded', requestId: old.id, actorId: user.staffId, note })
+  await writeAudit(tx, {
     at,
     actorId: user.staffId,
     actorLoginId: user.loginId,
@@ -259,49 +260,49 @@ function supersede(tx: Tx, old: RequestRow, by: { id: number; receiptNo: string 
 
 /** Loads a request for a state change, refusing what the caller may not do to it: another
  * branch's request first (他店の依頼), then a state or version that does not allow it. */
-function loadForChange(
+async function loadForChange(
   tx: Tx,
   user: SessionUser,
   requestId: number,
   version: number,
   states: readonly RequestState[],
-): typeof otpRequests.$inferSelect {
-  const r = requestById(tx).get({ id: requestId })
+): Promise<typeof otpRequests.$inferSelect> {
+  const r = await requestById(tx).get({ id: requestId })
   if (!r) throw new AppError('REQUEST_NOT_FOUND')
-  requireOwnBranch(tx, user, r.branchId)
+  await requireOwnBranch(tx, user, r.branchId)
   if (!states.includes(r.state)) throw new AppError('REQUEST_NOT_PENDING', `この依頼は現在「${REQUEST_STATE_LABELS[r.state]}」のため、この操作はできません。`)
   if (r.version !== version) throw new AppError('STALE_VERSION')
   return r
 }
 
 /** The optimistic write: it changes the row only if nobody changed it since it was read. */
-function updateRequest(tx: Tx, r: typeof otpRequests.$inferSelect, set: Partial<typeof otpRequests.$inferInsert>): void {
-  const changed = tx
+async function updateRequest(tx: Tx, r: typeof otpRequests.$inferSelect, set: Partial<typeof otpRequests.$inferInsert>): Promise<void> {
+  const changed = changesOf(await tx
     .update(otpRequests)
     .set({ ...set, version: r.version + 1 })
     .where(and(eq(otpRequests.id, r.id), eq(otpRequests.version, r.version)))
-    .run().changes
+    .run())
   if (changed !== 1) throw new AppError('STALE_VERSION')
 }
 
 /** Runs a state change of a request; a refusal is audited (and changes nothing else). */
-function changeRequest(
+async function changeRequest(
   ctx: AppContext,
   caller: Caller,
   action: string,
   input: { requestId: number; version: number },
   event: LedgerChangedEvent['kind'],
-  fn: (tx: Tx, user: SessionUser, at: string, today: string) => number,
-): RequestDetail {
+  fn: (tx: Tx, user: SessionUser, at: string, today: string) => Promise<number>,
+): Promise<RequestDetail> {
   const user = requireUser(caller)
   const at = ctx.clock().toISOString()
   const today = japanDate(ctx.clock())
   let customerId: number
   try {
-    customerId = writeTransaction(ctx.db, (tx) => fn(tx, user, at, today))
+    customerId = await writeTransaction(ctx.db, (tx) => fn(tx, user, at, today))
   } catch (err) {
     if (err instanceof AppError && err.code !== 'REQUEST_NOT_FOUND' && err.code !== 'VALIDATION_FAILED') {
-      writeAudit(ctx.db, {
+      await writeAudit(ctx.db, {
         at,
         actorId: user.staffId,
         actorLoginId: user.loginId,
@@ -319,11 +320,11 @@ function changeRequest(
   return getRequest(ctx, { requestId: input.requestId })
 }
 
-export function getRequest(ctx: AppContext, input: { requestId: number }): RequestDetail {
-  const [summary] = requestSummaries(ctx, { requestId: input.requestId })
+export async function getRequest(ctx: AppContext, input: { requestId: number }): Promise<RequestDetail> {
+  const [summary] = await requestSummaries(ctx, { requestId: input.requestId })
   if (!summary) throw new AppError('REQUEST_NOT_FOUND')
-  const r = requestById(ctx.db).get({ id: input.requestId })!
-  const checker = staffNameById(ctx.db).get({ id: r.idCheckedBy })
+  const r = (await requestById(ctx.db).get({ id: input.requestId }))!
+  const checker = await staffNameById(ctx.db).get({ id: r.idCheckedBy })
   const form = JSON.parse(r.formJson) as RequestForm
   return {
     ...summary,
@@ -338,10 +339,10 @@ export function getRequest(ctx: AppContext, input: { requestId: number }): Reque
     sealMatched: r.sealMatched,
     receivedByStaffId: r.receivedBy,
     withdrawReason: r.withdrawReason,
-    repeatUnlock: r.kind === 'unlock' && r.state === 'pending_review' ? repeatUnlocks(ctx.db, r.customerId, ctx.clock(), r.id) : null,
-    printCounts: printCounts(ctx.db, r.id),
-    registered: registeredRecord(customerRow(ctx.db, r.customerId)!),
-    ...versionsOf(ctx.db, r.id),
+    repeatUnlock: r.kind === 'unlock' && r.state === 'pending_review' ? await repeatUnlocks(ctx.db, r.customerId, ctx.clock(), r.id) : null,
+    printCounts: await printCounts(ctx.db, r.id),
+    registered: registeredRecord((await customerRow(ctx.db, r.customerId))!),
+    ...await versionsOf(ctx.db, r.id),
   }
 }
 
@@ -360,11 +361,11 @@ function registeredRecord(c: Customer): RegisteredRecord {
 }
 
 /** Which submission is shown, and the one before it with the supervisor's return reason. */
-function versionsOf(db: AppContext['db'], requestId: number): Pick<RequestDetail, 'submission' | 'previousVersion'> {
-  const seq = latestVersionSeq(db, requestId)
+async function versionsOf(db: AppContext['db'], requestId: number): Promise<Pick<RequestDetail, 'submission' | 'previousVersion'>> {
+  const seq = await latestVersionSeq(db, requestId)
   if (seq < 2) return { submission: Math.max(seq, 1), previousVersion: null }
   const returner = alias(staff, 'returner')
-  const prev = preparedQuery(db, 'requestVersions.bySeq', (d) =>
+  const prev = await preparedQuery(db, 'requestVersions.bySeq', (d) =>
     d
       .select({
         formJson: otpRequestVersions.formJson,
@@ -400,9 +401,9 @@ const staffNameById = (db: AppContext['db']) =>
   preparedQuery(db, 'staff.nameById', () => db.select({ name: staff.name }).from(staff).where(eq(staff.id, sql.placeholder('id'))).prepare())
 
 /** How often each form of a request was printed (shown beside the print buttons). */
-function printCounts(db: AppContext['db'], requestId: number): Record<RequestFormName, number> {
+async function printCounts(db: AppContext['db'], requestId: number): Promise<Record<RequestFormName, number>> {
   const out: Record<RequestFormName, number> = { customer_receipt: 0, completion_notice: 0, handling_record: 0 }
-  const rows = preparedQuery(db, 'printedForms.countsOfRequest', () =>
+  const rows = await preparedQuery(db, 'printedForms.countsOfRequest', () =>
     db
       .select({ form: printedForms.formKind, n: sql<number>`count(*)` })
       .from(printedForms)
@@ -416,38 +417,38 @@ function printCounts(db: AppContext['db'], requestId: number): Record<RequestFor
 
 /** The 検印 queue of a branch: requests waiting for a supervisor, oldest first, one screen at a
  * time. A supervisor's is their branch's; the head office chooses the branch (branchScope.ts). */
-export function pendingReview(ctx: AppContext, page: OpParsed<'requests.pendingReview'>, caller: Caller): RequestPage {
-  const branch = viewedBranch(ctx.db, requireUser(caller), page.branchCode)
+export async function pendingReview(ctx: AppContext, page: OpParsed<'requests.pendingReview'>, caller: Caller): Promise<RequestPage> {
+  const branch = await viewedBranch(ctx.db, requireUser(caller), page.branchCode)
   return requestPage(ctx, { pendingInBranch: branch.id }, page)
 }
 
 /** The request screen: a request of the caller's branch, or of any for a role that sees every branch. */
-export function readRequest(ctx: AppContext, input: { requestId: number }, caller: Caller): RequestDetail {
+export async function readRequest(ctx: AppContext, input: { requestId: number }, caller: Caller): Promise<RequestDetail> {
   const user = requireUser(caller)
-  const r = requestById(ctx.db).get({ id: input.requestId })
+  const r = await requestById(ctx.db).get({ id: input.requestId })
   if (!r) throw new AppError('REQUEST_NOT_FOUND')
-  requireVisible(ctx.db, user, r.branchId)
+  await requireVisible(ctx.db, user, r.branchId)
   return getRequest(ctx, input)
 }
 
 type Actor = Pick<SessionUser, 'staffId' | 'loginId'>
 
 /** The approval itself: the request becomes 承認 and only now the customer's status changes. */
-function applyApproval(
+async function applyApproval(
   tx: Tx,
   req: RequestRow,
   approver: Actor,
   at: string,
   today: string,
   audit: { action: string; note: string; detail?: Record<string, unknown>; repeat?: NonNullable<RequestDetail['repeatUnlock']> },
-): number {
-  const c = customerRow(tx, req.customerId)!
+): Promise<number> {
+  const c = (await customerRow(tx, req.customerId))!
   // 事後検印 of an urgent stop: the status changed at reception and stays; the check is recorded.
   const applied = req.urgent && c.otpStatus === req.resultStatus
   // The status may have moved since reception (an event was recorded): check again.
   const blocked = applied ? null : blockedError(req.kind, c.otpStatus, c.cancelledOn, today)
   if (blocked) throw blocked
-  updateRequest(tx, req, {
+  await updateRequest(tx, req, {
     state: 'approved',
     reviewedBy: approver.staffId,
     reviewedAt: at,
@@ -463,8 +464,8 @@ function applyApproval(
   })
   const to = req.resultStatus
   if (applied) {
-    history(tx, { customerId: c.id, at, kind: 'request_approved', requestId: req.id, fromStatus: c.otpStatus, actorId: approver.staffId, note: '事後検印・承認（受付時から利用停止）' })
-    writeAudit(tx, {
+    await history(tx, { customerId: c.id, at, kind: 'request_approved', requestId: req.id, fromStatus: c.otpStatus, actorId: approver.staffId, note: '事後検印・承認（受付時から利用停止）' })
+    await writeAudit(tx, {
       at,
       actorId: approver.staffId,
       actorLoginId: approver.loginId,
@@ -475,7 +476,7 @@ function applyApproval(
     })
     return c.id
   }
-  tx.update(customers)
+  await tx.update(customers)
     .set({
       otpStatus: to,
       statusChangedAt: at,
@@ -487,8 +488,8 @@ function applyApproval(
     })
     .where(eq(customers.id, c.id))
     .run()
-  history(tx, { customerId: c.id, at, kind: 'request_approved', requestId: req.id, fromStatus: c.otpStatus, toStatus: to, actorId: approver.staffId, note: audit.note })
-  writeAudit(tx, {
+  await history(tx, { customerId: c.id, at, kind: 'request_approved', requestId: req.id, fromStatus: c.otpStatus, toStatus: to, actorId: approver.staffId, note: audit.note })
+  await writeAudit(tx, {
     at,
     actorId: approver.staffId,
     actorLoginId: approver.loginId,
@@ -501,16 +502,16 @@ function applyApproval(
   return c.id
 }
 
-function applyReturn(tx: Tx, req: RequestRow, reviewer: Actor, at: string, reason: string, audit: { action: string; detail?: Record<string, unknown> }): number {
-  updateRequest(tx, req, { state: 'returned', reviewedBy: reviewer.staffId, reviewedAt: at, returnReason: reason })
-  const seq = latestVersionSeq(tx, req.id)
+async function applyReturn(tx: Tx, req: RequestRow, reviewer: Actor, at: string, reason: string, audit: { action: string; detail?: Record<string, unknown> }): Promise<number> {
+  await updateRequest(tx, req, { state: 'returned', reviewedBy: reviewer.staffId, reviewedAt: at, returnReason: reason })
+  const seq = await latestVersionSeq(tx, req.id)
   if (seq > 0)
-    tx.update(otpRequestVersions)
+    await tx.update(otpRequestVersions)
       .set({ returnReason: reason, returnedBy: reviewer.staffId, returnedAt: at })
       .where(and(eq(otpRequestVersions.requestId, req.id), eq(otpRequestVersions.seq, seq)))
       .run()
-  history(tx, { customerId: req.customerId, at, kind: 'request_returned', requestId: req.id, actorId: reviewer.staffId, note: reason })
-  writeAudit(tx, {
+  await history(tx, { customerId: req.customerId, at, kind: 'request_returned', requestId: req.id, actorId: reviewer.staffId, note: reason })
+  await writeAudit(tx, {
     at,
     actorId: reviewer.staffId,
     actorLoginId: reviewer.loginId,
@@ -523,39 +524,39 @@ function applyReturn(tx: Tx, req: RequestRow, reviewer: Actor, at: string, reaso
   return req.customerId
 }
 
-function refuseOwn(tx: Tx, requestId: number, reviewer: Actor, message?: string): void {
-  const r = requestById(tx).get({ id: requestId })
+async function refuseOwn(tx: Tx, requestId: number, reviewer: Actor, message?: string): Promise<void> {
+  const r = await requestById(tx).get({ id: requestId })
   // Whoever received it or took it over (引継ぎ) and resubmitted it is its maker, not its checker.
   if (r && (r.receivedBy === reviewer.staffId || r.takenOverBy === reviewer.staffId)) throw new AppError('SELF_APPROVAL', message)
 }
 
 /** 検印・承認: a supervisor who did not receive the request approves it. A 閉塞解除 is refused
  * here: it needs 役席認証 (requests.decideUnlock). */
-export function approveRequest(ctx: AppContext, input: OpParsed<'requests.approve'>, caller: Caller): RequestDetail {
-  return changeRequest(ctx, caller, 'requests.approve', input, 'request_approved', (tx, user, at, today) => {
-    refuseOwn(tx, input.requestId, user)
-    const req = loadForChange(tx, user, input.requestId, input.version, ['pending_review'])
+export async function approveRequest(ctx: AppContext, input: OpParsed<'requests.approve'>, caller: Caller): Promise<RequestDetail> {
+  return changeRequest(ctx, caller, 'requests.approve', input, 'request_approved', async (tx, user, at, today) => {
+    await refuseOwn(tx, input.requestId, user)
+    const req = await loadForChange(tx, user, input.requestId, input.version, ['pending_review'])
     if (req.kind === 'unlock') throw new AppError('SUPERVISOR_AUTH_REQUIRED')
     return applyApproval(tx, req, user, at, today, { action: 'requests.approve', note: '検印・承認' })
   })
 }
 
 /** 差戻し: the supervisor sends the request back to its teller with what to correct. */
-export function returnRequest(ctx: AppContext, input: OpParsed<'requests.return'>, caller: Caller): RequestDetail {
-  return changeRequest(ctx, caller, 'requests.return', input, 'request_returned', (tx, user, at) => {
-    refuseOwn(tx, input.requestId, user, '自分が受け付けた依頼は差戻しできません。')
-    const req = loadForChange(tx, user, input.requestId, input.version, ['pending_review'])
+export async function returnRequest(ctx: AppContext, input: OpParsed<'requests.return'>, caller: Caller): Promise<RequestDetail> {
+  return changeRequest(ctx, caller, 'requests.return', input, 'request_returned', async (tx, user, at) => {
+    await refuseOwn(tx, input.requestId, user, '自分が受け付けた依頼は差戻しできません。')
+    const req = await loadForChange(tx, user, input.requestId, input.version, ['pending_review'])
     if (req.kind === 'unlock') throw new AppError('SUPERVISOR_AUTH_REQUIRED')
     return applyReturn(tx, req, user, at, input.reason, { action: 'requests.return' })
   })
 }
 
 /** Unlocks of this customer approved within the branch's period up to `now`. */
-export function repeatUnlocks(db: AppContext['db'] | Tx, customerId: number, now: Date, excludeRequestId: number): RequestDetail['repeatUnlock'] {
-  const days = getSettings(db).unlockRepeatDays
+export async function repeatUnlocks(db: AppContext['db'] | Tx, customerId: number, now: Date, excludeRequestId: number): Promise<RequestDetail['repeatUnlock']> {
+  const days = (await getSettings(db)).unlockRepeatDays
   const since = new Date(now.getTime() - days * 24 * 60 * 60 * 1000).toISOString()
   const p = (name: string) => sql.placeholder(name)
-  const rows = preparedQuery(db, 'requests.repeatUnlocks', (d) =>
+  const rows = await preparedQuery(db, 'requests.repeatUnlocks', (d) =>
     d
       .select({ reviewedAt: otpRequests.reviewedAt })
       .from(otpRequests)
@@ -589,9 +590,9 @@ export async function decideUnlock(ctx: AppContext, input: OpParsed<'requests.de
     'auth.supervisorAuth',
     { terminalOperator: operator.loginId, requestId: input.requestId },
   )
-  const approver = sessionUserOf(ctx, approverId)
+  const approver = await sessionUserOf(ctx, approverId)
   if (approver.role !== 'supervisor') {
-    writeAudit(ctx.db, {
+    await writeAudit(ctx.db, {
       at: ctx.clock().toISOString(),
       actorId: approver.staffId,
       actorLoginId: approver.loginId,
@@ -605,18 +606,18 @@ export async function decideUnlock(ctx: AppContext, input: OpParsed<'requests.de
   }
   const event = input.decision === 'approve' ? 'request_approved' : 'request_returned'
   const via = { terminalOperator: operator.loginId, auth: 'supervisor_credentials' }
-  return changeRequest(ctx, { sessionKey: caller.sessionKey, user: approver }, 'requests.decideUnlock', input, event, (tx, user, at, today) => {
-    refuseOwn(tx, input.requestId, user, '自分が受け付けた閉塞解除は承認・差戻しできません。')
-    const req = loadForChange(tx, user, input.requestId, input.version, ['pending_review'])
+  return changeRequest(ctx, { sessionKey: caller.sessionKey, user: approver }, 'requests.decideUnlock', input, event, async (tx, user, at, today) => {
+    await refuseOwn(tx, input.requestId, user, '自分が受け付けた閉塞解除は承認・差戻しできません。')
+    const req = await loadForChange(tx, user, input.requestId, input.version, ['pending_review'])
     // The terminal's operator works at the branch too: a counter of another branch cannot send it.
-    requireOwnBranch(tx, operator, req.branchId)
+    await requireOwnBranch(tx, operator, req.branchId)
     if (req.kind !== 'unlock') throw new AppError('NOT_AN_UNLOCK')
     if (input.decision === 'return')
       return applyReturn(tx, req, user, at, input.reason!, { action: 'requests.decideUnlock', detail: { decision: 'return', ...via } })
     // Second guard: whatever path the form took (受付, 再提出), suspected fraud is never unlocked.
     const form = JSON.parse(req.formJson) as RequestForm
     if (form.kind !== 'unlock' || form.verification.fraudSuspected) throw new AppError('FRAUD_SUSPECTED')
-    const repeat = repeatUnlocks(tx, req.customerId, ctx.clock(), req.id)
+    const repeat = await repeatUnlocks(tx, req.customerId, ctx.clock(), req.id)
     if (repeat && !input.acknowledgeRepeat)
       throw new AppError(
         'REPEAT_UNLOCK_NOT_ACKNOWLEDGED',
@@ -641,15 +642,15 @@ function requireHandler(req: RequestRow, user: SessionUser): void {
 /** 引継ぎ: any teller of the branch takes over a returned request (the one who received it is away),
  * then corrects and resubmits or withdraws it. Recorded with who had it before. The supervisor who
  * returned it cannot take it over: they would then check their own correction. */
-export function takeOverRequest(ctx: AppContext, input: OpParsed<'requests.takeOver'>, caller: Caller): RequestDetail {
-  return changeRequest(ctx, caller, 'requests.takeOver', input, 'request_taken_over', (tx, user, at) => {
-    const req = loadForChange(tx, user, input.requestId, input.version, ['returned'])
+export async function takeOverRequest(ctx: AppContext, input: OpParsed<'requests.takeOver'>, caller: Caller): Promise<RequestDetail> {
+  return changeRequest(ctx, caller, 'requests.takeOver', input, 'request_taken_over', async (tx, user, at) => {
+    const req = await loadForChange(tx, user, input.requestId, input.version, ['returned'])
     if (handlerOf(req) === user.staffId) throw new AppError('ALREADY_HANDLER')
     if (req.reviewedBy === user.staffId) throw new AppError('SELF_APPROVAL', '自分が差し戻した依頼は引き継げません。')
-    const before = staffNameById(ctx.db).get({ id: handlerOf(req) })?.name ?? ''
-    updateRequest(tx, req, { takenOverBy: user.staffId, takenOverAt: at })
-    history(tx, { customerId: req.customerId, at, kind: 'request_taken_over', requestId: req.id, actorId: user.staffId, note: `${before} から ${user.name} へ引継ぎ` })
-    writeAudit(tx, {
+    const before = (await staffNameById(ctx.db).get({ id: handlerOf(req) }))?.name ?? ''
+    await updateRequest(tx, req, { takenOverBy: user.staffId, takenOverAt: at })
+    await history(tx, { customerId: req.customerId, at, kind: 'request_taken_over', requestId: req.id, actorId: user.staffId, note: `${before} から ${user.name} へ引継ぎ` })
+    await writeAudit(tx, {
       at,
       actorId: user.staffId,
       actorLoginId: user.loginId,
@@ -663,20 +664,20 @@ export function takeOverRequest(ctx: AppContext, input: OpParsed<'requests.takeO
 }
 
 /** 再提出: the teller who received a returned request corrects it; it waits for 検印 again. */
-export function resubmitRequest(ctx: AppContext, input: OpParsed<'requests.resubmit'>, caller: Caller): RequestDetail {
-  return changeRequest(ctx, caller, 'requests.resubmit', input, 'request_resubmitted', (tx, user, at, today) => {
-    const req = loadForChange(tx, user, input.requestId, input.version, ['returned'])
+export async function resubmitRequest(ctx: AppContext, input: OpParsed<'requests.resubmit'>, caller: Caller): Promise<RequestDetail> {
+  return changeRequest(ctx, caller, 'requests.resubmit', input, 'request_resubmitted', async (tx, user, at, today) => {
+    const req = await loadForChange(tx, user, input.requestId, input.version, ['returned'])
     requireHandler(req, user)
     const form = input.form
     if (form.kind !== req.kind || form.customerId !== req.customerId) throw new AppError('RESUBMIT_MISMATCH')
     if (form.kind === 'unlock' && form.verification.fraudSuspected) throw new AppError('FRAUD_SUSPECTED')
     checkApplicationDate(form, today)
-    const c = tx.select().from(customers).where(eq(customers.id, req.customerId)).get()!
+    const c = (await tx.select().from(customers).where(eq(customers.id, req.customerId)).get())!
     checkPaperAgainstRecord(form, c)
     // An urgent stop already applied its status at reception: the status table is not asked again.
     const blocked = req.urgent && c.otpStatus === req.resultStatus ? null : blockedError(req.kind, c.otpStatus, c.cancelledOn, today)
     if (blocked) throw blocked
-    updateRequest(tx, req, {
+    await updateRequest(tx, req, {
       state: 'pending_review',
       formJson: JSON.stringify(form),
       idDocumentType: form.identity.documentType,
@@ -687,9 +688,9 @@ export function resubmitRequest(ctx: AppContext, input: OpParsed<'requests.resub
       reviewedAt: null,
       returnReason: null,
     })
-    recordVersion(tx, { requestId: req.id, seq: latestVersionSeq(tx, req.id) + 1, formJson: JSON.stringify(form), submittedBy: user.staffId, submittedAt: at })
-    history(tx, { customerId: c.id, at, kind: 'request_resubmitted', requestId: req.id, actorId: user.staffId, note: '訂正して再提出（検印待ち）' })
-    writeAudit(tx, {
+    await recordVersion(tx, { requestId: req.id, seq: await latestVersionSeq(tx, req.id) + 1, formJson: JSON.stringify(form), submittedBy: user.staffId, submittedAt: at })
+    await history(tx, { customerId: c.id, at, kind: 'request_resubmitted', requestId: req.id, actorId: user.staffId, note: '訂正して再提出（検印待ち）' })
+    await writeAudit(tx, {
       at,
       actorId: user.staffId,
       actorLoginId: user.loginId,
@@ -706,14 +707,14 @@ export function resubmitRequest(ctx: AppContext, input: OpParsed<'requests.resub
 /** 取消: the teller who works the request (received it, or took it over) withdraws it, or any
  * supervisor of the branch does (検印待ち or 差戻し), with a reason. Withdrawing an urgent stop does
  * not lift it: the token stays stopped until a 利用再開 is approved (README, 緊急停止). */
-export function withdrawRequest(ctx: AppContext, input: OpParsed<'requests.withdraw'>, caller: Caller): RequestDetail {
-  return changeRequest(ctx, caller, 'requests.withdraw', input, 'request_withdrawn', (tx, user, at) => {
-    const req = loadForChange(tx, user, input.requestId, input.version, [...OPEN_REQUEST_STATES])
+export async function withdrawRequest(ctx: AppContext, input: OpParsed<'requests.withdraw'>, caller: Caller): Promise<RequestDetail> {
+  return changeRequest(ctx, caller, 'requests.withdraw', input, 'request_withdrawn', async (tx, user, at) => {
+    const req = await loadForChange(tx, user, input.requestId, input.version, [...OPEN_REQUEST_STATES])
     if (user.role !== 'supervisor') requireHandler(req, user)
-    updateRequest(tx, req, { state: 'withdrawn', withdrawReason: input.reason, closedBy: user.staffId, closedAt: at })
+    await updateRequest(tx, req, { state: 'withdrawn', withdrawReason: input.reason, closedBy: user.staffId, closedAt: at })
     const stays = req.urgent ? '（緊急停止のため利用停止は継続。再開には利用再開の依頼が必要）' : ''
-    history(tx, { customerId: req.customerId, at, kind: 'request_withdrawn', requestId: req.id, actorId: user.staffId, note: input.reason + stays })
-    writeAudit(tx, {
+    await history(tx, { customerId: req.customerId, at, kind: 'request_withdrawn', requestId: req.id, actorId: user.staffId, note: input.reason + stays })
+    await writeAudit(tx, {
       at,
       actorId: user.staffId,
       actorLoginId: user.loginId,
@@ -729,7 +730,7 @@ export function withdrawRequest(ctx: AppContext, input: OpParsed<'requests.withd
 
 /** The branch's requests a supervisor returned, oldest first, one screen at a time: any teller of
  * the branch may take one over. */
-export function returnedToMe(ctx: AppContext, page: OpParsed<'requests.returnedToMe'>, caller: Caller): RequestPage {
+export async function returnedToMe(ctx: AppContext, page: OpParsed<'requests.returnedToMe'>, caller: Caller): Promise<RequestPage> {
   const user = requireUser(caller)
   return requestPage(ctx, { returnedInBranch: user.branchCode }, page)
 }

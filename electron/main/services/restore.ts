@@ -17,7 +17,8 @@ import type { Logger } from 'pino'
 import { archiveRootsOf, backupDirOf, latestGoodBackup, listBackups, verifyBackup, type BackupCheck, type BackupRecord } from '../../../db/backup'
 import { LEDGER_FILE } from '../../../db/ledgerFile'
 import { LATEST_SCHEMA_VERSION } from '../../../db/migrations'
-import { openSqlite, wrapDrizzle, type Sqlite } from '../../../db/open'
+import { openSqlite, type Sqlite } from '../../../db/open'
+import { openedSqliteLedger } from '../../../db/ledger'
 import { restoreBackup, RestoreRefused, type RestoreResult } from '../../../db/restore'
 import type { OpParsed } from '../../../shared/contract'
 import { AppError } from '../../../shared/errors'
@@ -42,7 +43,7 @@ export interface RestoreActor {
  * migrates the restored ledger, and writes the restore into its audit trail and the log. Returns
  * the open ledger. Throws RestoreRefused (nothing changed) or the failure of a step.
  */
-export function restoreAndOpen(opts: {
+export async function restoreAndOpen(opts: {
   dataDir: string
   backupFile: string
   actor: RestoreActor
@@ -52,7 +53,7 @@ export function restoreAndOpen(opts: {
   means?: RecoveryMeans
   checked?: BackupCheck
   ignoreFormProblems?: boolean
-}): { result: RestoreResult; sqlite: Sqlite } {
+}): Promise<{ result: RestoreResult; sqlite: Sqlite }> {
   const result = restoreBackup({
     dataDir: opts.dataDir,
     backupFile: opts.backupFile,
@@ -74,7 +75,7 @@ export function restoreAndOpen(opts: {
   }
   const detail = { from: result.restored.name, backupFolder: path.dirname(result.restored.file), replacedDir: result.replacedDir, formsCopied: result.formsCopied }
   try {
-    writeAudit(wrapDrizzle(sqlite), { at: opts.clock().toISOString(), actorId: opts.actor.staffId, actorLoginId: opts.actor.loginId, action: opts.action, outcome: 'ok', detail })
+    await writeAudit(openedSqliteLedger(sqlite).db, { at: opts.clock().toISOString(), actorId: opts.actor.staffId, actorLoginId: opts.actor.loginId, action: opts.action, outcome: 'ok', detail })
   } catch (err) {
     opts.logger.error({ code: storageFailureCode(err) ?? 'AUDIT_WRITE_FAILED', err }, 'could not audit the restore in the restored ledger')
   }
@@ -160,7 +161,7 @@ async function restoreChecked(ctx: AppContext, record: BackupRecord, password: s
 
   // In the ledger about to be replaced: who replaced it and with what (it is kept aside with this row).
   try {
-    writeAudit(ctx.db, { at: clock().toISOString(), actorId: actor.staffId, actorLoginId: actor.loginId, action: 'backups.restore', outcome: 'ok', detail: { replacedBy: record.name } })
+    await writeAudit(ctx.db, { at: clock().toISOString(), actorId: actor.staffId, actorLoginId: actor.loginId, action: 'backups.restore', outcome: 'ok', detail: { replacedBy: record.name } })
   } catch (err) {
     ctx.logger.error({ code: storageFailureCode(err) ?? 'AUDIT_WRITE_FAILED', err }, 'could not audit the restore in the replaced ledger')
   }
@@ -170,7 +171,7 @@ async function restoreChecked(ctx: AppContext, record: BackupRecord, password: s
 
   let opened: { result: RestoreResult; sqlite: Sqlite }
   try {
-    opened = restoreAndOpen({ dataDir: ctx.dataDir, backupFile: record.file, actor, action: 'backups.restore', clock, logger: ctx.logger, means: 'app', checked: check })
+    opened = await restoreAndOpen({ dataDir: ctx.dataDir, backupFile: record.file, actor, action: 'backups.restore', clock, logger: ctx.logger, means: 'app', checked: check })
   } catch (err) {
     ctx.logger.error({ code: storageFailureCode(err) ?? 'RESTORE_FAILED', backup: record.file, err }, 'restore failed: reopening the ledger it was to replace')
     reopenAfterFailure(ctx, err)
@@ -178,7 +179,8 @@ async function restoreChecked(ctx: AppContext, record: BackupRecord, password: s
     throw new AppError(storageFailureCode(err) === 'DISK_FULL' ? 'DISK_FULL' : 'RESTORE_FAILED')
   }
   ctx.sqlite = opened.sqlite
-  ctx.db = wrapDrizzle(opened.sqlite)
+  ctx.ledger = openedSqliteLedger(opened.sqlite)
+  ctx.db = ctx.ledger.db
   forgetDryRuns(ctx)
   return {
     name: record.name,
@@ -194,7 +196,8 @@ function reopenAfterFailure(ctx: AppContext, cause: unknown): void {
   try {
     const sqlite = openLedgerFile(ctx.dataDir, { clock: ctx.clock, logger: ctx.logger, means: 'app' })
     ctx.sqlite = sqlite
-    ctx.db = wrapDrizzle(sqlite)
+    ctx.ledger = openedSqliteLedger(sqlite)
+    ctx.db = ctx.ledger.db
   } catch (err) {
     // Both failed: the app must be started again (the start-up checks say what is wrong).
     ctx.logger.error({ code: 'RESTORE_REOPEN_FAILED', err, cause }, 'the ledger could not be reopened after a failed restore')
@@ -207,10 +210,10 @@ function reopenAfterFailure(ctx: AppContext, cause: unknown): void {
  * and records it as done at the machine by the operating-system user. The app then opens the
  * restored ledger as usual, and everyone logs in with the accounts it holds.
  */
-export function restoreLatestAtStart(dataDir: string, opts: { osUser: string; clock?: Clock; logger: Logger }): RestoreResult {
+export async function restoreLatestAtStart(dataDir: string, opts: { osUser: string; clock?: Clock; logger: Logger }): Promise<RestoreResult> {
   const latest = latestGoodBackup([backupDirOf(dataDir), path.join(dataDir, 'backups')])
   if (!latest) throw new AppError('BACKUP_NOT_FOUND', `検証済みのバックアップが見つかりません（${backupDirOf(dataDir)}）。システム管理者に連絡してください。`)
-  const { result, sqlite } = restoreAndOpen({
+  const { result, sqlite } = await restoreAndOpen({
     dataDir,
     backupFile: latest.file,
     actor: { staffId: null, loginId: `machine:${opts.osUser}` },

@@ -8,9 +8,9 @@ import { staff } from '../../../db/schema'
 import type { SessionUser } from '../../../shared/types'
 import type { AppContext } from '../context'
 
-export function currentSessionUser(ctx: AppContext, sessionKey: string, user: SessionUser | null): SessionUser | null {
+export async function currentSessionUser(ctx: AppContext, sessionKey: string, user: SessionUser | null): Promise<SessionUser | null> {
   if (!user) return null
-  const row = preparedQuery(ctx.db, 'staff.sessionCheck', (d) =>
+  const row = await preparedQuery(ctx.db, 'staff.sessionCheck', (d) =>
     d
       .select({
         active: staff.active,

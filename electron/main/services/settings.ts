@@ -44,8 +44,8 @@ function decode(key: keyof BranchSettings, raw: string): unknown {
 }
 const encode = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : JSON.stringify(v))
 
-export function getSettings(db: AppContext['db'] | Tx): BranchSettings {
-  const rows = preparedQuery(db, 'settings.branch', (d) => d.select().from(settings).where(inArray(settings.key, SETTING_KEYS)).prepare()).all()
+export async function getSettings(db: AppContext['db'] | Tx): Promise<BranchSettings> {
+  const rows = await preparedQuery(db, 'settings.branch', (d) => d.select().from(settings).where(inArray(settings.key, SETTING_KEYS)).prepare()).all()
   const out: BranchSettings = { ...DEFAULTS }
   for (const key of Object.keys(KEYS) as (keyof BranchSettings)[]) {
     const raw = rows.find((r) => r.key === KEYS[key])?.value
@@ -57,25 +57,25 @@ export function getSettings(db: AppContext['db'] | Tx): BranchSettings {
   return out
 }
 
-export function updateSettings(ctx: AppContext, input: OpParsed<'settings.update'>, caller: Caller): BranchSettings {
+export async function updateSettings(ctx: AppContext, input: OpParsed<'settings.update'>, caller: Caller): Promise<BranchSettings> {
   const admin = requireUser(caller)
-  writeTransaction(ctx.db, (tx) => {
-    const before = getSettings(tx)
+  await writeTransaction(ctx.db, async (tx) => {
+    const before = await getSettings(tx)
     for (const key of Object.keys(KEYS) as (keyof BranchSettings)[]) {
       const value = input[key]
       if (value === undefined) continue
-      tx.insert(settings)
+      await tx.insert(settings)
         .values({ key: KEYS[key], value: encode(value) })
         .onConflictDoUpdate({ target: settings.key, set: { value: encode(value) } })
         .run()
     }
-    writeAudit(tx, {
+    await writeAudit(tx, {
       at: ctx.clock().toISOString(),
       actorId: admin.staffId,
       actorLoginId: admin.loginId,
       action: 'settings.update',
       outcome: 'ok',
-      detail: { before, after: getSettings(tx) },
+      detail: { before, after: await getSettings(tx) },
     })
   })
   return getSettings(ctx.db)

@@ -39,8 +39,8 @@ function summary(r: StaffRow): StaffSummary {
   }
 }
 
-export function listStaff(ctx: AppContext): StaffSummary[] {
-  return ctx.db.select().from(staff).orderBy(asc(staff.loginId)).all().map(summary)
+export async function listStaff(ctx: AppContext): Promise<StaffSummary[]> {
+  return (await ctx.db.select().from(staff).orderBy(asc(staff.loginId)).all()).map(summary)
 }
 
 type Confirmation = OpParsed<'staff.create'>['confirmation']
@@ -48,10 +48,10 @@ type Confirmation = OpParsed<'staff.create'>['confirmation']
 type ConfirmedBy = { confirmedBy: { staffId: number; loginId: string; role: StaffRole } } | { soleSetup: true }
 
 /** The first administrator, while the ledger has received no request yet: the set-up. */
-function inSoleSetup(ctx: AppContext, admin: SessionUser): boolean {
-  const first = ctx.db.select({ value: settings.value }).from(settings).where(eq(settings.key, FIRST_ADMIN_KEY)).get()?.value
+async function inSoleSetup(ctx: AppContext, admin: SessionUser): Promise<boolean> {
+  const first = (await ctx.db.select({ value: settings.value }).from(settings).where(eq(settings.key, FIRST_ADMIN_KEY)).get())?.value
   if (first !== String(admin.staffId)) return false
-  return !ctx.db.select({ id: otpRequests.id }).from(otpRequests).limit(1).get()
+  return !await ctx.db.select({ id: otpRequests.id }).from(otpRequests).limit(1).get()
 }
 
 /**
@@ -68,12 +68,12 @@ async function secondPerson(
   action: string,
 ): Promise<ConfirmedBy> {
   if (!confirmation) {
-    if (inSoleSetup(ctx, admin)) return { soleSetup: true }
+    if (await inSoleSetup(ctx, admin)) return { soleSetup: true }
     throw new AppError('CONFIRMATION_REQUIRED', undefined, { 'confirmation.loginId': '確認者（別の管理者または役席）の職員IDを入力してください' })
   }
   const context = { action, target: target.id ? `staff:${target.id}` : target.loginId, actingAdmin: admin.loginId }
-  const refuse = (reason: string, confirmer: SessionUser | null): never => {
-    writeAudit(ctx.db, {
+  const refuse = async (reason: string, confirmer: SessionUser | null): Promise<never> => {
+    await writeAudit(ctx.db, {
       at: ctx.clock().toISOString(),
       actorId: confirmer?.staffId ?? null,
       actorLoginId: confirmer?.loginId ?? confirmation.loginId,
@@ -88,15 +88,15 @@ async function secondPerson(
   // Refused before any password is checked: the acting administrator or the person concerned.
   if (key === loginKeyOf(admin.loginId) || key === loginKeyOf(target.loginId)) return refuse('SELF_CONFIRMATION', null)
   const confirmerId = await verifyStaffCredentials(ctx, confirmation, 'staff.confirm', context)
-  const confirmer = sessionUserOf(ctx, confirmerId)
+  const confirmer = await sessionUserOf(ctx, confirmerId)
   if (confirmer.staffId === admin.staffId || confirmer.staffId === target.id) return refuse('SELF_CONFIRMATION', confirmer)
   if (confirmer.role !== 'admin' && confirmer.role !== 'supervisor') return refuse('NOT_A_CONFIRMER', confirmer)
   if (confirmer.mustChangePassword) return refuse('CONFIRMER_ONE_TIME_PASSWORD', confirmer)
   return { confirmedBy: { staffId: confirmer.staffId, loginId: confirmer.loginId, role: confirmer.role } }
 }
 
-function loadTarget(tx: Tx | AppContext['db'], staffId: number): StaffRow {
-  const target = tx.select().from(staff).where(eq(staff.id, staffId)).get()
+async function loadTarget(tx: Tx | AppContext['db'], staffId: number): Promise<StaffRow> {
+  const target = await tx.select().from(staff).where(eq(staff.id, staffId)).get()
   if (!target) throw new AppError('STAFF_NOT_FOUND')
   return target
 }
@@ -119,16 +119,16 @@ export async function createStaff(ctx: AppContext, input: OpParsed<'staff.create
   const admin = requireUser(caller)
   const loginKey = loginKeyOf(input.loginId)
   const taken = () => new AppError('LOGIN_ID_TAKEN', undefined, { loginId: 'この職員IDは既に使われています（大文字・小文字、全角・半角の違いは同じIDとみなします）' })
-  if (ctx.db.select({ id: staff.id }).from(staff).where(eq(staff.loginKey, loginKey)).get()) throw taken()
+  if (await ctx.db.select({ id: staff.id }).from(staff).where(eq(staff.loginKey, loginKey)).get()) throw taken()
   const confirmed = CONFIRMED_ROLES.includes(input.role)
     ? await secondPerson(ctx, admin, { id: null, loginId: input.loginId }, input.confirmation, 'staff.create')
     : null
   const passwordHash = await hashPassword(input.password)
   const at = ctx.clock().toISOString()
-  const row = writeTransaction(ctx.db, (tx) => {
-    if (tx.select({ id: staff.id }).from(staff).where(eq(staff.loginKey, loginKey)).get()) throw taken()
-    const me = loadTarget(tx, admin.staffId)
-    const created = tx
+  const row = await writeTransaction(ctx.db, async (tx) => {
+    if (await tx.select({ id: staff.id }).from(staff).where(eq(staff.loginKey, loginKey)).get()) throw taken()
+    const me = await loadTarget(tx, admin.staffId)
+    const created = await tx
       .insert(staff)
       .values({
         loginId: input.loginId,
@@ -142,7 +142,7 @@ export async function createStaff(ctx: AppContext, input: OpParsed<'staff.create
       })
       .returning()
       .get()
-    writeAudit(tx, {
+    await writeAudit(tx, {
       at,
       actorId: admin.staffId,
       actorLoginId: admin.loginId,
@@ -157,13 +157,13 @@ export async function createStaff(ctx: AppContext, input: OpParsed<'staff.create
   return summary(row)
 }
 
-export function unlockStaff(ctx: AppContext, input: OpParsed<'staff.unlock'>, caller: Caller): StaffSummary {
+export async function unlockStaff(ctx: AppContext, input: OpParsed<'staff.unlock'>, caller: Caller): Promise<StaffSummary> {
   const admin = requireUser(caller)
   const at = ctx.clock().toISOString()
-  const row = writeTransaction(ctx.db, (tx) => {
-    const target = loadTarget(tx, input.staffId)
-    const updated = tx.update(staff).set({ lockedAt: null, failedAttempts: 0 }).where(eq(staff.id, input.staffId)).returning().get()!
-    writeAudit(tx, {
+  const row = await writeTransaction(ctx.db, async (tx) => {
+    const target = await loadTarget(tx, input.staffId)
+    const updated = (await tx.update(staff).set({ lockedAt: null, failedAttempts: 0 }).where(eq(staff.id, input.staffId)).returning().get())!
+    await writeAudit(tx, {
       at,
       actorId: admin.staffId,
       actorLoginId: admin.loginId,
@@ -182,7 +182,7 @@ export function unlockStaff(ctx: AppContext, input: OpParsed<'staff.unlock'>, ca
  * a lockout and ends the staff member's sessions. A 役席's or 管理者's needs a second person. */
 export async function resetStaffPassword(ctx: AppContext, input: OpParsed<'staff.resetPassword'>, caller: Caller): Promise<StaffSummary> {
   const admin = requireUser(caller)
-  const before = loadTarget(ctx.db, input.staffId)
+  const before = await loadTarget(ctx.db, input.staffId)
   refuseSelf(admin, before)
   refuseRetired(before)
   const confirmed = CONFIRMED_ROLES.includes(before.role)
@@ -190,17 +190,17 @@ export async function resetStaffPassword(ctx: AppContext, input: OpParsed<'staff
     : null
   const passwordHash = await hashPassword(input.password)
   const at = ctx.clock().toISOString()
-  const row = writeTransaction(ctx.db, (tx) => {
-    const target = loadTarget(tx, input.staffId)
+  const row = await writeTransaction(ctx.db, async (tx) => {
+    const target = await loadTarget(tx, input.staffId)
     refuseRetired(target)
     if (target.role !== before.role) throw new AppError('STALE_VERSION')
-    const updated = tx
+    const updated = (await tx
       .update(staff)
       .set({ passwordHash, mustChangePassword: true, lockedAt: null, failedAttempts: 0, authVersion: sql`${staff.authVersion} + 1` })
       .where(eq(staff.id, input.staffId))
       .returning()
-      .get()!
-    writeAudit(tx, {
+      .get())!
+    await writeAudit(tx, {
       at,
       actorId: admin.staffId,
       actorLoginId: admin.loginId,
@@ -220,7 +220,7 @@ export async function resetStaffPassword(ctx: AppContext, input: OpParsed<'staff
  * teller or supervisor in the same account. */
 export async function changeStaffRole(ctx: AppContext, input: OpParsed<'staff.changeRole'>, caller: Caller): Promise<StaffSummary> {
   const admin = requireUser(caller)
-  const before = loadTarget(ctx.db, input.staffId)
+  const before = await loadTarget(ctx.db, input.staffId)
   refuseSelf(admin, before)
   refuseRetired(before)
   if (before.role === input.role) return summary(before)
@@ -228,15 +228,15 @@ export async function changeStaffRole(ctx: AppContext, input: OpParsed<'staff.ch
     ? await secondPerson(ctx, admin, { id: before.id, loginId: before.loginId }, input.confirmation, 'staff.changeRole')
     : null
   const at = ctx.clock().toISOString()
-  const row = writeTransaction(ctx.db, (tx) => {
-    const updated = tx
+  const row = await writeTransaction(ctx.db, async (tx) => {
+    const updated = await tx
       .update(staff)
       .set({ role: input.role, authVersion: sql`${staff.authVersion} + 1` })
       .where(and(eq(staff.id, input.staffId), eq(staff.role, before.role), eq(staff.active, true)))
       .returning()
       .get()
     if (!updated) throw new AppError('STALE_VERSION')
-    writeAudit(tx, {
+    await writeAudit(tx, {
       at,
       actorId: admin.staffId,
       actorLoginId: admin.loginId,
@@ -252,14 +252,14 @@ export async function changeStaffRole(ctx: AppContext, input: OpParsed<'staff.ch
 }
 
 /** 氏名の変更 (marriage, a misspelling). The login ID stays: the audit trail names people by it. */
-export function renameStaff(ctx: AppContext, input: OpParsed<'staff.rename'>, caller: Caller): StaffSummary {
+export async function renameStaff(ctx: AppContext, input: OpParsed<'staff.rename'>, caller: Caller): Promise<StaffSummary> {
   const admin = requireUser(caller)
   const at = ctx.clock().toISOString()
-  const row = writeTransaction(ctx.db, (tx) => {
-    const target = loadTarget(tx, input.staffId)
+  const row = await writeTransaction(ctx.db, async (tx) => {
+    const target = await loadTarget(tx, input.staffId)
     refuseRetired(target)
-    const updated = tx.update(staff).set({ name: input.name }).where(eq(staff.id, input.staffId)).returning().get()!
-    writeAudit(tx, {
+    const updated = (await tx.update(staff).set({ name: input.name }).where(eq(staff.id, input.staffId)).returning().get())!
+    await writeAudit(tx, {
       at,
       actorId: admin.staffId,
       actorLoginId: admin.loginId,
@@ -277,20 +277,20 @@ export function renameStaff(ctx: AppContext, input: OpParsed<'staff.rename'>, ca
 /** 退職・異動: the login is refused from now on and the sessions end; the row, the requests the
  * person received or checked, and the audit trail stay. Not undone: a returning person gets a
  * new account. */
-export function retireStaff(ctx: AppContext, input: OpParsed<'staff.retire'>, caller: Caller): StaffSummary {
+export async function retireStaff(ctx: AppContext, input: OpParsed<'staff.retire'>, caller: Caller): Promise<StaffSummary> {
   const admin = requireUser(caller)
   const at = ctx.clock().toISOString()
-  const row = writeTransaction(ctx.db, (tx) => {
-    const target = loadTarget(tx, input.staffId)
+  const row = await writeTransaction(ctx.db, async (tx) => {
+    const target = await loadTarget(tx, input.staffId)
     refuseSelf(admin, target)
     refuseRetired(target)
-    const updated = tx
+    const updated = (await tx
       .update(staff)
       .set({ active: false, retiredAt: at, authVersion: sql`${staff.authVersion} + 1` })
       .where(eq(staff.id, input.staffId))
       .returning()
-      .get()!
-    writeAudit(tx, {
+      .get())!
+    await writeAudit(tx, {
       at,
       actorId: admin.staffId,
       actorLoginId: admin.loginId,

@@ -42,19 +42,19 @@ const ACCOUNT_FIELDS: readonly StatusField[] = ['branchCode', 'accountType', 'ac
 
 type Found = { id: number; name: string; account: string; otpStatus: OtpStatus; closedOn: string | null }
 
-function findCustomer(tx: Tx, get: (f: StatusField) => string, byIb: boolean): Found | string {
+async function findCustomer(tx: Tx, get: (f: StatusField) => string, byIb: boolean): Promise<Found | string> {
   let row
   if (byIb) {
     const ib = normalizeDigits(get('ibContractId'))
     if (!/^\d{10}$/.test(ib)) return `IB契約者ID「${get('ibContractId')}」は数字10桁ではありません`
-    row = tx.select().from(customers).where(eq(customers.ibContractId, ib)).get()
+    row = await tx.select().from(customers).where(eq(customers.ibContractId, ib)).get()
     if (!row) return `IB契約者ID ${ib} のお客さまが見つかりません`
   } else {
     const branch = normalizeDigits(get('branchCode'))
     const type = parseAccountType(get('accountType'))
     const number = normalizeDigits(get('accountNumber')).padStart(7, '0')
     if (!/^\d{3}$/.test(branch) || !type || !/^\d{7}$/.test(number)) return '口座（店番・預金種目・口座番号）を読めません'
-    row = tx
+    row = await tx
       .select()
       .from(customers)
       .where(and(eq(customers.accountBranchCode, branch), eq(customers.accountType, type), eq(customers.accountNumber, number)))
@@ -98,8 +98,8 @@ export async function runStatusImport(ctx: AppContext, opts: StatusImportOptions
     const rows = headerSeen ? batch : batch.slice(1)
     headerSeen = true
     // Applying takes the write lock for one batch; a dry run only reads (a deferred transaction).
-    const inBatch = <T>(fn: (tx: Tx) => T): T => (opts.apply ? writeTransaction(ctx.db, fn) : ctx.db.transaction(fn))
-    inBatch((tx) => {
+    const inBatch = async <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => (opts.apply ? await writeTransaction(ctx.db, fn) : await fn(ctx.db))
+    await inBatch(async (tx) => {
       const at = ctx.clock().toISOString()
       for (const row of rows) {
         report.rows++
@@ -123,12 +123,12 @@ export async function runStatusImport(ctx: AppContext, opts: StatusImportOptions
           refuse(`発生日 ${occurredOn} は未来の日付です`)
           continue
         }
-        const c = findCustomer(tx, get, byIb)
+        const c = await findCustomer(tx, get, byIb)
         if (typeof c === 'string') {
           refuse(c)
           continue
         }
-        const already = tx
+        const already = await tx
           .select({ id: otpHistory.id })
           .from(otpHistory)
           .where(and(eq(otpHistory.customerId, c.id), eq(otpHistory.eventKind, kind), eq(otpHistory.occurredOn, occurredOn)))
@@ -147,7 +147,7 @@ export async function runStatusImport(ctx: AppContext, opts: StatusImportOptions
         }
         const to = EVENT_TRANSITIONS[kind].to
         if (opts.apply)
-          applyEvent(tx, c.id, { kind, source: 'centre_feed', occurredOn }, opts.actor, at, {
+          await applyEvent(tx, c.id, { kind, source: 'centre_feed', occurredOn }, opts.actor, at, {
             action: 'imports.status.apply',
             detail: { fileName: opts.fileName, sha256: opts.info.sha256, line: row.line },
           })
@@ -168,7 +168,7 @@ export async function runStatusImport(ctx: AppContext, opts: StatusImportOptions
   }
   if (report.rows === 0) throw new FileRefused('NO_ROWS', '見出し行のほかにデータの行がありません。')
   report.finishedAt = ctx.clock().toISOString()
-  writeAudit(ctx.db, {
+  await writeAudit(ctx.db, {
     at: report.finishedAt,
     actorId: opts.actor.staffId,
     actorLoginId: opts.actor.loginId,

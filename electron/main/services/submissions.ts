@@ -24,9 +24,9 @@ export function submissionHash(kind: string, form: unknown, staffId: number): st
   return createHash('sha256').update(JSON.stringify({ kind, staffId, form }), 'utf8').digest('hex')
 }
 
-export function submissionByKey(db: AppContext['db'] | Tx, key: string): Submission | null {
+export async function submissionByKey(db: AppContext['db'] | Tx, key: string): Promise<Submission | null> {
   return (
-    preparedQuery(db, 'requestSubmissions.byKey', (d) =>
+    await preparedQuery(db, 'requestSubmissions.byKey', (d) =>
       d
         .select({
           key: requestSubmissions.key,
@@ -48,6 +48,6 @@ export function repeatedRequest(prior: Submission, hash: string): number {
 }
 
 /** Stores the key with the request its submit received (in the reception's transaction). */
-export function recordSubmission(tx: Tx, s: Submission & { at: string }): void {
-  tx.insert(requestSubmissions).values({ key: s.key, requestId: s.requestId, payloadHash: s.payloadHash, staffId: s.staffId, at: s.at }).run()
+export async function recordSubmission(tx: Tx, s: Submission & { at: string }): Promise<void> {
+  await tx.insert(requestSubmissions).values({ key: s.key, requestId: s.requestId, payloadHash: s.payloadHash, staffId: s.staffId, at: s.at }).run()
 }
