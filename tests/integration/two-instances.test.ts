@@ -48,10 +48,12 @@ describe('a change made by the other instance reaches this one within a second',
   it('a reception, a 検印 and an event through B are announced in A, naming the customer and the request', async () => {
     const { a, b } = await twoInstances()
     const first = (b.ctx.sqlite.prepare('SELECT max(id) AS n FROM customers').get() as { n: number }).n + 1
+    const before = recorder(a)
     addCustomers(b.ctx.sqlite, 1)
+    expect(await before.waitFor((e) => e.kind === 'customers_imported')).not.toBeNull()
+    const inA = recorder(a)
     await b.loginAs('teller1', 't')
     await b.loginAs('super1', 's')
-    const inA = recorder(a)
     await sleep(400)
     expect(inA.seen.map((s) => s.e.kind)).toEqual(['staff_changed']) // B's logins (their time, the count)
 

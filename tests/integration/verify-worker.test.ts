@@ -4,7 +4,6 @@
 // old row edited behind the app that no later entry touched.
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { ledgerTransaction } from '../../db/journal'
 import { writeAudit } from '../../electron/main/audit'
 import { auditRows, createTestApp, type TestApp } from '../helpers/app'
 import { customersIn } from '../helpers/forms'
@@ -21,8 +20,8 @@ async function appendEntries(t: TestApp, n: number): Promise<void> {
   const s = t.ctx.sqlite
   s.pragma('synchronous = OFF') // building only
   for (let i = 0; i < n; i++)
-    await ledgerTransaction(s, () =>
-      writeAudit(t.ctx.db, { at: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(), actorId: null, actorLoginId: 'bulk', action: 'bulk.entry', outcome: 'ok', target: `bulk:${i}` }),
+    await t.ctx.ledger.write((tx) =>
+      writeAudit(tx, { at: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(), actorId: null, actorLoginId: 'bulk', action: 'bulk.entry', outcome: 'ok', target: `bulk:${i}` }),
     )
   s.pragma('synchronous = FULL')
 }
