@@ -15,7 +15,8 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 import type { SQL } from 'drizzle-orm'
 import type { SqliteRemoteDatabase } from 'drizzle-orm/sqlite-proxy'
 import type { AppendOptions } from './journal'
-import { appendPending, installJournal } from './journal'
+import { appendPending, currentDigest, hasJournal, installJournal } from './journal'
+import type { LedgerDigest } from '../shared/integrity'
 import type * as schema from './schema'
 import { wrapDrizzle, type Db, type Sqlite, type WrapOptions } from './open'
 
@@ -41,6 +42,10 @@ export interface Ledger {
   /** A hand-written SELECT (drizzle's sql template, SQLite dialect as the services write it):
    * its rows as objects keyed by column name, on either engine. */
   rows<T>(query: SQL): Promise<T[]>
+  /** The journal's digest as it stands (count of entries, hash of the last), null without a journal. */
+  digest(): Promise<LedgerDigest | null>
+  /** False once closed (timers and watchers stop on it). */
+  isOpen(): boolean
   /** True while the calling async context runs inside this ledger's write transaction. */
   inWrite(): boolean
   close(): Promise<void>
@@ -98,6 +103,10 @@ export function sqliteLedger(sqlite: Sqlite, db: Db): Ledger {
     engine: 'sqlite',
     db: tx,
     inWrite: () => queue.inWrite(),
+    isOpen: () => sqlite.open,
+    async digest() {
+      return hasJournal(sqlite) ? currentDigest(sqlite) : null
+    },
     async rows<T>(query: SQL) {
       return db.all<T>(query)
     },

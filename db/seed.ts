@@ -3,7 +3,7 @@
 // office (a read-only 本部 account). Loaded only into a ledger created for the demo or tests
 // (settings.ledger_kind = 'demo'), never into a real one.
 import { branches, customers, otpHistory, staff } from './schema'
-import type { Db } from './open'
+import type { LedgerDb } from './ledger'
 import { addDays, japanDate } from '../shared/datetime'
 import { givenKanaKey, givenNameKey, kanaSearchKey, searchFold } from '../shared/normalize'
 import { loginKeyOf } from '../shared/staffId'
@@ -58,13 +58,14 @@ export const DEMO_STATUS_PLAN: ReadonlyArray<[OtpStatus, number]> = [
   ['cancelled', 4],
 ]
 
-export function seedDemo(db: Db, opts: { passwordHash: string; now: Date }): void {
+/** Loads the demo data, inside the caller's write transaction (either engine). */
+export async function seedDemo(tx: LedgerDb, opts: { passwordHash: string; now: Date }): Promise<void> {
   const at = opts.now.toISOString()
   const today = japanDate(opts.now)
-  db.transaction((tx) => {
-    const branch = tx.insert(branches).values(DEMO_BRANCH).returning().get()
+  {
+    const branch = (await tx.insert(branches).values(DEMO_BRANCH).returning().get())!
     for (const s of DEMO_STAFF)
-      tx.insert(staff).values({ ...s, loginKey: loginKeyOf(s.loginId), branchId: branch.id, passwordHash: opts.passwordHash, createdAt: at }).run()
+      await tx.insert(staff).values({ ...s, loginKey: loginKeyOf(s.loginId), branchId: branch.id, passwordHash: opts.passwordHash, createdAt: at }).run()
 
     let i = 0
     for (const [status, count] of DEMO_STATUS_PLAN) {
@@ -76,7 +77,7 @@ export function seedDemo(db: Db, opts: { passwordHash: string; now: Date }): voi
         const birth = `${year}-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 27) + 1).padStart(2, '0')}`
         // One cancelled customer was cancelled today, to show the next-day rule; the others earlier.
         const cancelledOn = status === 'cancelled' ? (k === 0 ? today : addDays(today, -(k * 10))) : null
-        const c = tx
+        const c = await tx
           .insert(customers)
           .values({
             branchId: branch.id,
@@ -104,15 +105,15 @@ export function seedDemo(db: Db, opts: { passwordHash: string; now: Date }): voi
           .returning({ id: customers.id })
           .get()
         if (status !== 'unregistered')
-          tx.insert(otpHistory)
+          await tx.insert(otpHistory)
             .values({ customerId: c.id, at, kind: 'event', fromStatus: null, toStatus: status, actorId: null, note: 'デモデータ（移行時の登録状況）' })
             .run()
       }
     }
     for (const other of DEMO_OTHER_BRANCHES) {
-      const b = tx.insert(branches).values({ code: other.code, name: other.name }).returning().get()
+      const b = (await tx.insert(branches).values({ code: other.code, name: other.name }).returning().get())!
       for (const s of other.staff)
-        tx.insert(staff).values({ ...s, loginKey: loginKeyOf(s.loginId), branchId: b.id, passwordHash: opts.passwordHash, createdAt: at }).run()
+        await tx.insert(staff).values({ ...s, loginKey: loginKeyOf(s.loginId), branchId: b.id, passwordHash: opts.passwordHash, createdAt: at }).run()
     }
-  })
+  }
 }

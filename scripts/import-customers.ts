@@ -75,7 +75,7 @@ async function main(): Promise<number> {
     }
     throw err
   } finally {
-    ctx.sqlite.close()
+    await ctx.ledger.close()
   }
 }
 

@@ -45,7 +45,7 @@ async function main(): Promise<number> {
     detail: { previousFile: state.kind, traces, movedTo },
   })
   ctx.logger.warn({ code: 'LEDGER_CREATED_OVER_TRACES', traces, movedTo }, 'new ledger created where one was, from the command line')
-  ctx.sqlite.close()
+  await ctx.ledger.close()
   console.log(`新しい台帳を作成しました: ${file}（監査記録に残しました）。アプリを起動すると初期設定（最初の管理者）から始まります。`)
   if (movedTo) console.log(`元のファイルの保管先: ${movedTo}`)
   return 0

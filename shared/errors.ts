@@ -47,6 +47,7 @@ export const ERROR_MESSAGES = {
   // The PostgreSQL ledger (db/pg/migrate.ts): its backup is the DBA's pg_dump, taken before an upgrade.
   LEDGER_BACKUP_REQUIRED: 'データベースを更新する前にバックアップ（pg_dump）を取ってください。取った後で、バックアップ済みと指定して更新を実行してください。',
   DEMO_ON_REAL_LEDGER: 'このデータベースは本番用です。デモデータは読み込めません。',
+  SERVER_LEDGER_UNSUPPORTED: 'この操作は、共有台帳（PostgreSQL）に接続した端末ではまだ行えません。システム管理者に連絡してください。',
   PAYLOAD_TOO_LARGE: '送信内容が大きすぎるため受け付けられません。入力内容を確認してください。',
   RATE_LIMITED: 'ログインの試行が続いたため、しばらく受け付けを止めています。少し待ってからもう一度お試しください。',
   RECEIPT_SEQUENCE_EXHAUSTED: '本日の受付番号が上限に達したため、これ以上受け付けられません。システム管理者に連絡してください。',

@@ -33,13 +33,13 @@ async function main(): Promise<void> {
   const stop = async () => {
     await bridge.close()
     ctx.stopWatching?.()
-    flushRefusals(ctx)
-    ctx.sqlite.close()
+    await flushRefusals(ctx)
+    await ctx.ledger.close()
     releaseInUse(dataDir)
     process.exit(0)
   }
-  process.on('SIGINT', stop)
-  process.on('SIGTERM', stop)
+  process.on('SIGINT', () => void stop())
+  process.on('SIGTERM', () => void stop())
 }
 
 main().catch((err) => {

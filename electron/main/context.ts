@@ -11,7 +11,9 @@ import type { SessionStore } from './session'
 export type Clock = () => Date
 
 export interface AppContext {
-  sqlite: Sqlite
+  /** The embedded ledger's connection; null on the PostgreSQL ledger (services that only the
+   * embedded ledger has reach it through embeddedLedger(), which refuses in Japanese otherwise). */
+  sqlite: Sqlite | null
   /** The ledger (either engine) and its database object, which the services query (`ledger.db`). */
   ledger: Ledger
   db: LedgerDb
@@ -28,6 +30,15 @@ export interface AppContext {
   fileDialogs?: FileDialogs
   /** Stops watching for changes other instances commit to the same ledger file (called on close). */
   stopWatching?: () => void
+}
+
+/** A context on the embedded ledger (tests, benchmarks and the SQLite-only commands know they have one). */
+export type EmbeddedAppContext = AppContext & { sqlite: Sqlite }
+
+/** The context, known to be on the embedded ledger (throws for a PostgreSQL one). */
+export function embeddedContext(ctx: AppContext): EmbeddedAppContext {
+  if (!ctx.sqlite) throw new Error('this context is on the PostgreSQL ledger, not an embedded SQLite one')
+  return ctx as EmbeddedAppContext
 }
 
 export interface FileDialogs {

@@ -53,8 +53,8 @@ async function closeLedger(): Promise<void> {
   try {
     ctx.stopWatching?.()
     await flushRefusals(ctx) // the counts of repeated refusals still in memory
-    ctx.sqlite.pragma('wal_checkpoint(TRUNCATE)')
-    ctx.sqlite.close()
+    ctx.sqlite?.pragma('wal_checkpoint(TRUNCATE)')
+    await ctx.ledger.close()
   } catch (err) {
     ctx.logger.error({ code: 'LEDGER_CLOSE_FAILED', err }, 'closing the ledger failed')
   }

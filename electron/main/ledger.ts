@@ -168,7 +168,7 @@ export async function openApp(opts: OpenAppOptions): Promise<AppContext> {
       if (existing) return existing
       const created = opts.demo ? 'demo' : 'production'
       await tx.insert(settings).values({ key: 'ledger_kind', value: created }).run()
-      if (passwordHash) seedDemo(tx as never, { passwordHash, now: clock() })
+      if (passwordHash) await seedDemo(tx, { passwordHash, now: clock() })
       logger.info({ file, demo: opts.demo }, 'ledger created')
       return created
     }, { at: clock().toISOString(), actorId: null, actorLoginId: 'system', action: 'ledger.create', outcome: 'ok' })

@@ -5,6 +5,7 @@
 // happened (受付, 承認, 差戻し...); a staff row is a change of staff. When the rows cannot tell (a
 // large import, a ledger without a journal), one generic 'ledger_changed' makes every listening
 // screen reload.
+import { embeddedLedger } from './embedded'
 import { watchOtherWriters, type OtherWrites } from '../../db/otherWriters'
 import type { Sqlite } from '../../db/open'
 import type { LedgerChangedEvent } from '../../shared/operations'
@@ -60,10 +61,11 @@ export function eventsOf(sqlite: Sqlite, w: OtherWrites): LedgerChangedEvent[] {
 
 /** Starts the watch for this context; returns the function that stops it (called on close). */
 export function watchOtherInstances(ctx: AppContext, everyMs?: number): () => void {
+  const embedded = () => embeddedLedger(ctx, '他の端末の変更の監視')
   return watchOtherWriters(
-    () => ctx.sqlite,
+    embedded,
     (w) => {
-      for (const e of eventsOf(ctx.sqlite, w)) ctx.events.emitChanged(e)
+      for (const e of eventsOf(embedded(), w)) ctx.events.emitChanged(e)
     },
     { everyMs, onError: (err) => ctx.logger.warn({ code: 'CHANGE_WATCH_FAILED', err }, 'could not read changes made by another instance') },
   )

@@ -121,7 +121,7 @@ class RefusalRecorder {
     if (this.countTimer) return
     this.countTimer = setTimeout(() => {
       this.countTimer = null
-      if (this.ctx.sqlite.open) void this.flushCounts().catch((err: unknown) => this.ctx.logger.error({ code: 'REFUSAL_FLUSH_FAILED', err }, 'repeat counts could not be written'))
+      if (this.ctx.ledger.isOpen()) void this.flushCounts().catch((err: unknown) => this.ctx.logger.error({ code: 'REFUSAL_FLUSH_FAILED', err }, 'repeat counts could not be written'))
     }, COUNT_FLUSH_MS)
     this.countTimer.unref()
   }
@@ -148,7 +148,7 @@ class RefusalRecorder {
   private startTimer(): void {
     if (this.timer) return
     this.timer = setInterval(() => {
-      if (!this.ctx.sqlite.open) return this.stopTimer()
+      if (!this.ctx.ledger.isOpen()) return this.stopTimer()
       void this.flushExpired().catch((err: unknown) => this.ctx.logger.error({ code: 'REFUSAL_FLUSH_FAILED', err }, 'repeat counts could not be written'))
     }, REFUSAL_WINDOW_MS)
     this.timer.unref()

@@ -19,7 +19,7 @@ import type { TDocumentDefinitions } from 'pdfmake/interfaces'
 import Database from 'better-sqlite3'
 import pino from 'pino'
 import { DEMO_PASSWORD } from '../../db/seed'
-import type { AppContext } from '../../electron/main/context'
+import { embeddedContext, type EmbeddedAppContext } from '../../electron/main/context'
 import { dispatch } from '../../electron/main/dispatcher'
 import { LEDGER_FILE, openApp } from '../../electron/main/ledger'
 import { verifyPassword } from '../../electron/main/passwords'
@@ -64,7 +64,7 @@ function fmt(us: number): string {
   return `${us.toFixed(0)} µs`
 }
 
-async function ok(ctx: AppContext, op: string, payload: unknown, key: string): Promise<any> {
+async function ok(ctx: EmbeddedAppContext, op: string, payload: unknown, key: string): Promise<any> {
   const r = await dispatch(ctx, op, payload, key)
   if (!r.ok) throw new Error(`${op}: ${r.error.code} ${r.error.message} ${JSON.stringify(r.error.fields ?? {})}`)
   return r.value
@@ -114,7 +114,7 @@ async function traced(fn: () => unknown): Promise<string[]> {
 
 // ---- the floor: hand-written statements ------------------------------------------------------------
 
-function floorStatements(ctx: AppContext) {
+function floorStatements(ctx: EmbeddedAppContext) {
   const q = (sql: string) => ctx.sqlite.prepare(sql)
   const summaryCols = `c.id, c.name_kanji, c.name_kana, c.account_branch_code, c.account_type, c.account_number, c.ib_contract_id, c.otp_status`
   // The columns of the services' RequestSummary (with issue 13's 緊急停止 and 引継ぎ).
@@ -234,7 +234,7 @@ async function benchSize(size: number): Promise<SizeResult> {
   fs.copyFileSync(gen.file, path.join(work, LEDGER_FILE))
   const clock = () => BENCH_NOW
   const quiet = pino({ level: 'silent' })
-  const open = () => openApp({ dataDir: work, demo: true, transport: 'ipc', version: 'bench', clock, logger: quiet })
+  const open = async () => embeddedContext(await openApp({ dataDir: work, demo: true, transport: 'ipc', version: 'bench', clock, logger: quiet }))
 
   // The first open may migrate (and back up) an older ledger; the second is every later start.
   let t = performance.now()

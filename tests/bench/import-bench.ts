@@ -6,6 +6,7 @@
 // how long the event loop was blocked at worst (the counters' operations wait at most that long).
 // Floors: 10,000 rows/s for each pass, peak RSS under 400 MB, event-loop block under 500 ms.
 import fs from 'node:fs'
+import { embeddedContext } from '../../electron/main/context'
 import os from 'node:os'
 import path from 'node:path'
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
@@ -51,7 +52,7 @@ async function main(): Promise<void> {
   let t = performance.now()
   await writeExtract(file)
   console.log(`extract: ${ROWS.toLocaleString()} rows, ${(fs.statSync(file).size / 1024 / 1024).toFixed(1)} MB CP932, written in ${((performance.now() - t) / 1000).toFixed(1)} s`)
-  const ctx = await openApp({ dataDir: path.join(dir, 'ledger'), demo: true, transport: 'ipc', version: 'bench', logger: undefined })
+  const ctx = embeddedContext(await openApp({ dataDir: path.join(dir, 'ledger'), demo: true, transport: 'ipc', version: 'bench', logger: undefined }))
   const mapping = {
     branchCode: '店番', accountType: '預金種目', accountNumber: '口座番号', nameKanji: '氏名', nameKana: 'フリガナ',
     birthDate: '生年月日', postalCode: '郵便番号', address: '住所', phone: '電話番号', ibContractId: 'IB契約者ID',

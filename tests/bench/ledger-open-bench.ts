@@ -6,6 +6,7 @@
 // the file, reading the schema and one row at each end of every table. Floor: 50 ms (a start that
 // costs the user nothing noticeable).
 import fs from 'node:fs'
+import { embeddedContext } from '../../electron/main/context'
 import os from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -20,7 +21,7 @@ const runs = Number(process.argv[3] ?? 20)
 
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'otp-open-bench-'))
-  const ctx = await openApp({ dataDir: dir, demo: false, transport: 'ipc', version: 'bench', autoBackup: false, backgroundVerify: false })
+  const ctx = embeddedContext(await openApp({ dataDir: dir, demo: false, transport: 'ipc', version: 'bench', autoBackup: false, backgroundVerify: false }))
   ctx.sqlite.prepare("INSERT INTO branches(code, name) VALUES ('001', '本店営業部')").run()
   const t0 = performance.now()
   for (let done = 0; done < n; done += 100_000) addCustomers(ctx.sqlite, Math.min(100_000, n - done), 1, done)

@@ -12,6 +12,7 @@
 //   - each request's first paper version (otp_request_versions, a second after a 再提出);
 //   - logins in the audit log.
 import fs from 'node:fs'
+import { embeddedContext } from '../../electron/main/context'
 import path from 'node:path'
 import { chainExistingRows, currentDigest, detachJournal } from '../../db/journal'
 import { openApp, LEDGER_FILE } from '../../electron/main/ledger'
@@ -109,7 +110,7 @@ export interface GeneratedLedger {
  */
 export async function generateLedger(dir: string, size: number): Promise<GeneratedLedger> {
   const started = performance.now()
-  const ctx = await openApp({ dataDir: dir, demo: true, transport: 'ipc', version: 'bench', clock: () => BENCH_NOW })
+  const ctx = embeddedContext(await openApp({ dataDir: dir, demo: true, transport: 'ipc', version: 'bench', clock: () => BENCH_NOW }))
   const db = ctx.sqlite
   // Rows are written in bulk below and chained at the end, as an upgrade chains an older ledger.
   detachJournal(db)

@@ -6,6 +6,7 @@
 // nothing new since the last one, and with `after` new entries since. Prints the peak RSS too: the
 // verification streams through SQLite, so memory must not grow with the ledger.
 import fs from 'node:fs'
+import { embeddedContext } from '../../electron/main/context'
 import os from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -22,7 +23,7 @@ const sample = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss))
 
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'otp-verify-bench-'))
-  const ctx = await openApp({ dataDir: dir, demo: false, transport: 'ipc', version: 'bench', autoBackup: false, backgroundVerify: false })
+  const ctx = embeddedContext(await openApp({ dataDir: dir, demo: false, transport: 'ipc', version: 'bench', autoBackup: false, backgroundVerify: false }))
   const s = ctx.sqlite
   s.pragma('synchronous = OFF') // building only; the measured part reads
   s.prepare("INSERT INTO branches(code, name) VALUES ('001', '本店営業部')").run()

@@ -5,6 +5,7 @@
 // Messages in: { id, op, payload, sessionKey }. Out: { id, result }, and { event } for every
 // ledger change.
 import { dispatch } from '../../electron/main/dispatcher'
+import { embeddedContext } from '../../electron/main/context'
 import { openApp } from '../../electron/main/ledger'
 
 interface Call {
@@ -17,7 +18,7 @@ interface Call {
 async function main(): Promise<void> {
   const dataDir = process.argv[2]
   if (!dataDir || !process.send) throw new Error('usage: fork(host.ts, [dataDir]) with an IPC channel')
-  const ctx = await openApp({ dataDir, demo: true, transport: 'ipc', version: 'e2e-file' })
+  const ctx = embeddedContext(await openApp({ dataDir, demo: true, transport: 'ipc', version: 'e2e-file' }))
   ctx.events.on('changed', (event) => process.send!({ event }))
   process.on('message', (m: Call) => {
     void dispatch(ctx, m.op, m.payload, m.sessionKey).then((result) => process.send!({ id: m.id, result }))

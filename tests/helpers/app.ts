@@ -5,7 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { openApp } from '../../electron/main/ledger'
 import { dispatch } from '../../electron/main/dispatcher'
-import type { AppContext } from '../../electron/main/context'
+import { embeddedContext, type EmbeddedAppContext } from '../../electron/main/context'
 import type { BackgroundVerifyOptions } from '../../electron/main/services/integrity'
 import type { OpInput, OpOutput } from '../../shared/contract'
 import type { ErrorPayload, Result } from '../../shared/errors'
@@ -14,7 +14,7 @@ import { DEMO_PASSWORD } from '../../db/seed'
 import { describeReport, verifyLedger } from '../../db/verify'
 
 export interface TestApp {
-  ctx: AppContext
+  ctx: EmbeddedAppContext
   dir: string
   clock: { now: Date }
   /** Call an operation as the session `key` and return the envelope. */
@@ -37,7 +37,7 @@ export function tempDir(prefix = 'otp-test-'): string {
 export async function createTestApp(opts: { demo?: boolean; now?: Date; dir?: string; backgroundVerify?: BackgroundVerifyOptions } = {}): Promise<TestApp> {
   const dir = opts.dir ?? tempDir()
   const clock = { now: opts.now ?? new Date('2026-11-21T01:00:00Z') } // 10:00 in Japan
-  const ctx = await openApp({
+  const ctx = embeddedContext(await openApp({
     dataDir: dir,
     demo: opts.demo ?? true,
     transport: 'ipc',
@@ -45,7 +45,7 @@ export async function createTestApp(opts: { demo?: boolean; now?: Date; dir?: st
     clock: () => clock.now,
     autoBackup: false, // tests run the schedule's tick themselves
     backgroundVerify: opts.backgroundVerify ?? false, // tests that need it ask for it
-  })
+  }))
   const raw = (op: string, payload: unknown, key = 'default') => dispatch(ctx, op, payload, key)
   const app: TestApp = {
     ctx,
@@ -81,20 +81,20 @@ export async function createTestApp(opts: { demo?: boolean; now?: Date; dir?: st
 
 /** Every row of every business table, to assert that a refused call changed nothing. The audit
  * log is left out: refusals are audited on purpose. */
-export function snapshotLedger(ctx: AppContext, except: readonly string[] = []): string {
+export function snapshotLedger(ctx: EmbeddedAppContext, except: readonly string[] = []): string {
   const tables = ['branches', 'staff', 'customers', 'otp_requests', 'otp_history', 'receipt_counters', 'printed_forms', 'settings'].filter(
     (t) => !except.includes(t),
   )
   return JSON.stringify(tables.map((t) => ctx.sqlite.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all()))
 }
 
-export function auditRows(ctx: AppContext): Array<{ action: string; outcome: string; actor_login_id: string | null; detail_json: string | null }> {
+export function auditRows(ctx: EmbeddedAppContext): Array<{ action: string; outcome: string; actor_login_id: string | null; detail_json: string | null }> {
   return ctx.sqlite.prepare('SELECT * FROM audit_log ORDER BY id').all() as never
 }
 
 /** The ledger's journal verifies in full (db/verify.ts), and no write escaped a transaction (an
  * entry without an audit row or a header of its own is 'ledger.unattributed'). */
-export function expectLedgerVerifies(ctx: AppContext): void {
+export function expectLedgerVerifies(ctx: EmbeddedAppContext): void {
   const r = verifyLedger(ctx.sqlite, { mode: 'full' })
   if (!r.ok) throw new Error(`the ledger does not verify:\n${describeReport(r).join('\n')}`)
   const stray = ctx.sqlite.prepare("SELECT id FROM ledger_journal WHERE action = 'ledger.unattributed' LIMIT 1").pluck().get()

@@ -1,5 +1,5 @@
 // Paper forms for tests, built from a demo customer's row as the paper would carry it.
-import type { AppContext } from '../../electron/main/context'
+import type { EmbeddedAppContext } from '../../electron/main/context'
 import type { OpInput } from '../../shared/contract'
 import type { OtpStatus } from '../../shared/status'
 
@@ -21,11 +21,11 @@ export interface CustomerRow {
   wrong_entry_count: number
 }
 
-export function customersIn(ctx: AppContext, status: OtpStatus): CustomerRow[] {
+export function customersIn(ctx: EmbeddedAppContext, status: OtpStatus): CustomerRow[] {
   return ctx.sqlite.prepare('SELECT * FROM customers WHERE otp_status = ? ORDER BY id').all(status) as CustomerRow[]
 }
 
-export function customerRow(ctx: AppContext, id: number): CustomerRow {
+export function customerRow(ctx: EmbeddedAppContext, id: number): CustomerRow {
   return ctx.sqlite.prepare('SELECT * FROM customers WHERE id = ?').get(id) as CustomerRow
 }
 

@@ -17,7 +17,7 @@ const open = (dataDir: string, extra: Partial<Parameters<typeof openApp>[0]> = {
 async function refusal(dataDir: string): Promise<AppError> {
   const err = await open(dataDir).then(
     (ctx) => {
-      ctx.sqlite.close()
+      ctx.sqlite!.close()
       return null
     },
     (e: unknown) => e,
@@ -68,16 +68,16 @@ describe('a folder that held a ledger', () => {
 
   it('a truly new folder still opens as a new ledger (first-administrator setup)', async () => {
     const ctx = await open(tempDir())
-    expect(ctx.sqlite.prepare('SELECT count(*) FROM staff').pluck().get()).toBe(0)
-    ctx.sqlite.close()
+    expect(ctx.sqlite!.prepare('SELECT count(*) FROM staff').pluck().get()).toBe(0)
+    ctx.sqlite!.close()
   })
 
   it('a new ledger over the traces is possible only when asked for explicitly', async () => {
     const { dir, file } = await usedFolder()
     fs.rmSync(file)
     const ctx = await open(dir, { newLedgerOverTraces: true })
-    expect(ctx.sqlite.prepare('SELECT count(*) FROM staff').pluck().get()).toBe(0)
-    ctx.sqlite.close()
+    expect(ctx.sqlite!.prepare('SELECT count(*) FROM staff').pluck().get()).toBe(0)
+    ctx.sqlite!.close()
   })
 })
 

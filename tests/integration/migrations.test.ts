@@ -364,9 +364,9 @@ describe('migrations', () => {
   it('two processes opening a new folder at once create and seed it once', async () => {
     const dir = tempDir()
     const [x, y] = await Promise.all([0, 1].map(() => openApp({ dataDir: dir, demo: true, transport: 'ipc', version: 't' })))
-    expect(x!.sqlite.prepare('SELECT count(*) AS n FROM staff').get()).toEqual({ n: 8 })
-    x!.sqlite.close()
-    y!.sqlite.close()
+    expect(x!.sqlite!.prepare('SELECT count(*) AS n FROM staff').get()).toEqual({ n: 8 })
+    x!.sqlite!.close()
+    y!.sqlite!.close()
   })
 
   it('the drizzle schema and the migrated tables agree, column by column', () => {

@@ -1,6 +1,7 @@
 // Opening a ledger that already exists does no password hashing: the demo password is hashed only
 // to seed a new demo ledger (scrypt costs ~0.1 s of every start otherwise).
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { embeddedContext } from '../../electron/main/context'
 import { openApp } from '../../electron/main/ledger'
 import * as passwords from '../../electron/main/passwords'
 import { tempDir } from '../helpers/app'
@@ -20,13 +21,13 @@ describe('opening a ledger', () => {
     const dir = tempDir()
     const hash = vi.mocked(passwords.hashPassword)
     hash.mockClear()
-    const first = await openApp({ dataDir: dir, demo: true, transport: 'ipc', version: 'test' })
+    const first = embeddedContext(await openApp({ dataDir: dir, demo: true, transport: 'ipc', version: 'test' }))
     expect(hash).toHaveBeenCalledTimes(1)
     expect((first.sqlite.prepare('SELECT count(*) AS n FROM staff').get() as { n: number }).n).toBe(8) // 5 at branch 001, 2 at 002, 1 at the head office
     first.sqlite.close()
 
     hash.mockClear()
-    const again = await openApp({ dataDir: dir, demo: true, transport: 'ipc', version: 'test' })
+    const again = embeddedContext(await openApp({ dataDir: dir, demo: true, transport: 'ipc', version: 'test' }))
     open.push(again)
     expect(hash).not.toHaveBeenCalled()
     expect((again.sqlite.prepare('SELECT count(*) AS n FROM staff').get() as { n: number }).n).toBe(8) // 5 at branch 001, 2 at 002, 1 at the head office
@@ -35,7 +36,7 @@ describe('opening a ledger', () => {
   it('a production ledger is never seeded and hashes nothing', async () => {
     const hash = vi.mocked(passwords.hashPassword)
     hash.mockClear()
-    const ctx = await openApp({ dataDir: tempDir(), demo: false, transport: 'ipc', version: 'test' })
+    const ctx = embeddedContext(await openApp({ dataDir: tempDir(), demo: false, transport: 'ipc', version: 'test' }))
     open.push(ctx)
     expect(hash).not.toHaveBeenCalled()
     expect((ctx.sqlite.prepare('SELECT count(*) AS n FROM staff').get() as { n: number }).n).toBe(0)

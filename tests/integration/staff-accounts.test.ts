@@ -3,6 +3,7 @@
 // what makes a supervisor or administrator, sessions ended by every such change, and background
 // calls that never keep a session alive (point 5). Real ledgers, through the dispatcher.
 import { afterEach, describe, expect, it } from 'vitest'
+import { embeddedContext } from '../../electron/main/context'
 import { dispatch } from '../../electron/main/dispatcher'
 import { DEMO_PASSWORD } from '../../db/seed'
 import { FIRST_ADMIN_KEY } from '../../electron/main/services/auth'
@@ -267,7 +268,7 @@ describe('the idle time counts only what a person does', () => {
   it('the idle time is the configured one, and auth.state tells the window', async () => {
     const { openApp } = await import('../../electron/main/ledger')
     const { tempDir } = await import('../helpers/app')
-    const ctx = await openApp({ dataDir: tempDir(), demo: true, transport: 'ipc', version: 't', autoBackup: false, sessionIdleMs: 10_000 })
+    const ctx = embeddedContext(await openApp({ dataDir: tempDir(), demo: true, transport: 'ipc', version: 't', autoBackup: false, sessionIdleMs: 10_000 }))
     try {
       expect(ctx.sessions.idleMs).toBe(10_000)
       const r = await dispatch(ctx, 'auth.state', {}, 'k')

@@ -3,6 +3,7 @@
 // is checked against the ledger: does it still hold exactly that prefix? The same check as
 // `npm run ledger:verify -- --anchor=...` (db/verify.ts checkAnchor): one entry read by its key,
 // so it answers at once at any size. Every check is audited with its result.
+import { embeddedLedger } from '../embedded'
 import { checkAnchor } from '../../../db/verify'
 import type { OpParsed } from '../../../shared/contract'
 import { formatDigest, type AnchorResult } from '../../../shared/integrity'
@@ -12,7 +13,7 @@ import { requireUser, type Caller } from './caller'
 
 export async function checkLedgerAnchor(ctx: AppContext, input: OpParsed<'integrity.checkAnchor'>, caller: Caller): Promise<AnchorResult> {
   const user = requireUser(caller)
-  const result = checkAnchor(ctx.sqlite, input)
+  const result = checkAnchor(embeddedLedger(ctx, '控えの照合'), input)
   await writeAudit(ctx.db, {
     at: ctx.clock().toISOString(),
     actorId: user.staffId,

@@ -3,6 +3,7 @@
 // audited; automatic ones beyond the configured number are removed. The disk is watched too: an
 // administrator is warned while there is still room, not when a reception fails.
 // Restoring one is services/restore.ts (the screen) and npm run restore (the command line).
+import { embeddedLedger } from '../embedded'
 import fs from 'node:fs'
 import path from 'node:path'
 import { AppError } from '../../../shared/errors'
@@ -94,7 +95,7 @@ export async function runBackup(ctx: AppContext, kind: 'auto' | 'manual', by: { 
   try {
     const dir = backupDirOf(ctx.dataDir)
     // Copying is most of the time; the full check after it is the rest.
-    const record = await writeBackup(ctx.sqlite, { dir, kind, dataDir: ctx.dataDir, now: ctx.clock(), onProgress: (f) => (job.progress = 0.9 * f) })
+    const record = await writeBackup(embeddedLedger(ctx, 'バックアップ'), { dir, kind, dataDir: ctx.dataDir, now: ctx.clock(), onProgress: (f) => (job.progress = 0.9 * f) })
     job.result = summary(record)
     job.progress = 1
     if (record.check?.ok) job.state = 'done'
@@ -148,7 +149,7 @@ export function autoBackupDue(ctx: AppContext): boolean {
 
 /** One look: warn in the log when the disk runs low (once an hour), and back up when due. */
 export async function backupTick(ctx: AppContext): Promise<void> {
-  if (!ctx.sqlite.open) return
+  if (!ctx.sqlite?.open) return
   const state = stateOf(ctx)
   const disk = diskStatus(ctx)
   const now = ctx.clock().getTime()
@@ -166,7 +167,7 @@ export async function backupTick(ctx: AppContext): Promise<void> {
 export function startBackupSchedule(ctx: AppContext, opts: { firstAfterMs?: number; everyMs?: number } = {}): () => void {
   let interval: NodeJS.Timeout | undefined
   const tick = () => {
-    if (!ctx.sqlite.open) return stop()
+    if (!ctx.sqlite?.open) return stop()
     void backupTick(ctx).catch((err: unknown) => ctx.logger.error({ code: 'BACKUP_FAILED', err }, 'backup schedule failed'))
   }
   const first = setTimeout(() => {

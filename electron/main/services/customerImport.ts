@@ -5,6 +5,7 @@
 // while a million rows go in. The import writes only the master's fields: never the OTP status,
 // the requests or the history. A customer missing from a full extract is marked closed (解約),
 // never deleted.
+import { embeddedLedger } from '../embedded'
 import { japanDate } from '../../../shared/datetime'
 import {
   COMPARED_FIELDS,
@@ -143,7 +144,7 @@ export async function runCustomerImport(ctx: AppContext, opts: CustomerImportOpt
     action: 'imports.customers.batch',
     outcome: 'ok',
   })
-  const store = new CustomerMasterStore(ctx.sqlite)
+  const store = new CustomerMasterStore(embeddedLedger(ctx, '勘定系データの取込'))
   const branchIds = new Map<string, number | undefined>()
   let headerSeen = false
   try {

@@ -5,6 +5,7 @@
 // process asks where to save (the system's save dialog) and streams the file there; in the browser
 // preview the file comes back to the page, which offers it as a download. The renderer never
 // names a path.
+import { embeddedLedger } from '../embedded'
 import fs from 'node:fs'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -95,7 +96,7 @@ function requestRows(ctx: AppContext, f: RequestFilter): Iterable<Row> {
   if (f.branchCode) where.push('b.code = @branchCode')
   if (f.kind) where.push('r.kind = @kind')
   if (f.state) where.push('r.state = @state')
-  const stmt = ctx.sqlite.prepare(`
+  const stmt = embeddedLedger(ctx, 'CSV出力').prepare(`
     SELECT r.receipt_no, r.business_date, b.code AS branch_code, b.name AS branch_name, r.kind, r.state,
       c.account_branch_code, c.account_type, c.account_number, c.name_kanji, c.name_kana,
       rs.name AS received_by, r.received_at, vs.name AS reviewed_by, r.reviewed_at, r.return_reason
@@ -161,7 +162,7 @@ export async function exportJournal(ctx: AppContext, input: OpParsed<'exports.jo
 /** The customer list, in the column order the customer import reads (a round trip imports as
  * unchanged), plus the OTP status and the closing day. */
 export function exportCustomers(ctx: AppContext, input: OpParsed<'exports.customers'>, caller: Caller): Promise<ExportResult> {
-  const stmt = ctx.sqlite.prepare(`
+  const stmt = embeddedLedger(ctx, 'CSV出力').prepare(`
     SELECT account_branch_code, account_type, account_number, name_kanji, name_kana, birth_date, postal_code, address, phone,
       ib_contract_id, otp_status, closed_on
     FROM customers ${input.branchCode ? 'WHERE account_branch_code = ?' : ''}

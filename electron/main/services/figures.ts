@@ -2,6 +2,7 @@
 // and the time from reception to approval (median and 90th percentile), for any period. Every
 // figure is aggregated by SQLite over the period's requests, read through the business-date index
 // (0007); no request row is loaded into the process.
+import { embeddedLedger } from '../embedded'
 import type { OpParsed } from '../../../shared/contract'
 import type { FiguresSummary } from '../../../shared/exportFormat'
 import { REQUEST_KIND_LABELS, REQUEST_KINDS, type RequestKind } from '../../../shared/status'
@@ -17,16 +18,17 @@ export function summarizeFigures(ctx: AppContext, period: Period, caller: Caller
   const branch = p.branchCode ? 'AND r.branch_id = (SELECT id FROM branches WHERE code = @branchCode)' : ''
   const params = p.branchCode ? { from: p.from, to: p.to, branchCode: p.branchCode } : { from: p.from, to: p.to }
   const inPeriod = `r.business_date BETWEEN @from AND @to ${branch}`
-  const byMonth = ctx.sqlite
+  const sqlite = embeddedLedger(ctx, '集計')
+  const byMonth = sqlite
     .prepare(`SELECT substr(r.business_date, 1, 7) AS month, r.kind, count(*) AS count FROM otp_requests r WHERE ${inPeriod} GROUP BY month, r.kind ORDER BY month, r.kind`)
     .all(params) as FiguresSummary['byMonth']
-  const byBranch = ctx.sqlite
+  const byBranch = sqlite
     .prepare(
       `SELECT b.code AS branchCode, b.name AS branchName, r.kind, count(*) AS count FROM otp_requests r JOIN branches b ON b.id = r.branch_id
        WHERE ${inPeriod} GROUP BY b.code, r.kind ORDER BY b.code, r.kind`,
     )
     .all(params) as FiguresSummary['byBranch']
-  const unlocks = ctx.sqlite
+  const unlocks = sqlite
     .prepare(
       `SELECT count(*) AS received, coalesce(sum(r.state = 'approved'), 0) AS approved,
          coalesce(sum(r.state = 'approved' AND (r.repeat_unlock_acknowledged = 1 OR r.repeat_unlock_count > 0)), 0) AS repeated
@@ -35,7 +37,7 @@ export function summarizeFigures(ctx: AppContext, period: Period, caller: Caller
     .get(params) as FiguresSummary['unlocks']
   // Nearest-rank percentiles: the value at rank ceil(n * p), with window functions over each kind
   // and over all kinds together.
-  const approval = ctx.sqlite
+  const approval = sqlite
     .prepare(
       `WITH d AS (
          SELECT r.kind, (julianday(r.reviewed_at) - julianday(r.received_at)) * 1440.0 AS minutes

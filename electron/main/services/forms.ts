@@ -15,7 +15,6 @@ import { auditLog, branches, customers, otpHistory, otpRequests, printedForms, s
 import { completionNoticeDefinition } from '../../../forms/completionNotice'
 import { customerReceiptDefinition } from '../../../forms/customerReceipt'
 import { dailyJournalDefinition } from '../../../forms/dailyJournal'
-import { currentDigest, hasJournal } from '../../../db/journal'
 import { handlingRecordDefinition } from '../../../forms/handlingRecord'
 import { renderPdf } from '../../../forms/render'
 import type { DailyJournalRow, FormIssuer, ReprintMark, TrailEntry, UnlockWarning } from '../../../forms/types'
@@ -419,7 +418,7 @@ export async function journalTarget(ctx: AppContext, businessDate: string, user:
         generatedByName: user.name,
         reprint,
         // The journal as it stands while this page is made (its own print is the next entry).
-        ledgerDigest: hasJournal(ctx.sqlite) ? currentDigest(ctx.sqlite) : null,
+        ledgerDigest: await ctx.ledger.digest(),
       }),
   }
 }

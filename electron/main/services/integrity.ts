@@ -6,6 +6,7 @@
 // connection (../verifyInWorker.ts), one at a time: on demand, and once in the background after
 // each start, when the app has been idle for a moment, because the check at start is incremental
 // and cannot see an old row edited behind the app that no later entry touched.
+import { embeddedLedger } from '../embedded'
 import fs from 'node:fs'
 import { currentDigest, formatDigest, groupedHash, hasJournal } from '../../../db/journal'
 import type { Sqlite } from '../../../db/open'
@@ -21,17 +22,20 @@ import { requireUser, type Caller } from './caller'
 
 /** The check at start: from the last verified entry on. Logged; a failure is kept for the screen. */
 export function verifyAtStart(ctx: AppContext): VerifyReport | null {
-  if (!hasJournal(ctx.sqlite)) return null
-  const report = verifyLedger(ctx.sqlite, { mode: 'incremental', now: ctx.clock() })
-  saveCheckpoint(ctx.sqlite, report)
+  const sqlite = ctx.sqlite
+  // The PostgreSQL ledger is checked on the server (npm run ledger:verify against it), not per terminal.
+  if (!sqlite || !hasJournal(sqlite)) return null
+  const report = verifyLedger(sqlite, { mode: 'incremental', now: ctx.clock() })
+  saveCheckpoint(sqlite, report)
   if (report.ok) ctx.logger.info({ entries: report.entriesChecked, from: report.fromEntry, ms: report.durationMs, digest: report.digest.count }, 'ledger journal verified')
   else ctx.logger.error({ code: 'LEDGER_TAMPERED', problems: describeReport(report) }, 'ledger journal verification FAILED')
   return report
 }
 
 export function integrityStatus(ctx: AppContext): IntegrityStatus {
-  const cp = readCheckpoint(ctx.sqlite)
-  const digest = currentDigest(ctx.sqlite)
+  const sqlite = embeddedLedger(ctx, '台帳の検証')
+  const cp = readCheckpoint(sqlite)
+  const digest = currentDigest(sqlite)
   return {
     digest,
     digestText: formatDigest(digest),
@@ -65,7 +69,7 @@ async function runFull(ctx: AppContext, kind: Job['kind'], anchor: { count: numb
       'VERIFY_RUNNING',
       `${running.kind === 'background' ? '起動後の自動の全件検証' : '台帳の検証'}を実行中です（仕訳 ${running.checked.toLocaleString('ja-JP')} / ${running.total.toLocaleString('ja-JP')} 件）。終わるまでお待ちください。`,
     )
-  const sqlite = ctx.sqlite
+  const sqlite = embeddedLedger(ctx, '台帳の検証')
   const job: Job = { kind, startedAt: ctx.clock().toISOString(), checked: 0, total: currentDigest(sqlite).count, sqlite }
   jobs.set(ctx, job)
   try {
@@ -129,11 +133,11 @@ export function startBackgroundVerification(ctx: AppContext, opts: BackgroundVer
   const idleMs = opts.idleMs ?? 3_000
   return new Promise((resolve) => {
     const tick = (): void => {
-      if (!ctx.sqlite.open) return resolve(null)
+      if (!ctx.sqlite?.open) return resolve(null)
       if (jobs.get(ctx) || operationsInFlight(ctx) > 0 || msSinceLastOperation(ctx) < idleMs) return void setTimeout(tick, idleMs).unref()
       void runFull(ctx, 'background', null, opts.pauseMs ?? 20)
         .then(async (report) => {
-          if (report && !report.ok && ctx.sqlite.open) await auditVerification(ctx, report, { staffId: null, loginId: 'system' }, 'background')
+          if (report && !report.ok && ctx.sqlite?.open) await auditVerification(ctx, report, { staffId: null, loginId: 'system' }, 'background')
           else if (report) ctx.logger.info({ entries: report.entriesChecked, ms: report.durationMs, digest: report.digest.count }, 'ledger journal verified in full (background)')
           resolve(report)
         })
@@ -148,7 +152,7 @@ export function startBackgroundVerification(ctx: AppContext, opts: BackgroundVer
 
 /** The digest as a small text file: the machine-readable line first, then what a person compares. */
 export function digestFileText(ctx: AppContext): { text: string; digestText: string } {
-  const d = currentDigest(ctx.sqlite)
+  const d = currentDigest(embeddedLedger(ctx, '台帳ダイジェストの保存'))
   const digestText = formatDigest(d)
   const text =
     `${digestText}\r\n` +

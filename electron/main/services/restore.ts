@@ -11,6 +11,7 @@
 //
 // The same steps serve the start-up dialog of an installed app (restoreLatestAtStart: the latest
 // verified backup when the ledger is missing or damaged) and `npm run restore`.
+import { embeddedLedger } from '../embedded'
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Logger } from 'pino'
@@ -166,8 +167,9 @@ async function restoreChecked(ctx: AppContext, record: BackupRecord, password: s
     ctx.logger.error({ code: storageFailureCode(err) ?? 'AUDIT_WRITE_FAILED', err }, 'could not audit the restore in the replaced ledger')
   }
   const sessionsEnded = ctx.sessions.clear()
-  ctx.sqlite.pragma('wal_checkpoint(TRUNCATE)')
-  ctx.sqlite.close()
+  const current = embeddedLedger(ctx, 'バックアップからの復元')
+  current.pragma('wal_checkpoint(TRUNCATE)')
+  current.close()
 
   let opened: { result: RestoreResult; sqlite: Sqlite }
   try {
