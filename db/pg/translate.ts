@@ -12,6 +12,8 @@
 //  - in INSERT … VALUES, a bare `null` (what drizzle writes for a column the insert leaves out: the
 //    identity ids, columns without a default in db/schema.ts) → `default`; an explicit null is
 //    always a bound parameter, never this literal;
+//  - a camelCase name (a hand-written SELECT's alias, `AS branchCode`, and its uses) is quoted, so
+//    the row's key keeps its case as on SQLite (all-lower and ALL-UPPER words are left as they are);
 //  - `limit -1` (no limit) → `limit all`; `==` → `=`; `ifnull(` → `coalesce(`;
 //  - `json_extract(X, '$.a.b')` → `jsonb_extract_path((X)::jsonb, 'a', 'b')`: a jsonb value that the
 //    ledger's type parsing reads as SQLite returns json_extract's: a string as text, a number as a
@@ -43,7 +45,7 @@ export interface Translated {
   params: number
 }
 
-type Kind = 'ws' | 'comment' | 'string' | 'qident' | 'word' | 'number' | 'param' | 'punct'
+type Kind = 'ws' | 'comment' | 'string' | 'qident' | 'word' | 'number' | 'param' | 'punct' | 'raw'
 interface Token {
   kind: Kind
   text: string
@@ -113,6 +115,7 @@ function tokenize(src: string): Token[] {
   return out
 }
 
+// 'raw': text this translation wrote (left as it is by the rules).
 /** Words after which a `+` is a sign (unary), not an addition. */
 const BEFORE_UNARY = new Set([
   'select', 'where', 'and', 'or', 'not', 'when', 'then', 'else', 'case', 'by', 'on', 'set', 'values', 'in', 'between', 'like',
@@ -214,7 +217,15 @@ function translateTokens(tokens: Token[], src: string): Token[] {
           tokens.splice(a + 1, b - a)
         }
       }
-      if (!isCall) continue
+      if (!isCall) {
+        // A camelCase name (a column alias of a hand-written SELECT: `AS branchCode`) keeps its
+        // case, as SQLite keeps it in the row's keys; PostgreSQL folds an unquoted one to lower case.
+        if (/[a-z]/.test(t.text) && /[A-Z]/.test(t.text)) {
+          t.kind = 'qident'
+          t.text = `"${t.text}"`
+        }
+        continue
+      }
       if (REFUSED_FUNCTIONS.has(w)) throw new UntranslatableSql(`function ${t.text}()`, src)
       if (w === 'ifnull') t.text = 'coalesce'
       else if (w === 'json_extract' || w === 'julianday') {
@@ -233,8 +244,8 @@ function translateTokens(tokens: Token[], src: string): Token[] {
           suffix = ')::timestamptz) / 86400.0 + 2440587.5)'
         }
         const [from, to] = a[0]!
-        tokens.splice(to, close - to + 1, { kind: 'word', text: suffix })
-        tokens.splice(i, from - i, { kind: 'word', text: w === 'json_extract' ? 'jsonb_extract_path((' : '(extract(epoch from (' })
+        tokens.splice(to, close - to + 1, { kind: 'raw', text: suffix })
+        tokens.splice(i, from - i, { kind: 'raw', text: w === 'json_extract' ? 'jsonb_extract_path((' : '(extract(epoch from (' })
       } else if ((w === 'max' || w === 'min') && args(tokens, after, closing(tokens, after, src)).length > 1) {
         // SQLite's scalar max(a, b) is PostgreSQL's greatest(a, b) (which ignores NULLs where SQLite returns NULL).
         throw new UntranslatableSql(`scalar ${w}(a, b)`, src)

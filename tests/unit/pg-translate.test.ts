@@ -112,6 +112,12 @@ describe('SQLite → PostgreSQL translation', () => {
     )
   })
 
+  it('quotes camelCase aliases (a row keyed as on SQLite), not keywords or lower-case names', () => {
+    expect(pg(`SELECT b.code AS branchCode, count(*) AS count, max(x) AS medianMinutes FROM otp_requests r GROUP BY branchCode ORDER BY medianMinutes`)).toBe(
+      `SELECT b.code AS "branchCode", count(*) AS count, max(x) AS "medianMinutes" FROM otp_requests r GROUP BY "branchCode" ORDER BY "medianMinutes"`,
+    )
+  })
+
   it('refuses what only SQLite understands, naming it, with the SQL', () => {
     const refused = [
       [`PRAGMA user_version`, /statement PRAGMA/],
