@@ -81,6 +81,19 @@ export function isConnectionError(err: unknown): boolean {
   return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended/i.test(m)
 }
 
+/**
+ * The ledger failure behind an error, if any: drizzle wraps what a query throws in its own
+ * DrizzleQueryError (the original as `cause`), so LEDGER_UNREACHABLE raised under a query arrives
+ * wrapped. The dispatcher maps an error through this to answer the user in Japanese.
+ */
+export function ledgerFailure(err: unknown): AppError | null {
+  for (let e = err, i = 0; e && i < 10; e = (e as { cause?: unknown }).cause, i++) {
+    if (e instanceof AppError && (e.code === 'LEDGER_UNREACHABLE' || e.code === 'LEDGER_COMMIT_UNKNOWN')) return e
+    if (isConnectionError(e)) return unreachable(e)
+  }
+  return null
+}
+
 function unreachable(cause: unknown): AppError {
   const e = new AppError('LEDGER_UNREACHABLE')
   ;(e as { cause?: unknown }).cause = cause
@@ -255,6 +268,12 @@ function pgLedger(pool: pg.Pool): Ledger {
       throw isConnectionError(err) ? unreachable(err) : err
     }
     const tx: TxState = { client, broken: false }
+    // A checked-out connection the server ends emits 'error' besides failing its query: heard here
+    // (the query's failure is what reports it), or it would end the process.
+    const onError = () => {
+      tx.broken = true
+    }
+    client.on('error', onError)
     let txid: string | null = null
     let result: T
     try {
@@ -262,17 +281,20 @@ function pgLedger(pool: pg.Pool): Ledger {
         await client.query('BEGIN')
         // The journal's lock first: terminals write one after the other (released at COMMIT/ROLLBACK).
         await client.query('SELECT pg_advisory_xact_lock($1)', [JOURNAL_LOCK_KEY])
-        result = await current.run(tx, () => fn(db))
+        // Awaited inside run(): a drizzle query is a lazy thenable that starts when awaited, and must
+        // start in the transaction's context.
+        result = await current.run(tx, async () => await fn(db))
         const entry = await appendPending(client, fallback)
         if (entry) {
           await client.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, String(entry.id)])
           txid = (await client.query<{ x: string }>('SELECT pg_current_xact_id()::text AS x')).rows[0]!.x
         }
       } catch (err) {
-        if (isConnectionError(err) || (err instanceof AppError && err.code === 'LEDGER_UNREACHABLE')) {
+        const lost = ledgerFailure(err)
+        if (lost) {
           // Before COMMIT: the server rolls back a transaction whose connection is gone. Nothing was written.
           tx.broken = true
-          throw err instanceof AppError ? err : unreachable(err)
+          throw lost
         }
         await client.query('ROLLBACK').catch(() => {
           tx.broken = true
@@ -298,6 +320,7 @@ function pgLedger(pool: pg.Pool): Ledger {
       }
       return result
     } finally {
+      client.off('error', onError)
       client.release(tx.broken ? true : undefined)
     }
   }

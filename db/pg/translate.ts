@@ -14,6 +14,7 @@
 //    always a bound parameter, never this literal;
 //  - a camelCase name (a hand-written SELECT's alias, `AS branchCode`, and its uses) is quoted, so
 //    the row's key keeps its case as on SQLite (all-lower and ALL-UPPER words are left as they are);
+//  - ON CONFLICT ("t"."a", "t"."b"): the target's columns unqualified, as PostgreSQL wants them;
 //  - `limit -1` (no limit) → `limit all`; `==` → `=`; `ifnull(` → `coalesce(`;
 //  - `json_extract(X, '$.a.b')` → `jsonb_extract_path((X)::jsonb, 'a', 'b')`: a jsonb value that the
 //    ledger's type parsing reads as SQLite returns json_extract's: a string as text, a number as a
@@ -208,6 +209,15 @@ function translateTokens(tokens: Token[], src: string): Token[] {
       if (w === 'glob' || w === 'regexp' || w === 'match') throw new UntranslatableSql(t.text.toUpperCase(), src)
       if ((w === 'or' && firstWord === 'insert' && lower(tokens[prev(tokens, i - 1)]) === 'insert') || (w === 'replace' && !isCall))
         throw new UntranslatableSql(`${w === 'or' ? 'INSERT OR' : 'REPLACE'} conflict clause`, src)
+      if (w === 'conflict' && lower(tokens[prev(tokens, i - 1)]) === 'on' && tokens[after]?.text === '(') {
+        // The conflict target names bare columns on PostgreSQL; drizzle qualifies them ("t"."c").
+        const close = closing(tokens, after, src)
+        for (let j = after + 1; j < close; j++)
+          if (tokens[j]!.kind === 'qident' && tokens[j + 1]?.text === '.' && tokens[j + 2]?.kind === 'qident') {
+            tokens.splice(j, 2)
+            j--
+          }
+      }
       if (w === 'limit') {
         // `limit -1`: SQLite's "no limit".
         const a = next(tokens, i + 1)

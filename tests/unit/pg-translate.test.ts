@@ -86,7 +86,7 @@ describe('SQLite → PostgreSQL translation', () => {
         .returning({ seq: schema.receiptCounters.lastSeq }),
     )
     expect(pg(up.sql)).toBe(
-      `insert into "receipt_counters" ("branch_code", "business_date", "last_seq") values ($1, $2, $3) on conflict ("receipt_counters"."branch_code", "receipt_counters"."business_date") do update set "last_seq" = "receipt_counters"."last_seq" + 1 returning "last_seq"`,
+      `insert into "receipt_counters" ("branch_code", "business_date", "last_seq") values ($1, $2, $3) on conflict ("branch_code", "business_date") do update set "last_seq" = "receipt_counters"."last_seq" + 1 returning "last_seq"`,
     )
     const sel = await emitted((db) =>
       db.select({ n: count() }).from(schema.staff).where(and(eq(schema.staff.active, true), eq(schema.staff.role, 'teller'))).limit(3).offset(2),
