@@ -176,12 +176,6 @@ function args(tokens: Token[], open: number, close: number): Array<[number, numb
   return out
 }
 
-const text = (tokens: Token[], from: number, to: number) =>
-  tokens
-    .slice(from, to)
-    .map((t) => t.text)
-    .join('')
-    .trim()
 
 const unquote = (s: string) => s.slice(1, -1).replace(/''/g, "'")
 const literal = (s: string) => `'${s.replace(/'/g, "''")}'`

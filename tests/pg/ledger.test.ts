@@ -21,6 +21,8 @@ import { tempDir } from '../helpers/app'
 import { connect, createTestLedger, serverUrl, type TestLedger } from '../helpers/pg'
 
 const AT = '2026-11-20T05:00:00.000Z'
+/** `.run()`'s changes (better-sqlite3's RunResult on SQLite, { changes } on PostgreSQL; LedgerDb's type has neither). */
+const changes = (r: unknown) => (r as { changes: number }).changes
 const fallback = (action: string) => ({ at: AT, actorId: null, actorLoginId: 'test', action, outcome: 'ok' })
 
 let l: TestLedger
@@ -105,13 +107,13 @@ async function scenario(L: Ledger): Promise<Record<string, unknown>> {
       .set({ authVersion: sql`${staff.authVersion} + 1`, active: false, lockedAt: AT })
       .where(and(eq(staff.loginId, 'teller1'), eq(staff.authVersion, 1)))
       .run()
-  out.changes1 = (await L.write(bump, fallback('lock'))).changes
-  out.changes2 = (await L.write(bump, fallback('lock'))).changes
+  out.changes1 = changes(await L.write(bump, fallback('lock')))
+  out.changes2 = changes(await L.write(bump, fallback('lock')))
   out.booleans = await L.db.select({ active: staff.active, must: staff.mustChangePassword, v: staff.authVersion }).from(staff).orderBy(staff.id).all()
   out.byBoolean = await L.db.select({ id: staff.id }).from(staff).where(eq(staff.active, false)).all()
   await L.write((tx) => tx.insert(settings).values([{ key: 'a', value: '1' }, { key: 'b', value: '2' }, { key: 'c', value: '3' }]).run(), fallback('settings'))
   out.upsertSetting = await L.write(async (
-    tx) => (await tx.insert(settings).values({ key: 'b', value: '20' }).onConflictDoUpdate({ target: settings.key, set: { value: sql`excluded.value` } }).run()).changes,
+    tx) => changes(await tx.insert(settings).values({ key: 'b', value: '20' }).onConflictDoUpdate({ target: settings.key, set: { value: sql`excluded.value` } }).run()),
     fallback('settings'),
   )
   out.settings = await L.db.select().from(settings).orderBy(settings.key).all()
@@ -203,7 +205,7 @@ describe('the PostgreSQL ledger runs the services’ drizzle queries', () => {
     const asOwner = await openPgLedger(l.ownerUrl)
     closers.push(() => asOwner.close())
     const r = await asOwner.write((tx) => tx.delete(settings).where(eq(settings.key, 'c')).run(), fallback('settings.delete'))
-    expect(r.changes).toBe(1)
+    expect(changes(r)).toBe(1)
     const c = await l.app()
     try {
       const last = (await c.query('SELECT id FROM ledger_journal ORDER BY id DESC LIMIT 1')).rows[0].id
