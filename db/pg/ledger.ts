@@ -119,16 +119,45 @@ const WRITES = /^\s*(insert|update|delete)\b/i
  */
 export async function openPgLedger(config: pg.PoolConfig | string, opts: PgLedgerOptions = {}): Promise<Ledger> {
   const poolConfig: pg.PoolConfig = typeof config === 'string' ? { connectionString: config } : { ...config }
-  const pool = new pg.Pool({ max: opts.max ?? 5, connectionTimeoutMillis: 5000, keepAlive: true, ...poolConfig })
+  const pool = new pg.Pool({
+    max: opts.max ?? 5,
+    connectionTimeoutMillis: 5000,
+    keepAlive: true,
+    // A terminal that stops in the middle of a write (frozen, or its network gone without a reset)
+    // holds the journal lock, and every terminal waits on it: the server ends such a session after
+    // this long idle inside a transaction (a write function awaits nothing but the ledger, so a
+    // healthy one is never idle that long), which rolls it back and frees the lock.
+    idle_in_transaction_session_timeout: 30_000,
+    ...poolConfig,
+  })
   // An idle connection that breaks (the server restarted) is dropped by the pool; without a
   // listener the error would end the process.
   pool.on('error', () => {})
+  let collation: { datcollate: string; provider: string } | undefined
   try {
     const c = await pool.connect()
-    c.release()
+    try {
+      collation = (
+        await c.query<{ datcollate: string; provider: string }>(
+          `SELECT datcollate, datlocprovider::text AS provider FROM pg_database WHERE datname = current_database()`,
+        )
+      ).rows[0]
+    } finally {
+      c.release()
+    }
   } catch (err) {
     await pool.end().catch(() => {})
     throw isConnectionError(err) ? unreachable(err) : err
+  }
+  // Text is ordered and compared byte-wise on SQLite (BINARY); the services' ORDER BY and keyset
+  // paging (received_at, id) > (…) rely on it. A database whose collation is a language's would
+  // order kana and mixed text otherwise: refused, with what to do (README: CREATE DATABASE … LOCALE 'C').
+  if (collation && (collation.provider !== 'c' || !/^(C|POSIX)(\.UTF-?8)?$/i.test(collation.datcollate))) {
+    await pool.end().catch(() => {})
+    throw new Error(
+      `the ledger database's collation is ${collation.provider === 'i' ? 'ICU ' : ''}${collation.datcollate}, not C: text would not order as on SQLite. ` +
+        `Create the ledger database with TEMPLATE template0 LOCALE 'C' ENCODING 'UTF8' (README).`,
+    )
   }
   return pgLedger(pool)
 }

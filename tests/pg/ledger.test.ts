@@ -218,6 +218,10 @@ describe('the PostgreSQL ledger runs the services’ drizzle queries', () => {
     }
   })
 
+  it('runs every connection with the idle-in-transaction limit (a stuck terminal frees the journal lock)', async () => {
+    expect(await pgL.rows(sql`SHOW idle_in_transaction_session_timeout`)).toEqual([{ idle_in_transaction_session_timeout: '30s' }])
+  })
+
   it('refuses a write outside write() (it would not be journaled) and SQL only SQLite runs', async () => {
     const cause = (p: Promise<unknown>) => p.then(() => 'resolved', (e: { cause?: unknown }) => String(e.cause ?? e))
     expect(await cause(pgL.db.insert(settings).values({ key: 'outside', value: 'x' }).run())).toMatch(/outside ledger.write/)
