@@ -103,6 +103,8 @@ function unreachable(cause: unknown): AppError {
 export interface PgLedgerOptions {
   /** Pool size per terminal (default 5). */
   max?: number
+  /** Tests only: runs on the transaction's connection just before COMMIT (to break it there). */
+  beforeCommit?: (client: pg.PoolClient) => Promise<void>
 }
 
 interface TxState {
@@ -159,10 +161,10 @@ export async function openPgLedger(config: pg.PoolConfig | string, opts: PgLedge
         `Create the ledger database with TEMPLATE template0 LOCALE 'C' ENCODING 'UTF8' (README).`,
     )
   }
-  return pgLedger(pool)
+  return pgLedger(pool, opts)
 }
 
-function pgLedger(pool: pg.Pool): Ledger {
+function pgLedger(pool: pg.Pool, opts: PgLedgerOptions): Ledger {
   const current = new AsyncLocalStorage<TxState>()
   const queue = new WriteQueue()
   const dialect = new SQLiteAsyncDialect()
@@ -314,10 +316,11 @@ function pgLedger(pool: pg.Pool): Ledger {
         // start in the transaction's context.
         result = await current.run(tx, async () => await fn(db))
         const entry = await appendPending(client, fallback)
-        if (entry) {
-          await client.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, String(entry.id)])
-          txid = (await client.query<{ x: string }>('SELECT pg_current_xact_id()::text AS x')).rows[0]!.x
-        }
+        if (entry)
+          txid = (
+            await client.query<{ x: string }>('SELECT pg_notify($1, $2), pg_current_xact_id()::text AS x', [NOTIFY_CHANNEL, String(entry.id)])
+          ).rows[0]!.x
+        await opts.beforeCommit?.(client)
       } catch (err) {
         const lost = ledgerFailure(err)
         if (lost) {

@@ -331,6 +331,20 @@ describe('the PostgreSQL ledger runs the services’ drizzle queries', () => {
       .catch((e: unknown) => e)
     expect((lost as AppError).code).toBe('LEDGER_UNREACHABLE')
     expect(await pgJournal()).toEqual(before)
+    // The connection lost at COMMIT: the ledger asks the server what became of the transaction
+    // (aborted here: the session ended before COMMIT reached it) and only then says nothing was written.
+    const breaking = await openPgLedger(l.appUrl, {
+      beforeCommit: async (client) => {
+        const pid = (await client.query('SELECT pg_backend_pid() AS pid')).rows[0].pid
+        const admin = await connect(serverUrl())
+        await admin.query('SELECT pg_terminate_backend($1)', [pid])
+        await admin.end()
+      },
+    })
+    closers.push(() => breaking.close())
+    const atCommit = await breaking.write((tx) => tx.insert(settings).values({ key: 'lost3', value: 'x' }).run(), fallback('lost')).catch((e: unknown) => e)
+    expect((atCommit as AppError).code).toBe('LEDGER_UNREACHABLE')
+    expect(await pgJournal()).toEqual(before)
     // The pool carries on with a new connection.
     expect(await pgL.db.select().from(settings).where(eq(settings.key, 'lost')).get()).toBeUndefined()
     await pgL.write((tx) => tx.insert(settings).values({ key: 'after', value: 'x' }).run(), fallback('after'))
