@@ -46,6 +46,13 @@ export const ERROR_MESSAGES = {
   DATABASE_TOO_NEW: 'データベースがこのアプリより新しい版で作成されています。アプリを更新してください。',
   // The PostgreSQL ledger (db/pg/migrate.ts): its backup is the DBA's pg_dump, taken before an upgrade.
   LEDGER_BACKUP_REQUIRED: 'データベースを更新する前にバックアップ（pg_dump）を取ってください。取った後で、バックアップ済みと指定して更新を実行してください。',
+  // The PostgreSQL ledger (db/pg/ledger.ts): the server cannot be reached. Said only when the
+  // transaction certainly did not commit (refused before COMMIT, or the server answered that it aborted).
+  LEDGER_UNREACHABLE:
+    '台帳サーバーに接続できません。この操作の処理は行われていません（何も記録されていません）。ネットワークとサーバーの状態を確認し、しばらくしてからもう一度操作してください。',
+  // The connection broke during COMMIT and the server could not be asked afterwards: the step may or may not be recorded.
+  LEDGER_COMMIT_UNKNOWN:
+    '台帳サーバーとの接続が確定の途中で切れたため、この操作が記録されたかどうか確認できません。接続が戻ったら画面を更新して結果を確かめ、記録されていない場合だけもう一度操作してください。',
   DEMO_ON_REAL_LEDGER: 'このデータベースは本番用です。デモデータは読み込めません。',
   SERVER_LEDGER_UNSUPPORTED: 'この操作は、共有台帳（PostgreSQL）に接続した端末ではまだ行えません。システム管理者に連絡してください。',
   PAYLOAD_TOO_LARGE: '送信内容が大きすぎるため受け付けられません。入力内容を確認してください。',

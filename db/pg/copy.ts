@@ -162,6 +162,15 @@ async function targetTables(client: ClientBase): Promise<string[]> {
   return r.rows.map((x) => x.t)
 }
 
+/** The tables with 0004's capture trigger. */
+async function capturedTables(client: ClientBase): Promise<string[]> {
+  const r = await client.query<{ t: string }>(
+    `SELECT c.relname AS t FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid
+      WHERE g.tgname = 'ledger_capture' AND c.relnamespace = current_schema()::regnamespace ORDER BY 1`,
+  )
+  return r.rows.map((x) => x.t)
+}
+
 /** The first table of the target that holds a row (schema_version aside), or null. */
 async function firstNonEmpty(client: ClientBase, tables: readonly string[]): Promise<string | null> {
   for (const t of tables) {
@@ -260,8 +269,14 @@ export async function copyToPg(opts: CopyOptions): Promise<CopyReport> {
       const full = await firstNonEmpty(client, pgTables)
       if (full) throw notEmpty(full)
 
+      // The rows copied are journaled already (the copied journal carries them): the capture
+      // triggers of 0004 (which note each written row for a terminal's journal entry) are off
+      // while they go in, in this transaction only, and on again before anything of its own is written.
+      const captured = await capturedTables(client)
+      for (const t of captured) await client.query(`ALTER TABLE ${q(t)} DISABLE TRIGGER ledger_capture`)
       const copied: TableCopy[] = []
       for (const t of tables) copied.push(await copyTable(sqlite, client, t, shapes.get(t.name)!, batchRows))
+      for (const t of captured) await client.query(`ALTER TABLE ${q(t)} ENABLE TRIGGER ledger_capture`)
       await setSequences(client, tables)
       const forms = await copyArchive(sqlite, client, dataDir)
 
@@ -298,6 +313,7 @@ export async function copyToPg(opts: CopyOptions): Promise<CopyReport> {
       const auditShape = shapes.get('audit_log') ?? (await pgTableShape(client, 'audit_log'))
       const head: EntryHeader = { at, actorId: null, actorLoginId, action: 'ledger.copyToServer', outcome: 'ok', auditId, origin: 'command' }
       const entry = await appendPgEntry(client, head, [await pgRowState(client, auditShape, [auditId])])
+      await client.query('DELETE FROM ledger_pending WHERE txid = txid_current()')
 
       // The whole chain on PostgreSQL, the copy's own entry included.
       const chain = await verifyPgChain(client)

@@ -29,6 +29,9 @@ export const APPEND_ONLY_TABLES = [
   'ledger_journal_rows',
 ] as const
 export const READ_ONLY_TABLES = ['schema_version'] as const
+/** Scratch of the write transactions (0004): the capture triggers insert each written row's key, the
+ * append reads and deletes its own transaction's before COMMIT. */
+export const PENDING_TABLES = ['ledger_pending'] as const
 
 const ident = (s: string): string => {
   if (!/^[a-z_][a-z0-9_]*$/.test(s)) throw new Error(`not a plain role name: ${s}`)
@@ -42,6 +45,7 @@ function grants(app: string): string {
     ...READ_WRITE_TABLES.map((t) => one('SELECT, INSERT, UPDATE', t)),
     ...APPEND_ONLY_TABLES.map((t) => one('SELECT, INSERT', t)),
     ...READ_ONLY_TABLES.map((t) => one('SELECT', t)),
+    ...PENDING_TABLES.map((t) => one('SELECT, INSERT, DELETE', t)),
   ].join('\n')
 }
 

@@ -176,6 +176,10 @@ describe('npm run ledger:copy-to-pg', () => {
       expect(chain.checked).toBe(before.count + 1)
       expect(report.sourceDigest).toBe(formatDigest(before))
       expect(report.digest).toBe(formatDigest({ count: chain.last.id, hash: chain.last.hash }))
+      // The copied rows were not noted for a terminal's journal entry (0004's triggers were off), and
+      // the copy's own notes were taken with its entry; the triggers are on again.
+      expect((await c.query('SELECT count(*)::int AS n FROM ledger_pending')).rows[0].n).toBe(0)
+      expect((await c.query(`SELECT count(*)::int AS n FROM pg_trigger WHERE tgname = 'ledger_capture' AND tgenabled = 'O'`)).rows[0].n).toBe(12)
       const entry = (await pgQuery<Record<string, unknown>>(c, 'SELECT * FROM ledger_journal ORDER BY id DESC LIMIT 1')).rows[0]!
       expect(entry).toMatchObject({ id: before.count + 1, prev_hash: before.hash, action: 'ledger.copyToServer', outcome: 'ok', origin: 'command', actor_login_id: `machine:${os.userInfo().username}`, audit_id: report.auditId })
       const audit = (await pgQuery<Record<string, unknown>>(c, 'SELECT * FROM audit_log WHERE id = $1', [report.auditId])).rows[0]!
