@@ -325,6 +325,9 @@ function pgLedger(pool: pg.Pool, opts: PgLedgerOptions): PgLedger {
         result = await current.run(tx, async () => await fn(db))
         const entry = await appendPending(client, fallback)
         entryId = entry?.id ?? null
+        // Known as this terminal's before COMMIT: the server may deliver the notification to this
+        // terminal's listener before COMMIT's answer arrives here. Taken back if it is not committed.
+        if (entryId !== null) own.add(entryId)
         if (entry)
           txid = (
             await client.query<{ x: string }>('SELECT pg_notify($1, $2), pg_current_xact_id()::text AS x', [NOTIFY_CHANNEL, String(entry.id)])
@@ -353,17 +356,16 @@ function pgLedger(pool: pg.Pool, opts: PgLedgerOptions): PgLedger {
         // the outcome is unknown and to look before doing it again (LEDGER_COMMIT_UNKNOWN), never
         // that nothing was written.
         const done = txid ? await committed(txid) : false
-        if (done === true) {
-          if (entryId !== null) own.add(entryId)
-          return result
-        }
+        if (done === true) return result
         if (done === false) throw unreachable(err)
         const e = new AppError('LEDGER_COMMIT_UNKNOWN')
         ;(e as { cause?: unknown }).cause = err
         throw e
       }
-      if (entryId !== null) own.add(entryId)
       return result
+    } catch (err) {
+      if (entryId !== null) own.delete(entryId)
+      throw err
     } finally {
       client.off('error', onError)
       client.release(tx.broken ? true : undefined)

@@ -20,6 +20,7 @@ import { createLogger } from './logger'
 import { productionMenuTemplate } from './menu'
 import { ownPageMatcher, ownPageUrl, type OwnPage } from './own-page'
 import { flushRefusals } from './refusals'
+import { parseServerLedger, type ServerLedgerConfig } from './serverLedger'
 
 const TITLE = '窓口OTP事務を起動できません'
 const page: OwnPage = {
@@ -251,16 +252,18 @@ async function main(): Promise<void> {
   }
   let launch: ReturnType<typeof parseLaunchOptions>
   let sessionIdleMs: number | undefined
+  let server: ServerLedgerConfig | null
   try {
     launch = parseLaunchOptions(process.argv, process.env, app.getPath('userData'))
     sessionIdleMs = parseIdleMs(process.argv, process.env)
+    server = parseServerLedger(process.argv, process.env)
   } catch (err) {
     failStartup('BAD_LAUNCH_OPTIONS', `起動オプションが正しくありません。\n${(err as Error).message}`, err)
     return
   }
   dataDir = launch.dataDir
   // The refusals name what this app offers (the restore below, the バックアップ screen), never npm.
-  const open = () => openApp({ ...launch, sessionIdleMs, transport: 'ipc', version: app.getVersion(), recovery: 'app' })
+  const open = () => openApp({ ...launch, server, sessionIdleMs, transport: 'ipc', version: app.getVersion(), recovery: 'app' })
   try {
     try {
       ctx = await open()

@@ -3,12 +3,16 @@
 // data once. Shared by the Electron main process and the browser-preview bridge.
 import fs from 'node:fs'
 import path from 'node:path'
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import type { Logger } from 'pino'
 import { backupDirOf, checkAndRecord, latestGoodBackup } from '../../db/backup'
 import { LEDGER_FILE, inspectLedgerFile, ledgerTraces, markInUse, quickCheck, writeLedgerMarker } from '../../db/ledgerFile'
 import { openSqlite, type Sqlite } from '../../db/open'
-import { openedSqliteLedger } from '../../db/ledger'
+import { openedSqliteLedger, type LedgerDb } from '../../db/ledger'
+import { openPgLedger } from '../../db/pg/ledger'
+import { PG_LATEST_SCHEMA_VERSION } from '../../db/pg/migrations'
+import { describeServerLedger, poolConfigOf, type ServerLedgerConfig } from './serverLedger'
+import { watchServerLedger } from './serverChanges'
 import { assertNotNewer, migrate, schemaVersion } from '../../db/migrate'
 import { settings } from '../../db/schema'
 import { DEMO_PASSWORD, seedDemo } from '../../db/seed'
@@ -40,6 +44,8 @@ export interface OpenAppOptions {
   recovery?: RecoveryMeans
   /** The idle time of a session (default SESSION_IDLE_MS; see args.ts parseIdleMs). */
   sessionIdleMs?: number
+  /** The shared ledger on a PostgreSQL server (serverLedger.ts); the data folder's SQLite file otherwise. */
+  server?: ServerLedgerConfig | null
   /** The full verification in the background after start (default on; false for off, as most
    * tests do; they start it themselves with startBackgroundVerification). */
   backgroundVerify?: BackgroundVerifyOptions | false
@@ -144,7 +150,31 @@ export function openLedgerFile(dataDir: string, opts: { clock: Clock; logger: Lo
   }
 }
 
+/**
+ * A fresh ledger's kind (demo or production) is fixed at its first start, and demo data goes only
+ * into a demo ledger. Decided inside one write transaction, so two terminals or processes starting
+ * on a new ledger cannot both seed it. Returns whether the ledger is a demo one.
+ */
+async function settleKind(db: LedgerDb, demo: boolean, clock: Clock, logger: Logger, where: string): Promise<boolean> {
+  // The demo password is hashed (scrypt, ~0.1 s) only for a ledger about to be seeded: the kind,
+  // once written, is never removed, so a ledger that has one is never seeded again.
+  const kindNow = (await db.select().from(settings).where(eq(settings.key, 'ledger_kind')).get())?.value
+  const passwordHash = demo && !kindNow ? await hashPassword(DEMO_PASSWORD) : null
+  const kind = await writeTransaction(db, async (tx) => {
+    const existing = (await tx.select().from(settings).where(eq(settings.key, 'ledger_kind')).get())?.value
+    if (existing) return existing
+    const created = demo ? 'demo' : 'production'
+    await tx.insert(settings).values({ key: 'ledger_kind', value: created }).run()
+    if (passwordHash) await seedDemo(tx, { passwordHash, now: clock() })
+    logger.info({ ledger: where, demo }, 'ledger created')
+    return created
+  }, { at: clock().toISOString(), actorId: null, actorLoginId: 'system', action: 'ledger.create', outcome: 'ok' })
+  if (demo && kind !== 'demo') throw new AppError('DEMO_ON_REAL_LEDGER')
+  return kind === 'demo'
+}
+
 export async function openApp(opts: OpenAppOptions): Promise<AppContext> {
+  if (opts.server) return openServerApp(opts, opts.server)
   fs.mkdirSync(opts.dataDir, { recursive: true })
   const file = path.join(opts.dataDir, LEDGER_FILE)
   const means = opts.recovery ?? 'command'
@@ -157,23 +187,7 @@ export async function openApp(opts: OpenAppOptions): Promise<AppContext> {
     const ledger = openedSqliteLedger(sqlite)
     const db = ledger.db
 
-    // A fresh ledger: its kind is fixed now, and demo data goes only into a demo ledger. Decided
-    // inside one IMMEDIATE transaction, so two processes starting on a new folder cannot both seed.
-    // The demo password is hashed (scrypt, ~0.1 s) only for a ledger about to be seeded: the kind,
-    // once written, is never removed, so a ledger that has one is never seeded again.
-    const kindNow = (await db.select().from(settings).where(eq(settings.key, 'ledger_kind')).get())?.value
-    const passwordHash = opts.demo && !kindNow ? await hashPassword(DEMO_PASSWORD) : null
-    const kind = await writeTransaction(db, async (tx) => {
-      const existing = (await tx.select().from(settings).where(eq(settings.key, 'ledger_kind')).get())?.value
-      if (existing) return existing
-      const created = opts.demo ? 'demo' : 'production'
-      await tx.insert(settings).values({ key: 'ledger_kind', value: created }).run()
-      if (passwordHash) await seedDemo(tx, { passwordHash, now: clock() })
-      logger.info({ file, demo: opts.demo }, 'ledger created')
-      return created
-    }, { at: clock().toISOString(), actorId: null, actorLoginId: 'system', action: 'ledger.create', outcome: 'ok' })
-    if (opts.demo && kind !== 'demo') throw new AppError('DEMO_ON_REAL_LEDGER')
-    const demo = kind === 'demo'
+    const demo = await settleKind(db, opts.demo, clock, logger, file)
     // Best effort: a full disk must not keep a readable ledger from opening (the traces of a used
     // folder are its forms, backups and logs too).
     try {
@@ -225,4 +239,49 @@ function startFailure(err: unknown, dataDir: string, file: string, logger: Logge
   if (code === 'STORAGE_ERROR')
     return new AppError('STORAGE_ERROR', `台帳（${file}）を読み書きできません（${(err as { code?: string }).code}）。ファイルの場所と権限を確認してください。`)
   return err
+}
+
+/**
+ * A terminal on the shared PostgreSQL ledger. The server's schema is the owner's business (npm
+ * run ledger:pg-migrate, with pg_dump first): a terminal only checks it is the one this app was
+ * built for and refuses otherwise. The data folder still holds this terminal's log; backups,
+ * restores and the journal's verification are the server's (README), not the terminal's.
+ */
+async function openServerApp(opts: OpenAppOptions, server: ServerLedgerConfig): Promise<AppContext> {
+  fs.mkdirSync(opts.dataDir, { recursive: true })
+  const logger = opts.logger ?? createLogger(opts.dataDir)
+  const clock = opts.clock ?? (() => new Date())
+  const where = describeServerLedger(server)
+  const ledger = await openPgLedger(poolConfigOf(server))
+  try {
+    const [v] = await ledger.rows<{ version: number | null }>(sql`SELECT max(version) AS version FROM schema_version`)
+    const version = v?.version ?? 0
+    if (version > PG_LATEST_SCHEMA_VERSION) throw new AppError('DATABASE_TOO_NEW')
+    if (version < PG_LATEST_SCHEMA_VERSION)
+      throw new AppError(
+        'LEDGER_OPEN_FAILED',
+        `共有台帳（${where}）のデータベースがこのアプリより古い版です（版 ${version}、必要な版 ${PG_LATEST_SCHEMA_VERSION}）。データベース管理者に更新（npm run ledger:pg-migrate）を依頼してください。`,
+      )
+    const demo = await settleKind(ledger.db, opts.demo, clock, logger, where)
+    logger.info({ ledger: where, demo }, 'server ledger opened')
+    const ctx: AppContext = {
+      sqlite: null,
+      ledger,
+      db: ledger.db,
+      clock,
+      dataDir: opts.dataDir,
+      demo,
+      transport: opts.transport,
+      logger,
+      sessions: new SessionStore(() => clock().getTime(), opts.sessionIdleMs),
+      events: new LedgerEvents(),
+      version: opts.version,
+    }
+    // What other terminals commit reaches this one's screens (LISTEN/NOTIFY).
+    ctx.stopWatching = watchServerLedger(ctx, ledger, poolConfigOf(server))
+    return ctx
+  } catch (err) {
+    await ledger.close().catch(() => undefined)
+    throw err
+  }
 }

@@ -37,15 +37,23 @@ function historyRow(sqlite: Sqlite, id: number) {
   return get(id)
 }
 
-/** The events for what another connection wrote (each once, in commit order). */
-export function eventsOf(sqlite: Sqlite, w: OtherWrites): LedgerChangedEvent[] {
+/** A customer-history row as the events need it. */
+export interface HistoryNote {
+  customerId: number
+  kind: string
+  requestId: number | null
+}
+
+/** The events for what another connection (or terminal) wrote (each once, in commit order);
+ * `historyOf` reads the history rows the writes name. */
+export function eventsOf(historyOf: (id: number) => HistoryNote | undefined, w: OtherWrites): LedgerChangedEvent[] {
   if (w.unknown) return [{ kind: 'ledger_changed' }]
   const out = new Map<string, LedgerChangedEvent>()
   const add = (e: LedgerChangedEvent) => out.set(`${e.kind}:${e.customerId ?? ''}:${e.requestId ?? ''}`, e)
   const told = new Set<string>() // customers a history row already named
   for (const r of w.rows) {
     if (r.tbl !== 'otp_history') continue
-    const h = historyRow(sqlite, Number(r.rowKey))
+    const h = historyOf(Number(r.rowKey))
     const kind = h && HISTORY_EVENTS[h.kind]
     if (!h || !kind) continue
     told.add(String(h.customerId))
@@ -65,7 +73,7 @@ export function watchOtherInstances(ctx: AppContext, everyMs?: number): () => vo
   return watchOtherWriters(
     embedded,
     (w) => {
-      for (const e of eventsOf(embedded(), w)) ctx.events.emitChanged(e)
+      for (const e of eventsOf((id) => historyRow(embedded(), id), w)) ctx.events.emitChanged(e)
     },
     { everyMs, onError: (err) => ctx.logger.warn({ code: 'CHANGE_WATCH_FAILED', err }, 'could not read changes made by another instance') },
   )

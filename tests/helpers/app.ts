@@ -5,7 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { openApp } from '../../electron/main/ledger'
 import { dispatch } from '../../electron/main/dispatcher'
-import { embeddedContext, type EmbeddedAppContext } from '../../electron/main/context'
+import { embeddedContext, type AppContext, type EmbeddedAppContext } from '../../electron/main/context'
 import type { BackgroundVerifyOptions } from '../../electron/main/services/integrity'
 import type { OpInput, OpOutput } from '../../shared/contract'
 import type { ErrorPayload, Result } from '../../shared/errors'
@@ -13,10 +13,8 @@ import type { OperationName } from '../../shared/operations'
 import { DEMO_PASSWORD } from '../../db/seed'
 import { describeReport, verifyLedger } from '../../db/verify'
 
-export interface TestApp {
-  ctx: EmbeddedAppContext
-  dir: string
-  clock: { now: Date }
+/** The operations of the app as a test calls them (through the dispatcher, as the transports do). */
+export interface AppCalls {
   /** Call an operation as the session `key` and return the envelope. */
   raw(op: string, payload: unknown, key?: string): Promise<Result<unknown>>
   /** Call an operation and return its value, failing the test on an error envelope. */
@@ -27,7 +25,41 @@ export interface TestApp {
   /** The first login of staff an administrator registered (or reset): logs in with the one-time
    * password and changes it, as the app requires. Returns the new password. */
   firstLogin(loginId: string, oneTimePassword: string, key?: string): Promise<string>
+}
+
+export interface TestApp extends AppCalls {
+  ctx: EmbeddedAppContext
+  dir: string
+  clock: { now: Date }
   close(): void
+}
+
+/** The calls of a context (either engine). */
+export function callsOf(ctx: AppContext): AppCalls {
+  const raw = (op: string, payload: unknown, key = 'default') => dispatch(ctx, op, payload, key)
+  const calls: AppCalls = {
+    raw,
+    async ok(op, input, key) {
+      const r = await raw(op, input, key)
+      if (!r.ok) throw new Error(`${op} failed: ${r.error.code} ${r.error.message} ${JSON.stringify(r.error.fields ?? {})}`)
+      return r.value as never
+    },
+    async err(op, payload, key) {
+      const r = await raw(op, payload, key)
+      if (r.ok) throw new Error(`${op} unexpectedly succeeded`)
+      return r.error
+    },
+    async loginAs(loginId, key = 'default') {
+      await calls.ok('auth.login', { loginId, password: DEMO_PASSWORD }, key)
+    },
+    async firstLogin(loginId, oneTimePassword, key = 'default') {
+      const newPassword = `${oneTimePassword}-own1`
+      const user = await calls.ok('auth.login', { loginId, password: oneTimePassword }, key)
+      if (user.mustChangePassword) await calls.ok('auth.changePassword', { currentPassword: oneTimePassword, newPassword }, key)
+      return user.mustChangePassword ? newPassword : oneTimePassword
+    },
+  }
+  return calls
 }
 
 export function tempDir(prefix = 'otp-test-'): string {
@@ -46,31 +78,11 @@ export async function createTestApp(opts: { demo?: boolean; now?: Date; dir?: st
     autoBackup: false, // tests run the schedule's tick themselves
     backgroundVerify: opts.backgroundVerify ?? false, // tests that need it ask for it
   }))
-  const raw = (op: string, payload: unknown, key = 'default') => dispatch(ctx, op, payload, key)
   const app: TestApp = {
+    ...callsOf(ctx),
     ctx,
     dir,
     clock,
-    raw,
-    async ok(op, input, key) {
-      const r = await raw(op, input, key)
-      if (!r.ok) throw new Error(`${op} failed: ${r.error.code} ${r.error.message} ${JSON.stringify(r.error.fields ?? {})}`)
-      return r.value as never
-    },
-    async err(op, payload, key) {
-      const r = await raw(op, payload, key)
-      if (r.ok) throw new Error(`${op} unexpectedly succeeded`)
-      return r.error
-    },
-    async loginAs(loginId, key = 'default') {
-      await app.ok('auth.login', { loginId, password: DEMO_PASSWORD }, key)
-    },
-    async firstLogin(loginId, oneTimePassword, key = 'default') {
-      const newPassword = `${oneTimePassword}-own1`
-      const user = await app.ok('auth.login', { loginId, password: oneTimePassword }, key)
-      if (user.mustChangePassword) await app.ok('auth.changePassword', { currentPassword: oneTimePassword, newPassword }, key)
-      return user.mustChangePassword ? newPassword : oneTimePassword
-    },
     close() {
       ctx.stopWatching?.()
       ctx.sqlite.close()

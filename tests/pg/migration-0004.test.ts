@@ -7,6 +7,7 @@ import { NOT_JOURNALED } from '../../db/journal'
 import { migratePg, pgSchemaVersion } from '../../db/pg/migrate'
 import { PG_LATEST_SCHEMA_VERSION, PG_MIGRATIONS } from '../../db/pg/migrations'
 import { SERVER_ONLY_TABLES } from '../../db/pg/serverOnly'
+import { CAPTURED_TABLES } from '../../db/pg/migrations/0004_ledger_pending'
 import { createTestLedger, type TestLedger } from '../helpers/pg'
 
 let l: TestLedger
@@ -30,6 +31,18 @@ describe('PostgreSQL migration 0004', () => {
       // Journaled as on SQLite: every table but the journal's own and the server-only ones.
       expect(withTrigger).toEqual(tables.filter((t) => !NOT_JOURNALED.has(t) && !(t in SERVER_ONLY_TABLES)))
       expect(withTrigger).toContain('receipt_counters')
+      // Each trigger notes the table's primary key, in key order (a wrong column notes NULL and the
+      // write fails: otp_request_versions is keyed by (request_id, seq), not an id).
+      const keys = (
+        await o.query<{ t: string; cols: string[] }>(
+          `SELECT c.relname AS t, array_agg(a.attname::text ORDER BY k.i) AS cols
+             FROM pg_index x JOIN pg_class c ON c.oid = x.indrelid
+             CROSS JOIN LATERAL unnest(x.indkey) WITH ORDINALITY AS k(attnum, i)
+             JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
+            WHERE x.indisprimary GROUP BY c.relname`,
+        )
+      ).rows
+      for (const t of CAPTURED_TABLES) expect([t.table, t.key]).toEqual([t.table, keys.find((k) => k.t === t.table)?.cols])
     } finally {
       await o.end()
     }

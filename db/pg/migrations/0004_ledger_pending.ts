@@ -26,7 +26,7 @@ export const CAPTURED_TABLES: ReadonlyArray<{ table: string; key: string[] }> = 
   { table: 'staff', key: ['id'] },
   { table: 'customers', key: ['id'] },
   { table: 'otp_requests', key: ['id'] },
-  { table: 'otp_request_versions', key: ['id'] },
+  { table: 'otp_request_versions', key: ['request_id', 'seq'] },
   { table: 'otp_history', key: ['id'] },
   { table: 'counter_refusals', key: ['id'] },
   { table: 'receipt_counters', key: ['branch_code', 'business_date'] },
