@@ -42,6 +42,13 @@ export interface Ledger {
   /** A hand-written SELECT (drizzle's sql template, SQLite dialect as the services write it):
    * its rows as objects keyed by column name, on either engine. */
   rows<T>(query: SQL): Promise<T[]>
+  /**
+   * Where printed PDFs are kept: 'folder', files under the data folder beside the embedded ledger
+   * (written and synced before the print is recorded); 'ledger', in the server ledger's
+   * printed_form_files, in the transaction that records the print, so every terminal reaches
+   * them and the server's backup carries them.
+   */
+  readonly printArchive: 'folder' | 'ledger'
   /** The journal's digest as it stands (count of entries, hash of the last), null without a journal. */
   digest(): Promise<LedgerDigest | null>
   /** False once closed (timers and watchers stop on it). */
@@ -101,6 +108,7 @@ export function sqliteLedger(sqlite: Sqlite, db: Db): Ledger {
   const tx = db as unknown as LedgerDb
   const ledger: Ledger = {
     engine: 'sqlite',
+    printArchive: 'folder',
     db: tx,
     inWrite: () => queue.inWrite(),
     isOpen: () => sqlite.open,

@@ -375,6 +375,7 @@ function pgLedger(pool: pg.Pool, opts: PgLedgerOptions): PgLedger {
   let open = true
   const ledger: PgLedger = {
     engine: 'postgres',
+    printArchive: 'ledger',
     db,
     inWrite: () => current.getStore() !== undefined,
     isOpen: () => open,

@@ -9,6 +9,7 @@ import { LATEST_SCHEMA_VERSION } from '../../db/migrations'
 import { writeAudit } from './audit'
 import type { AppContext } from './context'
 import { storageFailureCode } from './failures'
+import { ledgerFailure } from '../../db/pg/ledger'
 import { enterOperation, leaveOperation } from './inflight'
 import { recordRefusal } from './refusals'
 import type { SessionUser } from '../../shared/types'
@@ -178,6 +179,8 @@ export async function dispatch(
   try {
     return await run(ctx, op, payload, sessionKey, opts)
   } catch (err) {
+    const lost = ledgerFailure(err)
+    if (lost) return fail(lost)
     const code = storageFailureCode(err) ?? 'INTERNAL'
     try {
       ctx.logger.error({ code, op: String(op).slice(0, 100), err }, 'operation failed outside its handler')
@@ -254,6 +257,13 @@ async function run(ctx: AppContext, op: unknown, payload: unknown, sessionKey: s
     const value = await handler(ctx, parsed.data as never, caller)
     return { ok: true, value }
   } catch (err) {
+    // The server ledger could not be reached (or the fate of a commit is unknown): said as it is,
+    // and not audited (the audit row could not reach the server either).
+    const lost = ledgerFailure(err)
+    if (lost) {
+      ctx.logger.warn({ code: lost.code, op, staffId: user?.staffId, err }, 'the server ledger was not reachable')
+      return fail(lost)
+    }
     if (err instanceof AppError) {
       ctx.logger.info({ code: err.code, op, staffId: user?.staffId }, 'refused by service')
       if (def.kind === 'command' && user && !isAudited(err)) {

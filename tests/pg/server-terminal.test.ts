@@ -3,7 +3,9 @@
 // resubmits and approves; four-eyes, 役席認証, the idempotent submission key, branch scope and the
 // head office's read-only role hold; another terminal sees the reception in its 検印 queue and gets
 // the change event within a second; the server's journal chain verifies afterwards.
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { LedgerChangedEvent } from '../../shared/operations'
 import { DEMO_PASSWORD } from '../../db/seed'
@@ -95,6 +97,24 @@ describe('a terminal on the PostgreSQL ledger', () => {
     const other = await customerIn(app, 'in_use', 1)
     expect((await app.err('requests.receiveCancellation', { ...baseForm(other), submissionKey }, 't')).code).toBe('SUBMISSION_KEY_REUSED')
     expect(await app.query('SELECT count(*)::int AS n FROM otp_requests')).toEqual([{ n: 1 }])
+  })
+
+  it('a printed form is kept in the server ledger with its hash, reachable from every terminal', async () => {
+    app = await createServerTestApp()
+    await app.loginAs('teller1', 't')
+    const req = await app.ok('requests.receiveCancellation', baseForm(await customerIn(app, 'in_use')), 't')
+    const printed = await app.ok('forms.print', { form: 'customer_receipt', requestId: req.id }, 't')
+    const [file] = await app.query<{ sha256: string; pdf: Buffer; path: string }>(
+      'SELECT f.sha256, f.pdf, p.file_path AS path FROM printed_form_files f JOIN printed_forms p ON p.id = f.printed_form_id',
+    )
+    expect(file!.sha256).toBe(printed.sha256)
+    expect(createHash('sha256').update(file!.pdf).digest('hex')).toBe(printed.sha256)
+    expect(file!.pdf.subarray(0, 5).toString()).toBe('%PDF-')
+    expect(fs.existsSync(path.join(app.dir, file!.path))).toBe(false) // not in the terminal's folder
+    const again = await app.ok('forms.print', { form: 'customer_receipt', requestId: req.id }, 't')
+    expect(again.reprint).toBe(true)
+    expect(await app.query('SELECT count(*)::int AS n FROM printed_form_files')).toEqual([{ n: 2 }])
+    await app.expectChainVerifies()
   })
 
   it("a reception on one terminal appears in another terminal's queue, announced within a second", async () => {

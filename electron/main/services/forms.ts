@@ -520,12 +520,13 @@ async function printTarget(ctx: AppContext, t: PrintTarget, user: SessionUser): 
     const at = now.toISOString()
     const fileName = fileNameOf(t, previous)
     const rel = path.posix.join('forms', t.businessDate.slice(0, 4), t.businessDate.slice(5, 7), fileName.replace(/\.pdf$/, `_${sha256.slice(0, 12)}.pdf`))
-    archive(ctx, rel, pdf)
+    const inFolder = ctx.ledger.printArchive === 'folder'
+    if (inFolder) archive(ctx, rel, pdf)
     let recorded: boolean
     try {
       recorded = await writeTransaction(ctx.db, async (tx) => {
         if (await printCount(tx, t) !== previous) return false
-        await tx.insert(printedForms)
+        const row = await tx.insert(printedForms)
           .values({
             requestId: t.requestId,
             branchId: t.branchId,
@@ -537,7 +538,11 @@ async function printTarget(ctx: AppContext, t: PrintTarget, user: SessionUser): 
             sha256,
             filePath: rel,
           })
-          .run()
+          .returning({ id: printedForms.id })
+          .get()
+        // On the server ledger the PDF itself goes with its record (its trigger checks the hash).
+        if (!inFolder)
+          await tx.run(sql`INSERT INTO printed_form_files (printed_form_id, sha256, pdf) VALUES (${row!.id}, ${sha256}, ${pdf})`)
         await writeAudit(tx, {
           at,
           actorId: user.staffId,
@@ -554,7 +559,7 @@ async function printTarget(ctx: AppContext, t: PrintTarget, user: SessionUser): 
     } catch (err) {
       // The recording failed: its file goes too, and a failure to clean up never hides why.
       try {
-        await dropUnrecorded(ctx, rel)
+        if (inFolder) await dropUnrecorded(ctx, rel)
       } catch (cleanup) {
         ctx.logger.warn({ code: 'ARCHIVE_CLEANUP_FAILED', file: rel, err: cleanup }, 'could not remove an unrecorded print')
       }
@@ -573,7 +578,7 @@ async function printTarget(ctx: AppContext, t: PrintTarget, user: SessionUser): 
         archivedAs: rel,
       }
     // Lost the race: drop this file unless the winner recorded the very same bytes under it.
-    await dropUnrecorded(ctx, rel)
+    if (inFolder) await dropUnrecorded(ctx, rel)
   }
   throw new AppError('STALE_VERSION', '同時に印刷が行われたため印刷できませんでした。もう一度印刷してください。')
 }
