@@ -1,11 +1,12 @@
 // For every operation of the contract: a bad payload is refused with a validation error, a wrong
 // role is refused, a missing session is refused, an unknown operation is refused, and none of
 // them changes the ledger. The table below must name every operation: a new one without an entry
-// fails here.
+// fails here. It runs on both engines (tests/helpers/engines.ts): the embedded SQLite ledger and a
+// terminal on the shared PostgreSQL ledger.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { OPERATION_NAMES, type OperationName } from '../../shared/operations'
 import { contract } from '../../shared/contract'
-import { createTestApp, snapshotLedger, type TestApp } from '../helpers/app'
+import { ENGINES, createEngineApp, type EngineApp } from '../helpers/engines'
 
 type Who = 'teller' | 'supervisor' | 'admin' | 'head_office'
 interface Case {
@@ -90,28 +91,27 @@ const CASES: Record<OperationName, Case> = {
 }
 
 const LOGIN: Record<Who, string> = { teller: 'teller1', supervisor: 'super1', admin: 'admin1', head_office: 'honbu1' }
-let app: TestApp
+describe.each(ENGINES)('the contract, on the %s ledger', (engine) => {
+  let app: EngineApp
+  beforeAll(async () => {
+    app = await createEngineApp(engine)
+    for (const who of Object.keys(LOGIN) as Who[]) await app.loginAs(LOGIN[who], who)
+  })
+  afterAll(() => app.close())
 
-beforeAll(async () => {
-  app = await createTestApp()
-  for (const who of Object.keys(LOGIN) as Who[]) await app.loginAs(LOGIN[who], who)
-})
-afterAll(() => app.close())
-
-describe('the contract', () => {
   it('the table above covers exactly the contract', () => {
     expect(Object.keys(CASES).sort()).toEqual([...OPERATION_NAMES].sort())
     expect(Object.keys(contract).sort()).toEqual([...OPERATION_NAMES].sort())
   })
 
   it('refuses unknown operations without touching the ledger', async () => {
-    const before = snapshotLedger(app.ctx)
+    const before = await app.snapshot()
     for (const op of ['db.exec', 'customers.delete', '__proto__', 'constructor', '', 42, null]) {
       const e = await app.err(op as string, {}, 'admin')
       expect(e.code).toBe('UNKNOWN_OPERATION')
       expect(e.message).toBe('不明な操作です。')
     }
-    expect(snapshotLedger(app.ctx)).toBe(before)
+    expect(await app.snapshot()).toBe(before)
   })
 
   for (const op of OPERATION_NAMES) {
@@ -119,29 +119,29 @@ describe('the contract', () => {
     const caller: Who | 'nobody' = c.allowed === 'public' ? 'nobody' : c.allowed === 'any-user' ? 'teller' : c.allowed[0]!
 
     it(`${op}: a bad payload is refused with a Japanese validation error and changes nothing`, async () => {
-      const before = snapshotLedger(app.ctx)
+      const before = await app.snapshot()
       const e = await app.err(op, c.bad, caller)
       expect(e.code).toBe('VALIDATION_FAILED')
       expect(e.message).toMatch(/[ぁ-んァ-ン一-龯]/)
       expect(Object.keys(e.fields ?? {}).length).toBeGreaterThan(0)
-      expect(snapshotLedger(app.ctx)).toBe(before)
+      expect(await app.snapshot()).toBe(before)
     })
 
     if (c.wrong) {
       it(`${op}: the ${c.wrong} role is refused and nothing changes`, async () => {
-        const before = snapshotLedger(app.ctx)
+        const before = await app.snapshot()
         // Even a payload that would be valid is refused before it is looked at.
         const e = await app.err(op, c.bad, c.wrong)
         expect(e.code).toBe('FORBIDDEN_ROLE')
-        expect(snapshotLedger(app.ctx)).toBe(before)
+        expect(await app.snapshot()).toBe(before)
       })
     }
 
     if (c.allowed !== 'public') {
       it(`${op}: without a session it is refused and nothing changes`, async () => {
-        const before = snapshotLedger(app.ctx)
+        const before = await app.snapshot()
         expect((await app.err(op, c.bad, 'nobody')).code).toBe('NOT_AUTHENTICATED')
-        expect(snapshotLedger(app.ctx)).toBe(before)
+        expect(await app.snapshot()).toBe(before)
       })
     }
   }

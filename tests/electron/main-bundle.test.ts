@@ -32,9 +32,9 @@ let errors: MockInstance<typeof console.error>
 beforeEach(() => {
   errors = vi.spyOn(console, 'error').mockImplementation(() => {})
 })
-afterEach(() => {
+afterEach(async () => {
   errors.mockRestore()
-  quitApp()
+  await quitApp()
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
   dirs = []
 })
@@ -256,7 +256,7 @@ describe('restoring a backup from the screen, over IPC', () => {
     expect((await call('staff.list', {})).error?.code).toBe('NOT_AUTHENTICATED')
     expect(await call('auth.login', { loginId: 'admin1', password: 'demo-pass-2026' })).toMatchObject({ ok: true })
     expect(((await call('staff.list', {})).value as unknown as unknown[]).length).toBe(staffBefore)
-    quitApp()
+    await quitApp()
     // The restored ledger was the one closed at quit: checkpointed, no WAL left beside it.
     expect(fs.existsSync(path.join(r.dataDir, 'ledger.sqlite-wal'))).toBe(false)
     expect(fs.readdirSync(path.join(r.dataDir, 'replaced'))).toHaveLength(1)
@@ -264,7 +264,9 @@ describe('restoring a backup from the screen, over IPC', () => {
 })
 
 describe('a start that fails is shown, logged, and quits freeing the lock', () => {
-  function expectFailed(r: Recording, message: RegExp): void {
+  async function expectFailed(r: Recording, message: RegExp): Promise<void> {
+    // The ledger is closed (what is still in memory written first), then the lock freed and the app ended.
+    await vi.waitFor(() => expect(r.calls).toContain('exit:1'))
     expect(r.dialogs).toHaveLength(1)
     expect(r.dialogs[0]!.title).toBe(TITLE)
     expect(r.dialogs[0]!.message).toMatch(message)
@@ -277,7 +279,7 @@ describe('a start that fails is shown, logged, and quits freeing the lock', () =
   test('a page that fails to load', async () => {
     const r = await start()
     r.windows[0]!.webContents.emit('did-fail-load', {}, -6, 'ERR_FILE_NOT_FOUND', ownPage, true)
-    expectFailed(r, /画面を読み込めませんでした（-6 ERR_FILE_NOT_FOUND）/)
+    await expectFailed(r, /画面を読み込めませんでした（-6 ERR_FILE_NOT_FOUND）/)
     expect(appLog(r.dataDir)).toContain('"code":"PAGE_LOAD_FAILED"')
     // The ledger was closed: its WAL was checkpointed and removed.
     expect(fs.existsSync(path.join(r.dataDir, 'ledger.sqlite-wal'))).toBe(false)
@@ -286,7 +288,7 @@ describe('a start that fails is shown, logged, and quits freeing the lock', () =
   test('a load whose promise rejects (and no did-fail-load said so)', async () => {
     const r = await start({ loadError: Object.assign(new Error('net::ERR_FAILED'), { code: 'ERR_FAILED' }) })
     await vi.waitFor(() => expect(r.dialogs).toHaveLength(1))
-    expectFailed(r, /画面を読み込めませんでした/)
+    await expectFailed(r, /画面を読み込めませんでした/)
   })
 
   test('an aborted sub-frame or cancelled load is not a failure', async () => {
@@ -303,7 +305,7 @@ describe('a start that fails is shown, logged, and quits freeing the lock', () =
   test('a renderer that dies', async () => {
     const r = await start()
     r.windows[0]!.webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 139 })
-    expectFailed(r, /画面の処理が異常終了しました（crashed）/)
+    await expectFailed(r, /画面の処理が異常終了しました（crashed）/)
     expect(appLog(r.dataDir)).toContain('"code":"RENDERER_GONE"')
   })
 
@@ -314,7 +316,7 @@ describe('a start that fails is shown, logged, and quits freeing the lock', () =
     db.close()
     const r = await start({}, dataDir)
     expect(r.windows).toHaveLength(0)
-    expectFailed(r, /データベースの版（\d+）がこのアプリの対応する版（\d+）より新しい|データベースがこのアプリより新しい版/)
+    await expectFailed(r, /データベースの版（\d+）がこのアプリの対応する版（\d+）より新しい|データベースがこのアプリより新しい版/)
     expect(r.dialogs[0]!.message).not.toContain('npm')
     expect(fs.readFileSync(path.join(dataDir, 'logs', 'app.log'), 'utf8')).toContain('"code":"DATABASE_TOO_NEW"')
   })
@@ -323,7 +325,7 @@ describe('a start that fails is shown, logged, and quits freeing the lock', () =
   async function damagedWithBackup(): Promise<{ dataDir: string; backup: string }> {
     const dataDir = tempDir()
     await start({}, dataDir)
-    quitApp()
+    await quitApp()
     const src = openSqlite(path.join(dataDir, 'ledger.sqlite'))
     const b = await writeBackup(src, { dir: path.join(dataDir, 'backups'), kind: 'manual', dataDir })
     src.close()
@@ -345,7 +347,7 @@ describe('a start that fails is shown, logged, and quits freeing the lock', () =
     expect(await invokeAs(channelOf('auth.login'), ownPage, { loginId: 'admin1', password: 'demo-pass-2026' })).toMatchObject({ ok: true })
     const replaced = fs.readdirSync(path.join(dataDir, 'replaced'))
     expect(fs.readFileSync(path.join(dataDir, 'replaced', replaced[0]!, 'ledger.sqlite'), 'utf8')).toBe('garbage')
-    quitApp()
+    await quitApp()
     const db = new Database(path.join(dataDir, 'ledger.sqlite'), { readonly: true })
     const row = db.prepare("SELECT actor_login_id, detail_json FROM audit_log WHERE action = 'ledger.restore'").get() as { actor_login_id: string; detail_json: string }
     db.close()
@@ -370,19 +372,19 @@ describe('a start that fails is shown, logged, and quits freeing the lock', () =
     fs.rmSync(path.join(dataDir, 'backups'), { recursive: true })
     const r = await start({ isPackaged: true }, dataDir)
     expect(r.messageBoxes).toHaveLength(0)
-    expectFailed(r, /破損しているため開けません/)
+    await expectFailed(r, /破損しているため開けません/)
     expect(r.dialogs[0]!.message).not.toMatch(/npm|--data-dir/)
   })
 
   test('main() itself failing (Electron never gets ready)', async () => {
     const r = await start({ ready: Promise.reject(new Error('GPU process could not start')) })
-    expectFailed(r, /起動中にエラーが発生しました。\nGPU process could not start/)
+    await expectFailed(r, /起動中にエラーが発生しました。\nGPU process could not start/)
     expect(errors.mock.calls.map((c) => String(c[0])).join('\n')).toContain('"code":"STARTUP_FAILED"')
   })
 
   test('a bad launch option', async () => {
     const r = await start({ env: { OTP_DATA_DIR: '  ' } })
-    expectFailed(r, /起動オプションが正しくありません/)
+    await expectFailed(r, /起動オプションが正しくありません/)
   })
 })
 

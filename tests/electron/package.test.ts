@@ -160,7 +160,7 @@ describe('the packed app runs', () => {
       expect(doc.ok).toBe(true)
       expect(Buffer.from(doc.value.pdfBase64, 'base64').subarray(0, 5).toString('latin1')).toBe('%PDF-')
     } finally {
-      quitApp()
+      await quitApp()
     }
   })
 })

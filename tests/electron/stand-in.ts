@@ -123,6 +123,7 @@ class FakeApp extends EventEmitter {
   }
   quit(): void {
     rec.calls.push('quit')
+    for (const w of quitWaiters.splice(0)) w()
   }
   exit(code = 0): void {
     rec.calls.push(`exit:${code}`)
@@ -229,7 +230,14 @@ export function invokeAs(channel: string, url: string | null, payload: unknown, 
   return Promise.resolve(fn(event, payload))
 }
 
-/** Fires will-quit, so that the bundle closes its ledger. */
-export function quitApp(): void {
-  fakeApp.emit('will-quit', { preventDefault() {} })
+const quitWaiters: Array<() => void> = []
+
+/** Fires will-quit, so that the bundle closes its ledger. The bundle holds the quit (preventDefault)
+ * while it writes what is still in memory and closes the ledger, then quits again: resolved then. */
+export async function quitApp(): Promise<void> {
+  let held = false
+  const quit = new Promise<void>((resolve) => quitWaiters.push(resolve))
+  fakeApp.emit('will-quit', { preventDefault: () => (held = true) })
+  if (held) await quit
+  else quitWaiters.splice(0)
 }
