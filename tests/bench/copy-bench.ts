@@ -4,13 +4,10 @@
 // a placeholder hash and no file; here each gets a PDF-sized file and its true hash, recorded
 // through the journal (so the source still verifies). Needs /usr/bin/time for the peak RSS.
 import { spawnSync } from 'node:child_process'
-import { createHash, randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { ledgerTransaction } from '../../db/journal'
-import { openSqlite } from '../../db/open'
 import { createTestLedger } from '../helpers/pg'
-import { cachedLedger } from './ledger'
+import { cachedLedger, writeArchive } from './ledger'
 
 const arg = (name: string, dflt: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt
 const root = path.resolve(__dirname, '../..')
@@ -24,25 +21,7 @@ async function main(): Promise<void> {
   fs.rmSync(work, { recursive: true, force: true })
   fs.mkdirSync(work, { recursive: true })
   fs.copyFileSync(gen.file, path.join(work, 'ledger.sqlite'))
-  const db = openSqlite(path.join(work, 'ledger.sqlite'))
-  const prints = db.prepare('SELECT id, file_path AS filePath FROM printed_forms ORDER BY id').all() as Array<{ id: number; filePath: string }>
-  const pdfBytes = 40_000
-  ledgerTransaction(
-    db,
-    () => {
-      const up = db.prepare('UPDATE printed_forms SET sha256 = ? WHERE id = ?')
-      for (const p of prints) {
-        const pdf = Buffer.concat([Buffer.from(`%PDF-1.7 ${p.id}\n`), randomBytes(pdfBytes)])
-        const file = path.join(work, ...p.filePath.split('/'))
-        fs.mkdirSync(path.dirname(file), { recursive: true })
-        fs.writeFileSync(file, pdf)
-        up.run(createHash('sha256').update(pdf).digest('hex'), p.id)
-      }
-    },
-    { fallback: { at: new Date().toISOString(), actorId: null, actorLoginId: 'bench', action: 'bench.archive', outcome: 'ok' } },
-  )
-  db.pragma('wal_checkpoint(TRUNCATE)')
-  db.close()
+  const { prints, pdfBytes } = writeArchive(work)
   const l = await createTestLedger()
   try {
     const t0 = performance.now()
@@ -55,7 +34,7 @@ async function main(): Promise<void> {
     const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1]
     console.log(r.stdout.trim())
     console.log(
-      JSON.stringify({ customers: size, prints: prints.length, pdfBytes, seconds: Math.round(seconds * 10) / 10, peakRssMiB: rss ? Math.round(Number(rss) / 1024) : null }),
+      JSON.stringify({ customers: size, prints, pdfBytes, seconds: Math.round(seconds * 10) / 10, peakRssMiB: rss ? Math.round(Number(rss) / 1024) : null }),
     )
   } finally {
     await l.drop()

@@ -11,10 +11,12 @@
 //     the customer's history and the audit, services/refusals.ts);
 //   - each request's first paper version (otp_request_versions, a second after a 再提出);
 //   - logins in the audit log.
+import { createHash, randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import { embeddedContext } from '../../electron/main/context'
 import path from 'node:path'
-import { chainExistingRows, currentDigest, detachJournal } from '../../db/journal'
+import { chainExistingRows, currentDigest, detachJournal, ledgerTransaction } from '../../db/journal'
+import { openSqlite } from '../../db/open'
 import { openApp, LEDGER_FILE } from '../../electron/main/ledger'
 import { addDays, japanDate } from '../../shared/datetime'
 import { givenKanaKey, givenNameKey, kanaSearchKey, searchFold } from '../../shared/normalize'
@@ -293,4 +295,32 @@ export async function cachedLedger(cacheRoot: string, size: number): Promise<Gen
   const out = await generateLedger(dir, size)
   fs.writeFileSync(done, JSON.stringify({ size, seconds: out.seconds }))
   return out
+}
+
+/**
+ * Writes a PDF under `work` for every printed form the generated ledger records (the generator
+ * records prints without files) and records each one's SHA-256, journaled: the archive a copy to
+ * the server (db/pg/copy.ts) checks and carries. ~40 KB each, like a real form.
+ */
+export function writeArchive(work: string): { prints: number; pdfBytes: number } {
+  const db = openSqlite(path.join(work, LEDGER_FILE))
+  const prints = db.prepare('SELECT id, file_path AS filePath FROM printed_forms ORDER BY id').all() as Array<{ id: number; filePath: string }>
+  const pdfBytes = 40_000
+  ledgerTransaction(
+    db,
+    () => {
+      const up = db.prepare('UPDATE printed_forms SET sha256 = ? WHERE id = ?')
+      for (const p of prints) {
+        const pdf = Buffer.concat([Buffer.from(`%PDF-1.7 ${p.id}\n`), randomBytes(pdfBytes)])
+        const file = path.join(work, ...p.filePath.split('/'))
+        fs.mkdirSync(path.dirname(file), { recursive: true })
+        fs.writeFileSync(file, pdf)
+        up.run(createHash('sha256').update(pdf).digest('hex'), p.id)
+      }
+    },
+    { fallback: { at: new Date().toISOString(), actorId: null, actorLoginId: 'bench', action: 'bench.archive', outcome: 'ok' } },
+  )
+  db.pragma('wal_checkpoint(TRUNCATE)')
+  db.close()
+  return { prints: prints.length, pdfBytes }
 }
