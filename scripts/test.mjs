@@ -2,8 +2,8 @@
 //   1. electron-vite build (the Electron-layer tests below test the built bundles).
 //   2. vitest: unit, contract and integration tests (real SQLite files, real PDFs via poppler), the
 //      server ledger's tests (tests/pg) on a throwaway PostgreSQL cluster started here for the run
-//      (scripts/pg-cluster.mjs; its URL goes to vitest as OTP_TEST_PG_URL; stopped and removed
-//      afterwards, also when a test fails or the run is interrupted), and the Electron layer without Electron's runtime: the built main bundle against a recording
+//      (scripts/pg-cluster.mjs; its URL goes to vitest and then Playwright as OTP_TEST_PG_URL;
+//      stopped and removed after Playwright, also when a test fails or the run is interrupted), and the Electron layer without Electron's runtime: the built main bundle against a recording
 //      stand-in of Electron's API, the built preload in node:vm, and a packaging dry run.
 //   3. Playwright: the browser e2e journey in Debian's Chromium through the loopback bridge, the
 //      built renderer under file:// with the preload's API injected (as Electron loads it), and
@@ -41,12 +41,13 @@ if (pg) {
   process.on('exit', pg.stop)
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => process.exit(130))
 }
-const vitestEnv = { ...process.env, ...(pg ? { OTP_TEST_PG_URL: pg.url } : {}) }
-if (run('vitest', ['run', '--reporter=default', '--reporter=json', `--outputFile=${vitestJson}`], { env: vitestEnv }) !== 0) stepFailures.push('vitest')
-pg?.stop()
+const pgEnv = { ...process.env, ...(pg ? { OTP_TEST_PG_URL: pg.url } : {}) }
+if (run('vitest', ['run', '--reporter=default', '--reporter=json', `--outputFile=${vitestJson}`], { env: pgEnv }) !== 0) stepFailures.push('vitest')
 
 console.log('\n=== 3/3 end-to-end tests (Playwright: browser preview, file:// renderer, Electron) ===')
-if (built && run('playwright', ['test'], { env: { ...process.env, OTP_PW_JSON: pwJson } }) !== 0) stepFailures.push('playwright')
+// The same cluster, still up: the two-terminal spec makes its ledger there (tests/e2e-browser/server-ledger.spec.ts).
+if (built && run('playwright', ['test'], { env: { ...pgEnv, OTP_PW_JSON: pwJson } }) !== 0) stepFailures.push('playwright')
+pg?.stop()
 
 let passed = 0
 let failed = 0
