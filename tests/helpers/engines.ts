@@ -17,12 +17,14 @@ export interface EngineApp extends AppCalls {
   ctx: AppContext
   clock: { now: Date }
   /** Every row of every business table (audit rows left out: refusals are audited on purpose). */
-  snapshot(): Promise<string>
+  snapshot(except?: readonly string[]): Promise<string>
   /** A hand-written SELECT on the ledger (SQLite dialect; the server ledger translates it). */
   rows<T>(text: string, ...params: unknown[]): Promise<T[]>
   customersIn(status: OtpStatus): Promise<CustomerRow[]>
   customerRow(id: number): Promise<CustomerRow>
   auditRows(): Promise<Array<{ action: string; outcome: string; actor_login_id: string | null; detail_json: string | null }>>
+  /** A write made behind the services, as a tool or an intruder would (not journaled). */
+  behind(text: string, ...params: unknown[]): Promise<void>
   /** The journal verifies (SQLite: the full replay; the server: its chain) and no write escaped a
    * transaction (an entry headed 'ledger.unattributed'). */
   expectVerifies(): Promise<void>
@@ -50,16 +52,23 @@ export async function createEngineApp(engine: EngineName, opts: { now?: Date } =
     customersIn: (status) => rows<CustomerRow>('SELECT * FROM customers WHERE otp_status = ? ORDER BY id', status),
     customerRow: async (id) => (await rows<CustomerRow>('SELECT * FROM customers WHERE id = ?', id))[0]!,
     auditRows: () => rows('SELECT * FROM audit_log ORDER BY id'),
+    async behind(text, ...params) {
+      if (lite) lite.ctx.sqlite.prepare(text).run(...params)
+      else {
+        let n = 0
+        await server!.query(text.replace(/\?/g, () => `$${++n}`), params)
+      }
+    },
     async expectVerifies() {
       if (lite) return expectLedgerVerifies(lite.ctx)
       await server!.expectChainVerifies()
       const stray = await rows<{ id: number }>("SELECT id FROM ledger_journal WHERE action = 'ledger.unattributed' LIMIT 1")
       if (stray.length) throw new Error(`journal entry ${stray[0]!.id} holds writes made outside any transaction`)
     },
-    async snapshot() {
+    async snapshot(except = []) {
       const all: unknown[] = []
       // Ordered by the key (the first columns), which both engines have.
-      for (const t of TABLES) all.push(await app.ctx.ledger.rows(sql.raw(`SELECT * FROM ${t} ORDER BY 1, 2`)))
+      for (const t of TABLES.filter((x) => !except.includes(x))) all.push(await app.ctx.ledger.rows(sql.raw(`SELECT * FROM ${t} ORDER BY 1, 2`)))
       return JSON.stringify(all)
     },
     async close() {
