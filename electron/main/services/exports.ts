@@ -91,8 +91,9 @@ interface RequestFilter {
 }
 
 /** Rows a page of an export reads: enough to keep a round trip to the server cheap, few enough
- * that a million customers stream through the process in flat memory. */
-const PAGE_ROWS = 1000
+ * that a million customers stream through the process in flat memory. (Tests make it small to
+ * cross page boundaries on a small ledger.) */
+export const exportPaging = { rows: 1000 }
 
 interface RequestRow {
   receipt_no: string
@@ -136,6 +137,7 @@ async function* requestRows(ctx: AppContext, f: RequestFilter): AsyncGenerator<R
           : sql`SELECT min(business_date) AS d FROM otp_requests WHERE business_date > ${after} AND business_date <= ${f.to}`,
       )
     )[0]?.d ?? null
+  const size = exportPaging.rows
   for (let date = await nextDate(null); date !== null; date = await nextDate(date)) {
     let last = ''
     for (;;) {
@@ -152,7 +154,7 @@ async function* requestRows(ctx: AppContext, f: RequestFilter): AsyncGenerator<R
         LEFT JOIN staff vs ON vs.id = r.reviewed_by
         WHERE r.business_date = ${date} AND +r.receipt_no > ${last}${sql.join(filters, sql``)}
         ORDER BY r.receipt_no
-        LIMIT ${PAGE_ROWS}`)
+        LIMIT ${size}`)
       for (const r of page)
         yield [
           r.receipt_no,
@@ -172,7 +174,7 @@ async function* requestRows(ctx: AppContext, f: RequestFilter): AsyncGenerator<R
           r.reviewed_at,
           r.return_reason,
         ]
-      if (page.length < PAGE_ROWS) break
+      if (page.length < size) break
       last = page[page.length - 1]!.receipt_no
     }
   }
@@ -228,6 +230,7 @@ interface CustomerRow {
  * statement open between pages.
  */
 async function* customerRows(ctx: AppContext, branchCode: string | null | undefined): AsyncGenerator<Row> {
+  const size = exportPaging.rows
   let last: [string, string, string] = ['', '', '']
   for (;;) {
     const [b, t, n] = last
@@ -239,7 +242,7 @@ async function* customerRows(ctx: AppContext, branchCode: string | null | undefi
         ib_contract_id, otp_status, closed_on
       FROM customers WHERE ${after}
       ORDER BY account_branch_code, account_type, account_number
-      LIMIT ${PAGE_ROWS}`)
+      LIMIT ${size}`)
     for (const c of page)
       yield [
         c.account_branch_code,
@@ -255,7 +258,7 @@ async function* customerRows(ctx: AppContext, branchCode: string | null | undefi
         STATUS_LABELS[c.otp_status],
         c.closed_on,
       ]
-    if (page.length < PAGE_ROWS) return
+    if (page.length < size) return
     const l = page[page.length - 1]!
     last = [l.account_branch_code, l.account_type, l.account_number]
   }
