@@ -4,7 +4,7 @@
 // figures) are the same bytes on both. The exports are read a page at a time (keyset paging), so
 // they are also compared with pages of a few rows, across page and business-date boundaries.
 import { sql } from 'drizzle-orm'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_PASSWORD } from '../../db/seed'
 import { exportPaging } from '../../electron/main/services/exports'
 import type { OtpStatus } from '../../shared/status'
