@@ -1,5 +1,6 @@
 // What only the embedded ledger (one SQLite file on this PC) has: the file itself, which the
-// backup, restore, verification worker, customer import staging and a few reports work on directly.
+// backup, restore, verification worker (and 控えの照合), customer import staging and the watch on
+// other writers work on directly.
 // On the shared PostgreSQL ledger these are the database administrator's tools (pg_dump, the
 // server's own checks) or not built yet; a terminal connected to it refuses them in Japanese,
 // naming what was asked, and changes nothing.

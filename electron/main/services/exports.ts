@@ -5,7 +5,7 @@
 // process asks where to save (the system's save dialog) and streams the file there; in the browser
 // preview the file comes back to the page, which offers it as a download. The renderer never
 // names a path.
-import { embeddedLedger } from '../embedded'
+import { sql } from 'drizzle-orm'
 import fs from 'node:fs'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -90,46 +90,94 @@ interface RequestFilter {
   state?: RequestState | null
 }
 
-function requestRows(ctx: AppContext, f: RequestFilter): Iterable<Row> {
-  // The period is read through otp_requests_business_date_idx (0007).
-  const where = ['r.business_date BETWEEN @from AND @to']
-  if (f.branchCode) where.push('b.code = @branchCode')
-  if (f.kind) where.push('r.kind = @kind')
-  if (f.state) where.push('r.state = @state')
-  const stmt = embeddedLedger(ctx, 'CSV出力').prepare(`
-    SELECT r.receipt_no, r.business_date, b.code AS branch_code, b.name AS branch_name, r.kind, r.state,
-      c.account_branch_code, c.account_type, c.account_number, c.name_kanji, c.name_kana,
-      rs.name AS received_by, r.received_at, vs.name AS reviewed_by, r.reviewed_at, r.return_reason
-    FROM otp_requests r
-    JOIN branches b ON b.id = r.branch_id
-    JOIN customers c ON c.id = r.customer_id
-    JOIN staff rs ON rs.id = r.received_by
-    LEFT JOIN staff vs ON vs.id = r.reviewed_by
-    WHERE ${where.join(' AND ')}
-    ORDER BY r.business_date, r.receipt_no`)
-  const params = { from: f.from, to: f.to, branchCode: f.branchCode ?? null, kind: f.kind ?? null, state: f.state ?? null }
-  const bound = Object.fromEntries(Object.entries(params).filter(([k]) => where.some((w) => w.includes(`@${k}`))))
-  return (function* () {
-    for (const r of stmt.iterate(bound) as IterableIterator<Record<string, string | null>>)
-      yield [
-        r.receipt_no!,
-        r.business_date!,
-        r.branch_code!,
-        r.branch_name!,
-        REQUEST_KIND_LABELS[r.kind as RequestKind],
-        REQUEST_STATE_LABELS[r.state as RequestState],
-        r.account_branch_code!,
-        ACCOUNT_TYPE_LABELS[r.account_type as AccountType],
-        r.account_number!,
-        r.name_kanji!,
-        r.name_kana!,
-        r.received_by!,
-        r.received_at!,
-        r.reviewed_by,
-        r.reviewed_at,
-        r.return_reason,
-      ]
-  })()
+/** Rows a page of an export reads: enough to keep a round trip to the server cheap, few enough
+ * that a million customers stream through the process in flat memory. (Tests make it small to
+ * cross page boundaries on a small ledger.) */
+export const exportPaging = { rows: 1000 }
+
+interface RequestRow {
+  receipt_no: string
+  business_date: string
+  branch_code: string
+  branch_name: string
+  kind: RequestKind
+  state: RequestState
+  account_branch_code: string
+  account_type: AccountType
+  account_number: string
+  name_kanji: string
+  name_kana: string
+  received_by: string
+  received_at: string
+  reviewed_by: string | null
+  reviewed_at: string | null
+  return_reason: string | null
+}
+
+/**
+ * The requests of a period in business date and receipt number order, read a page at a time
+ * through the ledger (either engine) with a keyset: one business date at a time, the receipt
+ * numbers after the last one delivered. Each page is found through otp_requests_business_date_idx
+ * (business_date, branch_id, kind) by its date (and branch), and sorted by receipt number among
+ * that one day's requests only; the next date is the index's next key (min() after the date).
+ * Nothing holds a statement open between pages, so other work on the ledger goes on while the
+ * file is written; a request changed meanwhile is exported as it stands when its page is read.
+ */
+async function* requestRows(ctx: AppContext, f: RequestFilter): AsyncGenerator<Row> {
+  const filters = [
+    f.branchCode ? sql` AND r.branch_id = (SELECT id FROM branches WHERE code = ${f.branchCode})` : sql``,
+    f.kind ? sql` AND r.kind = ${f.kind}` : sql``,
+    f.state ? sql` AND r.state = ${f.state}` : sql``,
+  ]
+  const nextDate = async (after: string | null) =>
+    (
+      await ctx.ledger.rows<{ d: string | null }>(
+        after === null
+          ? sql`SELECT min(business_date) AS d FROM otp_requests WHERE business_date BETWEEN ${f.from} AND ${f.to}`
+          : sql`SELECT min(business_date) AS d FROM otp_requests WHERE business_date > ${after} AND business_date <= ${f.to}`,
+      )
+    )[0]?.d ?? null
+  const size = exportPaging.rows
+  for (let date = await nextDate(null); date !== null; date = await nextDate(date)) {
+    let last = ''
+    for (;;) {
+      // `+r.receipt_no` (SQLite: not a search key) keeps the planner on the date's index entries
+      // rather than walking the receipt number index; PostgreSQL drops the sign (translate.ts).
+      const page = await ctx.ledger.rows<RequestRow>(sql`
+        SELECT r.receipt_no, r.business_date, b.code AS branch_code, b.name AS branch_name, r.kind, r.state,
+          c.account_branch_code, c.account_type, c.account_number, c.name_kanji, c.name_kana,
+          rs.name AS received_by, r.received_at, vs.name AS reviewed_by, r.reviewed_at, r.return_reason
+        FROM otp_requests r
+        JOIN branches b ON b.id = r.branch_id
+        JOIN customers c ON c.id = r.customer_id
+        JOIN staff rs ON rs.id = r.received_by
+        LEFT JOIN staff vs ON vs.id = r.reviewed_by
+        WHERE r.business_date = ${date} AND +r.receipt_no > ${last}${sql.join(filters, sql``)}
+        ORDER BY r.receipt_no
+        LIMIT ${size}`)
+      for (const r of page)
+        yield [
+          r.receipt_no,
+          r.business_date,
+          r.branch_code,
+          r.branch_name,
+          REQUEST_KIND_LABELS[r.kind],
+          REQUEST_STATE_LABELS[r.state],
+          r.account_branch_code,
+          ACCOUNT_TYPE_LABELS[r.account_type],
+          r.account_number,
+          r.name_kanji,
+          r.name_kana,
+          r.received_by,
+          r.received_at,
+          r.reviewed_by,
+          r.reviewed_at,
+          r.return_reason,
+        ]
+      if (page.length < size) break
+      last = page[page.length - 1]!.receipt_no
+    }
+  }
 }
 
 const compact = (ymd: string) => ymd.replace(/-/g, '')
@@ -159,44 +207,79 @@ export async function exportJournal(ctx: AppContext, input: OpParsed<'exports.jo
   })
 }
 
+interface CustomerRow {
+  account_branch_code: string
+  account_type: AccountType
+  account_number: string
+  name_kanji: string
+  name_kana: string
+  birth_date: string
+  postal_code: string
+  address: string
+  phone: string
+  ib_contract_id: string
+  otp_status: OtpStatus
+  closed_on: string | null
+}
+
+/**
+ * The customers (of one account branch, or all) in account order, a page at a time through the
+ * ledger (either engine): each page is the next keys of customers_account_uq
+ * (account_branch_code, account_type, account_number) after the last row delivered, read in the
+ * index's order (no sort), so a million customers stream in flat memory and nothing holds a
+ * statement open between pages.
+ */
+async function* customerRows(ctx: AppContext, branchCode: string | null | undefined): AsyncGenerator<Row> {
+  const size = exportPaging.rows
+  let last: [string, string, string] = ['', '', '']
+  for (;;) {
+    const [b, t, n] = last
+    const after = branchCode
+      ? sql`account_branch_code = ${branchCode} AND (account_type, account_number) > (${t}, ${n})`
+      : sql`(account_branch_code, account_type, account_number) > (${b}, ${t}, ${n})`
+    const page = await ctx.ledger.rows<CustomerRow>(sql`
+      SELECT account_branch_code, account_type, account_number, name_kanji, name_kana, birth_date, postal_code, address, phone,
+        ib_contract_id, otp_status, closed_on
+      FROM customers WHERE ${after}
+      ORDER BY account_branch_code, account_type, account_number
+      LIMIT ${size}`)
+    for (const c of page)
+      yield [
+        c.account_branch_code,
+        ACCOUNT_TYPE_LABELS[c.account_type],
+        c.account_number,
+        c.name_kanji,
+        c.name_kana,
+        c.birth_date,
+        c.postal_code,
+        c.address,
+        c.phone,
+        c.ib_contract_id,
+        STATUS_LABELS[c.otp_status],
+        c.closed_on,
+      ]
+    if (page.length < size) return
+    const l = page[page.length - 1]!
+    last = [l.account_branch_code, l.account_type, l.account_number]
+  }
+}
+
 /** The customer list, in the column order the customer import reads (a round trip imports as
  * unchanged), plus the OTP status and the closing day. */
 export function exportCustomers(ctx: AppContext, input: OpParsed<'exports.customers'>, caller: Caller): Promise<ExportResult> {
-  const stmt = embeddedLedger(ctx, 'CSV出力').prepare(`
-    SELECT account_branch_code, account_type, account_number, name_kanji, name_kana, birth_date, postal_code, address, phone,
-      ib_contract_id, otp_status, closed_on
-    FROM customers ${input.branchCode ? 'WHERE account_branch_code = ?' : ''}
-    ORDER BY account_branch_code, account_type, account_number`)
-  const rows = (function* () {
-    for (const c of stmt.iterate(...(input.branchCode ? [input.branchCode] : [])) as IterableIterator<Record<string, string | null>>)
-      yield [
-        c.account_branch_code!,
-        ACCOUNT_TYPE_LABELS[c.account_type as AccountType],
-        c.account_number!,
-        c.name_kanji!,
-        c.name_kana!,
-        c.birth_date!,
-        c.postal_code!,
-        c.address!,
-        c.phone!,
-        c.ib_contract_id!,
-        STATUS_LABELS[c.otp_status as OtpStatus],
-        c.closed_on,
-      ]
-  })()
   return deliver(ctx, caller, {
     action: 'exports.customers',
     fileName: `顧客一覧_${compact(japanDate(ctx.clock()))}${input.branchCode ? `_${input.branchCode}` : ''}.csv`,
     encoding: input.encoding,
     header: ['店番', '預金種目', '口座番号', '氏名', 'フリガナ', '生年月日', '郵便番号', '住所', '電話番号', 'IB契約者ID', '登録状況', '解約日'],
-    rows,
+    rows: customerRows(ctx, input.branchCode),
     filter: { branchCode: input.branchCode ?? null },
   })
 }
 
-export function exportFigures(ctx: AppContext, asked: OpParsed<'exports.figures'>, caller: Caller): Promise<ExportResult> {
+export async function exportFigures(ctx: AppContext, asked: OpParsed<'exports.figures'>, caller: Caller): Promise<ExportResult> {
   const input = { ...asked, branchCode: branchFilter(requireUser(caller), asked.branchCode) }
-  const table = figuresTable(summarizeFigures(ctx, input, caller))
+  const table = figuresTable(await summarizeFigures(ctx, input, caller))
   return deliver(ctx, caller, {
     action: 'exports.figures',
     fileName: `集計_${compact(input.from)}-${compact(input.to)}${input.branchCode ? `_${input.branchCode}` : ''}.csv`,
