@@ -49,9 +49,9 @@ export interface TestLedger {
   drop(): Promise<void>
 }
 
-/** An empty database owned by a fresh owner role, and a fresh application role. */
-export async function createTestLedger(): Promise<TestLedger> {
-  const base = serverUrl()
+/** An empty database owned by a fresh owner role, and a fresh application role (on the tests'
+ * server, or on the server `base` reaches as its superuser: a cluster of a test's own). */
+export async function createTestLedger(base: string = serverUrl()): Promise<TestLedger> {
   const tag = randomBytes(5).toString('hex')
   const database = `ledger_${tag}`
   const ownerRole = `otp_owner_${tag}`
