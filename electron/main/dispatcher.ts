@@ -9,6 +9,7 @@ import { LATEST_SCHEMA_VERSION } from '../../db/migrations'
 import { writeAudit } from './audit'
 import type { AppContext } from './context'
 import { storageFailureCode } from './failures'
+import { ledgerFailure } from '../../db/pg/ledger'
 import { enterOperation, leaveOperation } from './inflight'
 import { recordRefusal } from './refusals'
 import type { SessionUser } from '../../shared/types'
@@ -178,6 +179,13 @@ export async function dispatch(
   try {
     return await run(ctx, op, payload, sessionKey, opts)
   } catch (err) {
+    // The shared ledger's server gone (or the connection broken at COMMIT) before the handler ran,
+    // e.g. in the session check: the user is told so in Japanese, not 内部エラー.
+    const lost = ledgerFailure(err)
+    if (lost) {
+      ctx.logger.warn({ code: lost.code, op: String(op).slice(0, 100), err }, 'the ledger server could not be reached')
+      return fail(lost)
+    }
     const code = storageFailureCode(err) ?? 'INTERNAL'
     try {
       ctx.logger.error({ code, op: String(op).slice(0, 100), err }, 'operation failed outside its handler')
@@ -254,6 +262,14 @@ async function run(ctx: AppContext, op: unknown, payload: unknown, sessionKey: s
     const value = await handler(ctx, parsed.data as never, caller)
     return { ok: true, value }
   } catch (err) {
+    // The server unreachable under a query (drizzle wraps what a query throws) or at COMMIT: nothing
+    // was written (LEDGER_UNREACHABLE) or the outcome is unknown (LEDGER_COMMIT_UNKNOWN). Not a
+    // refusal to audit: the audit could not be written either.
+    const lost = ledgerFailure(err)
+    if (lost) {
+      ctx.logger.warn({ code: lost.code, op, staffId: user?.staffId, err }, 'the ledger server could not be reached')
+      return fail(lost)
+    }
     if (err instanceof AppError) {
       ctx.logger.info({ code: err.code, op, staffId: user?.staffId }, 'refused by service')
       if (def.kind === 'command' && user && !isAudited(err)) {
