@@ -77,6 +77,12 @@ describe('terminal processes on one PostgreSQL ledger', () => {
     // The drain approved everything: every request ends approved, once.
     expect(await openCount(owner)).toBe(0)
     expect(count('approve')).toBe(count('receive'))
+
+    // The checks bite: a version acknowledged but not in the ledger, and a row changed behind the journal.
+    const a = acks.find((x) => x.what === 'approve')!
+    expect(await ledgerProblems(owner, [...acks, { ...a, what: 'return', version: a.version + 1 }], { exact: true })).not.toEqual([])
+    await owner.query(`UPDATE otp_requests SET return_reason = 'behind the journal' WHERE id = $1`, [a.requestId])
+    expect((await ledgerProblems(owner, acks, { exact: true })).join('\n')).toMatch(/otp_requests: 1 rows not as their latest journal entry says/)
   }, 600_000)
 
   for (const mode of ['hold', 'hold-commit'] as const)
