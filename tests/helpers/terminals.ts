@@ -145,8 +145,10 @@ let cleanupInstalled = false
 
 /** Starts a terminal process. Its config goes through a temp file (customers make it large). */
 export function startTerminal(name: string, cfg: Omit<TerminalConfig, 'now' | 'startedAt'> & Partial<TerminalConfig>): Terminal {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'otp-terminal-cfg-')), 'config.json')
-  fs.writeFileSync(file, JSON.stringify({ now: TERMINALS_NOW, startedAt: Date.now(), ...cfg }))
+  // One folder for the config and the terminal's data folder, removed when the process ends (killed too).
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'otp-terminal-'))
+  const file = path.join(dir, 'config.json')
+  fs.writeFileSync(file, JSON.stringify({ now: TERMINALS_NOW, startedAt: Date.now(), dataDir: path.join(dir, 'data'), ...cfg }))
   const proc = spawn(process.execPath, ['--import', 'tsx', TERMINAL_FIXTURE, file], { stdio: ['pipe', 'pipe', 'pipe'] })
   const lines: Line[] = []
   const stderr: string[] = []
@@ -173,7 +175,7 @@ export function startTerminal(name: string, cfg: Omit<TerminalConfig, 'now' | 's
   proc.stdin!.on('error', () => {}) // a killed terminal's stdin
   const exit = new Promise<number | null>((resolve) =>
     proc.on('exit', (code) => {
-      fs.rmSync(path.dirname(file), { recursive: true, force: true })
+      fs.rmSync(dir, { recursive: true, force: true })
       live.delete(t)
       for (const w of waiters) w()
       resolve(code)
