@@ -77,6 +77,19 @@ describe('terminal processes on one PostgreSQL ledger', () => {
     // The drain approved everything: every request ends approved, once.
     expect(await openCount(owner)).toBe(0)
     expect(count('approve')).toBe(count('receive'))
+    // One journal entry per committed write transaction, counted from the terminals' side: the two
+    // set-up writes (the demo seed; the extra staff and customers), two per login (the attempt
+    // reserved, then granted and audited), every acknowledged step and every refused command (audited
+    // in a transaction of its own). Each audited one is headed by its own audit row, none shared.
+    const refused = Object.values(codes).reduce((n, k) => n + k, 0)
+    const audited = ts.length + acks.length + refused
+    const journal = (
+      await owner.query(
+        `SELECT count(*)::int AS entries, count(audit_id)::int AS headed, count(DISTINCT audit_id)::int AS distinct_heads,
+                (SELECT count(*)::int FROM audit_log) AS audit_rows FROM ledger_journal`,
+      )
+    ).rows[0]
+    expect(journal).toEqual({ entries: 2 + ts.length + audited, headed: audited, distinct_heads: audited, audit_rows: audited })
 
     // The checks bite: a version acknowledged but not in the ledger, and a row changed behind the journal.
     const a = acks.find((x) => x.what === 'approve')!
