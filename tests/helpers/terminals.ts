@@ -117,6 +117,7 @@ export interface Line {
   code?: string
   op?: string
   codes?: Record<string, number>
+  fourEyesProbes?: number
   staffId?: number
   message?: string
 }

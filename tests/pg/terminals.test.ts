@@ -48,11 +48,11 @@ const unexpected = (ts: Terminal[], allowed: string[] = []) =>
 describe('terminal processes on one PostgreSQL ledger', () => {
   it('ten terminals receive, return, resubmit and approve at once: nothing lost, duplicated or skipped; four-eyes holds', async () => {
     const { ledger, owner } = await ledgerOn()
-    const prep = await prepareLedger(ledger.appUrl, owner, { tellers: 6, supervisors: 4, customers: 40 })
+    const prep = await prepareLedger(ledger.appUrl, owner, { tellers: 6, supervisors: 4, customers: 60 })
     const ts = [
       ...prep.tellers.map((loginId) => startTerminal(loginId, { url: ledger.appUrl, mode: 'burst', loginId, customers: prep.customers, receptions: 10 })),
       ...prep.supervisors.map((loginId) =>
-        startTerminal(loginId, { url: ledger.appUrl, mode: 'burst', loginId, customers: prep.customers, receptions: 2, returnRate: 0.35 }),
+        startTerminal(loginId, { url: ledger.appUrl, mode: 'burst', loginId, customers: prep.customers, receptions: 4, returnRate: 0.35 }),
       ),
     ]
     // Every terminal opened and logged in first: the burst starts at once on all ten.
@@ -72,6 +72,11 @@ describe('terminal processes on one PostgreSQL ledger', () => {
     expect(count('return')).toBeGreaterThan(0)
     expect(count('resubmit')).toBeGreaterThan(0)
     expect(count('approve')).toBeGreaterThan(0)
+    // Four-eyes across terminals: each supervisor's own reception, approved by itself at once, refused.
+    const probes = ts.flatMap((t) => t.lines).reduce((n, l) => n + (l.what === 'summary' ? (l.fourEyesProbes ?? 0) : 0), 0)
+    console.log(`four-eyes probes (a supervisor approving its own reception): ${probes}`)
+    expect(probes).toBeGreaterThan(0)
+    expect(codes.SELF_APPROVAL ?? 0).toBeGreaterThanOrEqual(probes)
     // Several tellers took the same customers: the second one was refused, in the database's order.
     expect(await ledgerProblems(owner, acks, { exact: true })).toEqual([])
     // The drain approved everything: every request ends approved, once.
