@@ -45,8 +45,10 @@ export function pgUnavailable() {
 }
 
 /**
- * Starts a cluster and returns { url, dir, stop }. `url` reaches the superuser `postgres` over the
+ * Starts a cluster and returns { url, dir, stop, restart }. `url` reaches the superuser `postgres` over the
  * socket: postgresql://postgres@localhost/postgres?host=<dir>. stop() is synchronous (safe in exit handlers).
+ * restart() is `pg_ctl restart -m fast` (every connection ended, the same folder and socket; the
+ * watchdog still stops it): for a test of its own cluster, never the shared one of a test run.
  */
 export function startCluster({ log = () => {} } = {}) {
   const why = pgUnavailable()
@@ -70,6 +72,7 @@ export function startCluster({ log = () => {} } = {}) {
     fs.chownSync(dir, uid, gid)
   }
   fs.chmodSync(dir, 0o700)
+  const serverOpts = [`-k ${dir}`, "-c listen_addresses=''", '-p 5432', '-c fsync=off', '-c full_page_writes=off', '-c max_connections=200']
   let started = false
   let watchdog = null
   const stop = () => {
@@ -94,8 +97,7 @@ export function startCluster({ log = () => {} } = {}) {
   try {
     const t0 = Date.now()
     exec('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync'])
-    const opts = [`-k ${dir}`, "-c listen_addresses=''", '-p 5432', '-c fsync=off', '-c full_page_writes=off', '-c max_connections=200']
-    exec('pg_ctl', ['-D', data, '-l', path.join(dir, 'server.log'), '-o', opts.join(' '), '-w', '-t', '30', 'start'])
+    exec('pg_ctl', ['-D', data, '-l', path.join(dir, 'server.log'), '-o', serverOpts.join(' '), '-w', '-t', '30', 'start'])
     started = true
     const q = (a) => `'${a.replace(/'/g, `'\\''`)}'`
     const [ctl, ctlArgs] = as(path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop'])
@@ -110,7 +112,11 @@ export function startCluster({ log = () => {} } = {}) {
     throw new Error(`could not start PostgreSQL: ${e.message}\n${detail}`)
   }
   // "localhost" only makes the URL parseable; the host parameter (the socket folder) wins.
-  return { url: `postgresql://postgres@localhost/postgres?host=${encodeURIComponent(dir)}`, dir, stop }
+  const restart = () => {
+    if (!started) throw new Error('the cluster is not running')
+    exec('pg_ctl', ['-D', data, '-l', path.join(dir, 'server.log'), '-o', serverOpts.join(' '), '-m', 'fast', '-w', '-t', '30', 'restart'])
+  }
+  return { url: `postgresql://postgres@localhost/postgres?host=${encodeURIComponent(dir)}`, dir, stop, restart }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

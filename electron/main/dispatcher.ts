@@ -179,8 +179,13 @@ export async function dispatch(
   try {
     return await run(ctx, op, payload, sessionKey, opts)
   } catch (err) {
+    // The shared ledger's server gone (or the connection broken at COMMIT) before the handler ran,
+    // e.g. in the session check: the user is told so in Japanese, not 内部エラー.
     const lost = ledgerFailure(err)
-    if (lost) return fail(lost)
+    if (lost) {
+      ctx.logger.warn({ code: lost.code, op: String(op).slice(0, 100), err }, 'the ledger server could not be reached')
+      return fail(lost)
+    }
     const code = storageFailureCode(err) ?? 'INTERNAL'
     try {
       ctx.logger.error({ code, op: String(op).slice(0, 100), err }, 'operation failed outside its handler')
@@ -257,11 +262,12 @@ async function run(ctx: AppContext, op: unknown, payload: unknown, sessionKey: s
     const value = await handler(ctx, parsed.data as never, caller)
     return { ok: true, value }
   } catch (err) {
-    // The server ledger could not be reached (or the fate of a commit is unknown): said as it is,
-    // and not audited (the audit row could not reach the server either).
+    // The server unreachable under a query (drizzle wraps what a query throws) or at COMMIT: nothing
+    // was written (LEDGER_UNREACHABLE) or the outcome is unknown (LEDGER_COMMIT_UNKNOWN). Not a
+    // refusal to audit: the audit could not be written either.
     const lost = ledgerFailure(err)
     if (lost) {
-      ctx.logger.warn({ code: lost.code, op, staffId: user?.staffId, err }, 'the server ledger was not reachable')
+      ctx.logger.warn({ code: lost.code, op, staffId: user?.staffId, err }, 'the ledger server could not be reached')
       return fail(lost)
     }
     if (err instanceof AppError) {

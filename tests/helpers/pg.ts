@@ -24,7 +24,8 @@ export function serverUrl(): string {
   return own.url
 }
 
-/** An empty database owned by a fresh owner role, and a fresh application role (tests/helpers/pgLedger.ts). */
-export function createTestLedger(): Promise<TestLedger> {
-  return createLedgerOn(serverUrl())
+/** An empty database owned by a fresh owner role, and a fresh application role (tests/helpers/pgLedger.ts),
+ * on the tests' server, or on the server `base` reaches as its superuser (a cluster of a test's own). */
+export function createTestLedger(base: string = serverUrl()): Promise<TestLedger> {
+  return createLedgerOn(base)
 }

@@ -23,9 +23,9 @@ export interface ServerTestApp extends AppCalls {
   close(): Promise<void>
 }
 
-/** A migrated, empty server ledger (no terminal started yet). */
-export async function createServerLedger(): Promise<TestLedger> {
-  const ledger = await createTestLedger()
+/** A migrated, empty server ledger (no terminal started yet), on the tests' server or `base`. */
+export async function createServerLedger(base?: string): Promise<TestLedger> {
+  const ledger = await createTestLedger(base)
   const owner = await ledger.owner()
   await migratePg(owner, { appRole: ledger.appRole })
   return ledger
