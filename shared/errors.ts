@@ -83,6 +83,10 @@ export const ERROR_MESSAGES = {
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES
 
+/** The ledger could not be reached (or the fate of its commit is unknown): not a refusal of the
+ * request, so it is not audited as one (the audit row could not reach the ledger either). */
+export const LEDGER_LOST: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['LEDGER_UNREACHABLE', 'LEDGER_COMMIT_UNKNOWN'])
+
 export interface ErrorPayload {
   code: ErrorCode
   message: string

@@ -3,7 +3,7 @@
 import { and, desc, eq, gte, inArray, lte, ne, sql } from 'drizzle-orm'
 import { customers, otpHistory, otpRequestVersions, otpRequests, printedForms, receiptCounters, staff } from '../../../db/schema'
 import { changesOf } from '../../../db/ledger'
-import { AppError } from '../../../shared/errors'
+import { AppError, LEDGER_LOST } from '../../../shared/errors'
 import { accountMismatches } from '../../../shared/formCompare'
 import type { OpParsed } from '../../../shared/contract'
 import { japanDate, toWareki } from '../../../shared/datetime'
@@ -301,7 +301,7 @@ async function changeRequest(
   try {
     customerId = await writeTransaction(ctx.db, (tx) => fn(tx, user, at, today))
   } catch (err) {
-    if (err instanceof AppError && err.code !== 'REQUEST_NOT_FOUND' && err.code !== 'VALIDATION_FAILED') {
+    if (err instanceof AppError && err.code !== 'REQUEST_NOT_FOUND' && err.code !== 'VALIDATION_FAILED' && !LEDGER_LOST.has(err.code)) {
       await writeAudit(ctx.db, {
         at,
         actorId: user.staffId,
