@@ -8,7 +8,7 @@ import type { Logger } from 'pino'
 import { backupDirOf, checkAndRecord, latestGoodBackup } from '../../db/backup'
 import { LEDGER_FILE, inspectLedgerFile, ledgerTraces, markInUse, quickCheck, writeLedgerMarker } from '../../db/ledgerFile'
 import { openSqlite, type Sqlite } from '../../db/open'
-import { openedSqliteLedger, type LedgerDb } from '../../db/ledger'
+import { openedSqliteLedger, type Ledger, type LedgerDb } from '../../db/ledger'
 import { openPgLedger } from '../../db/pg/ledger'
 import { PG_LATEST_SCHEMA_VERSION } from '../../db/pg/migrations'
 import { describeServerLedger, poolConfigOf, type ServerLedgerConfig } from './serverLedger'
@@ -173,6 +173,22 @@ async function settleKind(db: LedgerDb, demo: boolean, clock: Clock, logger: Log
   return kind === 'demo'
 }
 
+/** The context the services get, on either engine. */
+function contextOf(
+  opts: OpenAppOptions,
+  c: { sqlite: Sqlite | null; ledger: Ledger; clock: Clock; logger: Logger; demo: boolean },
+): AppContext {
+  return {
+    ...c,
+    db: c.ledger.db,
+    dataDir: opts.dataDir,
+    transport: opts.transport,
+    sessions: new SessionStore(() => c.clock().getTime(), opts.sessionIdleMs),
+    events: new LedgerEvents(),
+    version: opts.version,
+  }
+}
+
 export async function openApp(opts: OpenAppOptions): Promise<AppContext> {
   if (opts.server) return openServerApp(opts, opts.server)
   fs.mkdirSync(opts.dataDir, { recursive: true })
@@ -185,9 +201,7 @@ export async function openApp(opts: OpenAppOptions): Promise<AppContext> {
   const sqlite = openLedgerFile(opts.dataDir, { clock, logger, means })
   try {
     const ledger = openedSqliteLedger(sqlite)
-    const db = ledger.db
-
-    const demo = await settleKind(db, opts.demo, clock, logger, file)
+    const demo = await settleKind(ledger.db, opts.demo, clock, logger, file)
     // Best effort: a full disk must not keep a readable ledger from opening (the traces of a used
     // folder are its forms, backups and logs too).
     try {
@@ -196,19 +210,7 @@ export async function openApp(opts: OpenAppOptions): Promise<AppContext> {
     } catch (err) {
       logger.warn({ code: storageFailureCode(err) ?? 'MARKER_WRITE_FAILED', err }, 'could not write the ledger markers')
     }
-    const ctx: AppContext = {
-      sqlite,
-      ledger,
-      db,
-      clock,
-      dataDir: opts.dataDir,
-      demo,
-      transport: opts.transport,
-      logger,
-      sessions: new SessionStore(() => clock().getTime(), opts.sessionIdleMs),
-      events: new LedgerEvents(),
-      version: opts.version,
-    }
+    const ctx = contextOf(opts, { sqlite, ledger, clock, logger, demo })
     // The journal, from the last verified entry on (a failure is logged and shown to administrators).
     verifyAtStart(ctx)
     // ... and in full, in a worker, once the app is idle (an old row edited behind the app).
@@ -264,19 +266,7 @@ async function openServerApp(opts: OpenAppOptions, server: ServerLedgerConfig): 
       )
     const demo = await settleKind(ledger.db, opts.demo, clock, logger, where)
     logger.info({ ledger: where, demo }, 'server ledger opened')
-    const ctx: AppContext = {
-      sqlite: null,
-      ledger,
-      db: ledger.db,
-      clock,
-      dataDir: opts.dataDir,
-      demo,
-      transport: opts.transport,
-      logger,
-      sessions: new SessionStore(() => clock().getTime(), opts.sessionIdleMs),
-      events: new LedgerEvents(),
-      version: opts.version,
-    }
+    const ctx = contextOf(opts, { sqlite: null, ledger, clock, logger, demo })
     // What other terminals commit reaches this one's screens (LISTEN/NOTIFY).
     ctx.stopWatching = watchServerLedger(ctx, ledger, poolConfigOf(server))
     return ctx
