@@ -5,7 +5,7 @@
 // and the app then quits and frees the single-instance lock: never a process without a window.
 import os from 'node:os'
 import path from 'node:path'
-import { app, BrowserWindow, dialog, ipcMain, Menu, session, type WebContents } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, session, type WebContents } from 'electron'
 import { AppError } from '../../shared/errors'
 import { EVENT_CHANNEL, OPERATION_NAMES, channelOf } from '../../shared/operations'
 import { parseIdleMs, parseLaunchOptions } from './args'
@@ -21,6 +21,7 @@ import { productionMenuTemplate } from './menu'
 import { ownPageMatcher, ownPageUrl, type OwnPage } from './own-page'
 import { flushRefusals } from './refusals'
 import { parseServerLedger, type ServerLedgerConfig } from './serverLedger'
+import { loadLedgerPassword, saveLedgerPassword } from './ledgerCredential'
 
 const TITLE = '窓口OTP事務を起動できません'
 const page: OwnPage = {
@@ -226,6 +227,19 @@ function createWindow(c: AppContext): BrowserWindow {
   return win
 }
 
+/** The server ledger's password from the OS keystore: stored first when asked
+ * (--save-ledger-password with OTP_LEDGER_PASSWORD, removed from the environment at once). */
+function withStoredPassword(server: ServerLedgerConfig): ServerLedgerConfig {
+  const dir = app.getPath('userData')
+  if (process.argv.includes('--save-ledger-password')) {
+    const password = process.env.OTP_LEDGER_PASSWORD ?? ''
+    delete process.env.OTP_LEDGER_PASSWORD
+    saveLedgerPassword(dir, safeStorage, password)
+  }
+  const password = loadLedgerPassword(dir, safeStorage)
+  return password ? { ...server, password } : server
+}
+
 async function main(): Promise<void> {
   // The Electron e2e tests (and anyone who needs a second, separate instance) give the app its own
   // user-data folder, so that the single-instance lock of an app already open does not stop it.
@@ -257,6 +271,7 @@ async function main(): Promise<void> {
     launch = parseLaunchOptions(process.argv, process.env, app.getPath('userData'))
     sessionIdleMs = parseIdleMs(process.argv, process.env)
     server = parseServerLedger(process.argv, process.env)
+    if (server) server = withStoredPassword(server)
   } catch (err) {
     failStartup('BAD_LAUNCH_OPTIONS', `起動オプションが正しくありません。\n${(err as Error).message}`, err)
     return

@@ -5,13 +5,17 @@
 // CA, certificate and host name (sslmode=verify-full&sslrootcert=/path/to/ca.pem): anything less
 // is refused, because a terminal that trusts any server would hand its staff's work to whoever
 // answers. The password is not part of the URL (it would show in the process list): the
-// application role's password comes from the operating system user's password file (PGPASSFILE,
-// or ~/.pgpass, readable by that user only), as libpq's own tools take it.
+// application role's password comes from the operating system's keystore (ledgerCredential.ts, in
+// the installed app) or from the OS user's password file (PGPASSFILE, or ~/.pgpass, readable by
+// that user only), as libpq's own tools take it.
 import pg from 'pg'
 import { AppError } from '../../shared/errors'
 
 export interface ServerLedgerConfig {
   url: string
+  /** The application role's password from the OS keystore (ledgerCredential.ts); otherwise libpq's
+   * password file is read. */
+  password?: string
 }
 
 /** The server ledger the command line or the environment names, or null for the embedded one. */
@@ -52,7 +56,7 @@ export function checkServerUrl(url: string): void {
 
 /** The pool's configuration: node-postgres reads host, TLS and sslrootcert from the URL itself. */
 export function poolConfigOf(c: ServerLedgerConfig): pg.PoolConfig {
-  return { connectionString: c.url, application_name: 'madoguchi-otp' }
+  return { connectionString: c.url, application_name: 'madoguchi-otp', ...(c.password ? { password: c.password } : {}) }
 }
 
 /** How the log names the server ledger: the URL without anything secret (it has none). */

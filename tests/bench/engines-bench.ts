@@ -24,6 +24,7 @@ import { BENCH_NOW, BENCH_TODAY, cachedLedger, writeArchive } from './ledger'
 const arg = (name: string, dflt: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt
 const root = path.resolve(__dirname, '../..')
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- dispatch results, read loosely by a bench
 async function ok(ctx: AppContext, op: string, payload: unknown, key: string): Promise<any> {
   const r = await dispatch(ctx, op, payload, key)
   if (!r.ok) throw new Error(`${op}: ${r.error.code} ${r.error.message} ${JSON.stringify(r.error.fields ?? {})}`)

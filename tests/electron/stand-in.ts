@@ -4,6 +4,7 @@
 // handlers, dialogs, the menu), so that tests can assert on it and play Electron's part (fire
 // 'did-fail-load', call an IPC handler as a given frame, ...).
 import { EventEmitter } from 'node:events'
+import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import Module from 'node:module'
 import os from 'node:os'
@@ -131,6 +132,7 @@ class FakeApp extends EventEmitter {
 }
 
 export const fakeApp = new FakeApp()
+const KEYSTORE_KEY = randomBytes(32)
 const defaultSession = Object.assign(new EventEmitter(), {
   setPermissionRequestHandler: (fn: Handler) => (rec.permissionRequest = fn),
   setPermissionCheckHandler: (fn: Handler) => (rec.permissionCheck = fn),
@@ -156,6 +158,14 @@ export const electronStandIn = {
       rec.messageBoxes.push(opts)
       return rec.messageBoxAnswers.shift() ?? 0
     },
+  },
+  // A keystore whose key never leaves the process (as the OS keeps its own): the bytes written are
+  // not the password, and only this stand-in decrypts them.
+  safeStorage: {
+    isEncryptionAvailable: () => true,
+    getSelectedStorageBackend: () => 'gnome_libsecret',
+    encryptString: (plain: string) => Buffer.from(Buffer.from(plain, 'utf8').map((b, i) => b ^ KEYSTORE_KEY[i % KEYSTORE_KEY.length]!)),
+    decryptString: (enc: Buffer) => Buffer.from(enc.map((b, i) => b ^ KEYSTORE_KEY[i % KEYSTORE_KEY.length]!)).toString('utf8'),
   },
   Menu: {
     buildFromTemplate: (template: unknown) => ({ template }),
