@@ -86,10 +86,9 @@ export class WriteQueue {
   run<T>(outer: () => Promise<T>, nested: (depth: number) => Promise<T>): Promise<T> {
     const store = this.inside.getStore()
     if (store) {
-      store.depth += 1
-      return this.inside.run({ depth: store.depth }, () => nested(store.depth)).finally(() => {
-        store.depth -= 1
-      })
+      // A name no other savepoint of this transaction has (nested writes started side by side too).
+      const n = ++store.depth
+      return this.inside.run(store, () => nested(n))
     }
     const start = () => this.inside.run({ depth: 0 }, outer)
     const p = this.tail.then(start, start)
@@ -143,8 +142,15 @@ export function sqliteLedger(sqlite: Sqlite, db: Db): Ledger {
             sqlite.exec(`RELEASE ${name}`)
             return result
           } catch (err) {
-            sqlite.exec(`ROLLBACK TO ${name}`)
-            sqlite.exec(`RELEASE ${name}`)
+            // SQLite may have rolled the whole transaction back already (a full disk): the
+            // savepoint is gone then, and the original error is what the caller must see.
+            if (sqlite.inTransaction)
+              try {
+                sqlite.exec(`ROLLBACK TO ${name}`)
+                sqlite.exec(`RELEASE ${name}`)
+              } catch {
+                // the outer transaction's rollback follows
+              }
             throw err
           }
         },

@@ -103,7 +103,9 @@ function unreachable(cause: unknown): AppError {
 /** The PostgreSQL ledger: a Ledger that also knows which journal entries this terminal appended
  * (so that what it announces from the server's notifications is what other terminals did). */
 export interface PgLedger extends Ledger {
-  takeOwnEntries(): Set<number>
+  /** The entries up to `upTo` this terminal appended (forgotten once taken); later ones are kept
+   * for the next call (one committed while the caller was reading is not taken too early). */
+  takeOwnEntries(upTo: number): Set<number>
 }
 
 export interface PgLedgerOptions {
@@ -384,9 +386,13 @@ function pgLedger(pool: pg.Pool, opts: PgLedgerOptions): PgLedger {
       const last = r.rows[0] as { id: number; hash: string; at: string } | undefined
       return { count: last?.id ?? 0, hash: last?.hash ?? GENESIS_HASH, at: last?.at ?? null }
     },
-    takeOwnEntries() {
-      const taken = new Set(own)
-      own.clear()
+    takeOwnEntries(upTo) {
+      const taken = new Set<number>()
+      for (const id of own)
+        if (id <= upTo) {
+          taken.add(id)
+          own.delete(id)
+        }
       return taken
     },
     async rows<T>(query_: SQL) {

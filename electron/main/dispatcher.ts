@@ -181,7 +181,7 @@ export async function dispatch(
   } catch (err) {
     // The shared ledger's server gone (or the connection broken at COMMIT) before the handler ran,
     // e.g. in the session check: the user is told so in Japanese, not 内部エラー.
-    const lost = ledgerFailure(err)
+    const lost = ctx.ledger.engine === 'postgres' ? ledgerFailure(err) : null
     if (lost) {
       ctx.logger.warn({ code: lost.code, op: String(op).slice(0, 100), err }, 'the ledger server could not be reached')
       return fail(lost)
@@ -265,7 +265,7 @@ async function run(ctx: AppContext, op: unknown, payload: unknown, sessionKey: s
     // The server unreachable under a query (drizzle wraps what a query throws) or at COMMIT: nothing
     // was written (LEDGER_UNREACHABLE) or the outcome is unknown (LEDGER_COMMIT_UNKNOWN). Not a
     // refusal to audit: the audit could not be written either.
-    const lost = ledgerFailure(err)
+    const lost = ctx.ledger.engine === 'postgres' ? ledgerFailure(err) : null
     if (lost) {
       ctx.logger.warn({ code: lost.code, op, staffId: user?.staffId, err }, 'the ledger server could not be reached')
       return fail(lost)

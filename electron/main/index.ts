@@ -231,11 +231,11 @@ function createWindow(c: AppContext): BrowserWindow {
  * (--save-ledger-password with OTP_LEDGER_PASSWORD, removed from the environment at once). */
 function withStoredPassword(server: ServerLedgerConfig): ServerLedgerConfig {
   const dir = app.getPath('userData')
-  if (process.argv.includes('--save-ledger-password')) {
-    const password = process.env.OTP_LEDGER_PASSWORD ?? ''
-    delete process.env.OTP_LEDGER_PASSWORD
-    saveLedgerPassword(dir, safeStorage, password)
-  }
+  // Read once and removed from this process's environment (child processes started later do not
+  // inherit it; the OS keeps the starting environment readable by the same OS user only).
+  const given = process.env.OTP_LEDGER_PASSWORD
+  delete process.env.OTP_LEDGER_PASSWORD
+  if (process.argv.includes('--save-ledger-password')) saveLedgerPassword(dir, safeStorage, given ?? '')
   const password = loadLedgerPassword(dir, safeStorage)
   return password ? { ...server, password } : server
 }
@@ -319,10 +319,12 @@ async function main(): Promise<void> {
   })
   app.on('window-all-closed', () => app.quit())
   // The refusal counts still in memory are written before the ledger closes: the quit waits for it.
+  let closing: Promise<void> | null = null
   app.on('will-quit', (e) => {
     if (!ctx) return
     e.preventDefault()
-    void closeLedger().finally(() => app.quit())
+    if (closing) return
+    closing = closeLedger().finally(() => app.quit())
   })
 }
 

@@ -7,8 +7,9 @@
 // libpq's password file (PGPASSFILE / ~/.pgpass, mode 600) instead.
 //
 //   OTP_LEDGER_PASSWORD=… 窓口OTP事務 --ledger=postgres://… --save-ledger-password
-// stores it once (the variable is read and removed from the process's environment); every later
-// start with --ledger reads it back.
+// stores it once (the variable is read and removed from the process's environment; the operating
+// system keeps the starting environment of a process readable by the same OS user, so the shell
+// that ran it should not keep it either); every later start with --ledger reads it back.
 import fs from 'node:fs'
 import path from 'node:path'
 import { AppError } from '../../shared/errors'
@@ -40,7 +41,8 @@ export function saveLedgerPassword(dir: string, keystore: Keystore, password: st
   fs.mkdirSync(dir, { recursive: true })
   const file = path.join(dir, CREDENTIAL_FILE)
   const tmp = `${file}.${process.pid}.tmp`
-  fs.writeFileSync(tmp, keystore.encryptString(password), { mode: 0o600 })
+  fs.rmSync(tmp, { force: true }) // a leftover from a crash keeps its own mode: made anew with 600
+  fs.writeFileSync(tmp, keystore.encryptString(password), { mode: 0o600, flag: 'wx' })
   fs.renameSync(tmp, file)
 }
 

@@ -64,16 +64,21 @@ class RefusalRecorder {
       this.startCountTimer()
       return
     }
-    if (open) await this.flush([key])
-    if (this.pending.size >= MAX_PENDING) await this.flush()
+    // The window opens before anything is awaited: a repeat arriving while the first row is being
+    // written (the server ledger's lock, a round trip) is counted in it, not written as a row of its own.
+    const rows = open ? this.take([key]) : []
+    if (this.pending.size >= MAX_PENDING) rows.push(...this.take())
     const fields = (r.fields ?? []).slice(0, MAX_FIELDS).map((f) => f.slice(0, MAX_FIELD_NAME))
-    await this.write([{ r, at: now.toISOString(), detail: { reason: r.reason, ...(r.fields ? { fields } : {}), ...r.detail } }])
-    this.pending.set(key, { refusal: r, since: now.getTime(), repeats: 0, firstRepeatAt: null, lastRepeatAt: null, fields: new Set() })
+    rows.push({ r, at: now.toISOString(), detail: { reason: r.reason, ...(r.fields ? { fields } : {}), ...r.detail } })
+    const window: Pending = { refusal: r, since: now.getTime(), repeats: 0, firstRepeatAt: null, lastRepeatAt: null, fields: new Set() }
+    this.pending.set(key, window)
     this.startTimer()
+    // Not on the record (logged): its window must not count repeats of a row that is not there.
+    if (!(await this.write(rows)) && this.pending.get(key) === window) this.pending.delete(key)
   }
 
-  /** Writes the counts of the given windows (all by default) and forgets them. */
-  async flush(keys: Iterable<string> = [...this.pending.keys()]): Promise<void> {
+  /** Takes the windows (all by default) out of memory, with the rows of their counted repeats. */
+  private take(keys: Iterable<string> = [...this.pending.keys()]): { r: Refusal; at: string; detail: Record<string, unknown> }[] {
     const rows: { r: Refusal; at: string; detail: Record<string, unknown> }[] = []
     for (const key of keys) {
       const p = this.pending.get(key)
@@ -82,6 +87,12 @@ class RefusalRecorder {
       if (p.repeats === 0) continue
       rows.push({ r: p.refusal, at: p.lastRepeatAt!, detail: this.repeatDetail(p) })
     }
+    return rows
+  }
+
+  /** Writes the counts of the given windows (all by default) and forgets them. */
+  async flush(keys: Iterable<string> = [...this.pending.keys()]): Promise<void> {
+    const rows = this.take(keys)
     await this.write(rows)
     if (this.pending.size === 0) this.stopTimer()
     if (![...this.pending.values()].some((p) => p.repeats > 0) && this.countTimer) {
@@ -132,16 +143,19 @@ class RefusalRecorder {
     await this.flush([...this.pending].filter(([, p]) => now - p.since >= REFUSAL_WINDOW_MS).map(([k]) => k))
   }
 
-  private async write(rows: { r: Refusal; at: string; detail: Record<string, unknown> }[]): Promise<void> {
-    if (!rows.length) return
+  /** Writes the rows in one transaction; false (logged) when that failed. */
+  private async write(rows: { r: Refusal; at: string; detail: Record<string, unknown> }[]): Promise<boolean> {
+    if (!rows.length) return true
     try {
       await writeTransaction(this.ctx.db, async (tx) => {
         for (const { r, at, detail } of rows)
           await writeAudit(tx, { at, actorId: r.user.staffId, actorLoginId: r.user.loginId, action: r.op, outcome: 'refused', detail })
       })
+      return true
     } catch (err) {
       // The refusal still reaches the caller; the failure goes to the log.
       this.ctx.logger.error({ code: 'AUDIT_WRITE_FAILED', rows: rows.length, err }, 'could not audit refusals')
+      return false
     }
   }
 

@@ -24,17 +24,18 @@ export function watchServerLedger(ctx: AppContext, ledger: PgLedger, config: pg.
   const catchUp = async (): Promise<void> => {
     if (last === null) {
       last = (await ledger.digest())?.count ?? 0
-      ledger.takeOwnEntries()
+      ledger.takeOwnEntries(last)
       return
     }
     const rows = await ledger.rows<ChangedRow & { entryId: number }>(
       sql`SELECT entry_id AS "entryId", tbl, row_key AS "rowKey" FROM ledger_journal_rows WHERE entry_id > ${last} ORDER BY entry_id, seq LIMIT ${MAX_ROWS + 1}`,
     )
     if (!rows.length) return
-    const own = ledger.takeOwnEntries()
-    const theirs = rows.filter((r) => !own.has(r.entryId))
     const unknown = rows.length > MAX_ROWS
-    last = unknown ? ((await ledger.digest())?.count ?? last) : Math.max(last, ...rows.map((r) => r.entryId))
+    const seen = unknown ? ((await ledger.digest())?.count ?? last) : Math.max(last, ...rows.map((r) => r.entryId))
+    const own = ledger.takeOwnEntries(seen)
+    const theirs = rows.filter((r) => !own.has(r.entryId))
+    last = seen
     if (!theirs.length && !unknown) return
     const ids = theirs.filter((r) => r.tbl === 'otp_history').map((r) => Number(r.rowKey))
     const history = new Map<number, HistoryNote>()

@@ -9,6 +9,7 @@ import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { LedgerChangedEvent } from '../../shared/operations'
 import { DEMO_PASSWORD } from '../../db/seed'
+import { flushRefusals } from '../../electron/main/refusals'
 import { baseForm, unlockForm, type CustomerRow } from '../helpers/forms'
 import { createServerTestApp, type ServerTestApp } from '../helpers/serverApp'
 
@@ -114,6 +115,20 @@ describe('a terminal on the PostgreSQL ledger', () => {
     const again = await app.ok('forms.print', { form: 'customer_receipt', requestId: req.id }, 't')
     expect(again.reprint).toBe(true)
     expect(await app.query('SELECT count(*)::int AS n FROM printed_form_files')).toEqual([{ n: 2 }])
+    await app.expectChainVerifies()
+  })
+
+  it('refusals arriving at once are one row and a count, not a row each (the window opens before the first row is written)', async () => {
+    app = await createServerTestApp()
+    await app.loginAs('teller1', 't')
+    const bad = { customerId: 'x' }
+    const answers = await Promise.all(Array.from({ length: 20 }, () => app!.err('requests.receiveCancellation', bad, 't')))
+    expect(new Set(answers.map((e) => e.code))).toEqual(new Set(['VALIDATION_FAILED']))
+    await flushRefusals(app.ctx)
+    const rows = await app.query<{ detail: { repeats?: number } }>(
+      "SELECT detail_json::jsonb AS detail FROM audit_log WHERE action = 'requests.receiveCancellation' AND outcome = 'refused' ORDER BY id",
+    )
+    expect(rows.map((r) => r.detail.repeats ?? 0)).toEqual([0, 19])
     await app.expectChainVerifies()
   })
 
