@@ -230,6 +230,25 @@ export interface AppendOptions {
   forceHeader?: boolean
 }
 
+/** The audit row that heads a transaction's entry (the last it wrote). */
+export interface HeadingAudit {
+  id: number
+  at: string
+  actorId: number | null
+  actorLoginId: string | null
+  action: string
+  outcome: string
+}
+
+/** The header of a transaction's entry, on either engine: its last audit row, else the fallback,
+ * else "unattributed" (a write made outside a write transaction: a bug the journey test looks for). */
+export function entryHeader(audit: HeadingAudit | undefined, fallback: AppendOptions['fallback']): EntryHeader {
+  if (audit)
+    return { at: audit.at, actorId: audit.actorId, actorLoginId: audit.actorLoginId, action: audit.action, outcome: audit.outcome, auditId: audit.id, origin: 'command' }
+  if (fallback) return { ...fallback, auditId: null, origin: fallback.origin ?? 'command' }
+  return { at: new Date().toISOString(), actorId: null, actorLoginId: null, action: 'ledger.unattributed', outcome: 'ok', auditId: null, origin: 'command' }
+}
+
 /**
  * Appends the entry for what is pending, inside the caller's open transaction. The header is the
  * transaction's last audit row (who, what, when, outcome), else `opts.fallback`, else an
@@ -239,14 +258,8 @@ export interface AppendOptions {
 export function appendPending(sqlite: Sqlite, opts: AppendOptions = {}): number | null {
   const j = installed.get(sqlite)
   if (!j || !j.pendingAny.get()) return null
-  const audit = (opts.forceHeader ? undefined : j.auditOfPending.get()) as
-    | { id: number; at: string; actorId: number | null; actorLoginId: string | null; action: string; outcome: string }
-    | undefined
-  const head: EntryHeader = audit
-    ? { at: audit.at, actorId: audit.actorId, actorLoginId: audit.actorLoginId, action: audit.action, outcome: audit.outcome, auditId: audit.id, origin: 'command' }
-    : opts.fallback
-      ? { ...opts.fallback, auditId: null, origin: opts.fallback.origin ?? 'command' }
-      : { at: new Date().toISOString(), actorId: null, actorLoginId: null, action: 'ledger.unattributed', outcome: 'ok', auditId: null, origin: 'command' }
+  const audit = (opts.forceHeader ? undefined : j.auditOfPending.get()) as HeadingAudit | undefined
+  const head = entryHeader(audit, opts.fallback)
   const last = j.lastEntry.get() as { id: number; hash: string } | undefined
   const id = (last?.id ?? 0) + 1
   const prevHash = last?.hash ?? GENESIS_HASH

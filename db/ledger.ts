@@ -97,6 +97,29 @@ export class WriteQueue {
   }
 }
 
+/**
+ * A write nested in a running one (either engine): `fn` under a savepoint the outer transaction
+ * keeps or undoes. If undoing it fails, the transaction itself is gone (a full disk rolled it back,
+ * the connection broke): the outer rollback follows, and fn's own error is what the caller sees.
+ */
+export async function inSavepoint<T>(depth: number, exec: (sql: string) => unknown, fn: () => Promise<T>): Promise<T> {
+  const name = `nested_${depth}`
+  await exec(`SAVEPOINT ${name}`)
+  try {
+    const result = await fn()
+    await exec(`RELEASE SAVEPOINT ${name}`)
+    return result
+  } catch (err) {
+    try {
+      await exec(`ROLLBACK TO SAVEPOINT ${name}`)
+      await exec(`RELEASE SAVEPOINT ${name}`)
+    } catch {
+      // the outer transaction's rollback follows
+    }
+    throw err
+  }
+}
+
 /** The embedded ledger: one better-sqlite3 connection (db/open.ts) behind the Ledger interface. */
 export function sqliteLedger(sqlite: Sqlite, db: Db): Ledger {
   const queue = new WriteQueue()
@@ -134,26 +157,7 @@ export function sqliteLedger(sqlite: Sqlite, db: Db): Ledger {
             throw err
           }
         },
-        async (depth) => {
-          const name = `nested_${depth}`
-          sqlite.exec(`SAVEPOINT ${name}`)
-          try {
-            const result = await fn(tx)
-            sqlite.exec(`RELEASE ${name}`)
-            return result
-          } catch (err) {
-            // SQLite may have rolled the whole transaction back already (a full disk): the
-            // savepoint is gone then, and the original error is what the caller must see.
-            if (sqlite.inTransaction)
-              try {
-                sqlite.exec(`ROLLBACK TO ${name}`)
-                sqlite.exec(`RELEASE ${name}`)
-              } catch {
-                // the outer transaction's rollback follows
-              }
-            throw err
-          }
-        },
+        (depth) => inSavepoint(depth, (s) => sqlite.exec(s), () => fn(tx)),
       )
     },
     async close() {

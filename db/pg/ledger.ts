@@ -27,9 +27,9 @@ import type { SQL } from 'drizzle-orm'
 import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core'
 import { drizzle } from 'drizzle-orm/sqlite-proxy'
 import pg from 'pg'
-import { AppError } from '../../shared/errors'
-import { GENESIS_HASH, type EntryHeader, type JournalRow } from '../journal'
-import { registerLedger, WriteQueue, type JournalFallback, type Ledger, type LedgerDb } from '../ledger'
+import { AppError, LEDGER_LOST } from '../../shared/errors'
+import { GENESIS_HASH, entryHeader, type HeadingAudit, type JournalRow } from '../journal'
+import { inSavepoint, registerLedger, WriteQueue, type JournalFallback, type Ledger, type LedgerDb } from '../ledger'
 import * as schema from '../schema'
 import { JOURNAL_LOCK_KEY } from './guards'
 import { appendPgEntry, journalRowOf, pgRowState, pgTableShape, type PgTableShape } from './journal'
@@ -88,7 +88,7 @@ export function isConnectionError(err: unknown): boolean {
  */
 export function ledgerFailure(err: unknown): AppError | null {
   for (let e = err, i = 0; e && i < 10; e = (e as { cause?: unknown }).cause, i++) {
-    if (e instanceof AppError && (e.code === 'LEDGER_UNREACHABLE' || e.code === 'LEDGER_COMMIT_UNKNOWN')) return e
+    if (e instanceof AppError && LEDGER_LOST.has(e.code)) return e
     if (isConnectionError(e)) return unreachable(e)
   }
   return null
@@ -265,26 +265,22 @@ function pgLedger(pool: pg.Pool, opts: PgLedgerOptions): PgLedger {
       return { tbl: n.tbl, rowKey: n.row_key, rowJson: s ? s.rowJson : null }
     })
     // The header: the transaction's last audit row (in the order first written), as on SQLite.
-    let head: EntryHeader | undefined
+    let audit: HeadingAudit | undefined
     const lastAudit = [...noted].reverse().find((n) => n.tbl === 'audit_log')
     const auditRow = lastAudit && values.get(`audit_log\u0000${lastAudit.row_key}`)
     if (auditRow) {
       const shape = await shapeOf(client, 'audit_log')
       const v = (c: string) => auditRow[shape.columns.indexOf(c)]
-      head = {
+      audit = {
+        id: v('id') as number,
         at: v('at') as string,
         actorId: v('actor_id') as number | null,
         actorLoginId: v('actor_login_id') as string | null,
         action: v('action') as string,
         outcome: v('outcome') as string,
-        auditId: v('id') as number,
-        origin: 'command',
       }
     }
-    head ??= fallback
-      ? { ...fallback, auditId: null, origin: fallback.origin ?? 'command' }
-      : { at: new Date().toISOString(), actorId: null, actorLoginId: null, action: 'ledger.unattributed', outcome: 'ok', auditId: null, origin: 'command' }
-    const entry = await appendPgEntry(client, head, rows)
+    const entry = await appendPgEntry(client, entryHeader(audit, fallback), rows)
     await client.query('DELETE FROM ledger_pending WHERE txid = txid_current()')
     return entry
   }
@@ -403,19 +399,9 @@ function pgLedger(pool: pg.Pool, opts: PgLedgerOptions): PgLedger {
     write(fn, fallback) {
       return queue.run(
         () => outer(fn, fallback),
-        async (depth) => {
-          const tx = current.getStore()!
-          const name = `nested_${depth}`
-          await tx.client.query(`SAVEPOINT ${name}`)
-          try {
-            const result = await fn(db)
-            await tx.client.query(`RELEASE SAVEPOINT ${name}`)
-            return result
-          } catch (err) {
-            await tx.client.query(`ROLLBACK TO SAVEPOINT ${name}`).catch(() => {})
-            await tx.client.query(`RELEASE SAVEPOINT ${name}`).catch(() => {})
-            throw err
-          }
+        (depth) => {
+          const client = current.getStore()!.client
+          return inSavepoint(depth, (s) => client.query(s), () => fn(db))
         },
       )
     },
