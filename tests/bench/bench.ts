@@ -30,6 +30,7 @@ import { renderPdf } from '../../forms/render'
 import { REQUEST_PAGE_DEFAULT } from '../../shared/schemas'
 import type { SessionUser } from '../../shared/types'
 import { baseForm, type CustomerRow } from '../helpers/forms'
+import { quantile } from './quantile'
 import { BENCH_NOW, BENCH_TODAY, cachedLedger } from './ledger'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -52,11 +53,6 @@ const cacheRoot = path.resolve(arg('cache', path.join(root, '.bench')))
 // ---- helpers --------------------------------------------------------------------------------------
 
 const nowUs = () => Number(process.hrtime.bigint()) / 1000
-
-function quantile(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!
-}
 
 function fmt(us: number): string {
   if (us >= 1e6) return `${(us / 1e6).toFixed(2)} s`

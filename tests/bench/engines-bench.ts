@@ -20,6 +20,7 @@ import type { AppContext } from '../../electron/main/context'
 import { baseForm, type CustomerRow } from '../helpers/forms'
 import { createTestLedger } from '../helpers/pg'
 import { BENCH_NOW, BENCH_TODAY, cachedLedger, writeArchive } from './ledger'
+import { quantile } from './quantile'
 
 const arg = (name: string, dflt: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt
 const root = path.resolve(__dirname, '../..')
@@ -31,10 +32,6 @@ async function ok(ctx: AppContext, op: string, payload: unknown, key: string): P
   return r.value
 }
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.min(s.length - 1, Math.ceil(s.length * p) - 1)]!
-}
 const ms = (x: number) => (x < 1 ? x.toFixed(2) : x < 10 ? x.toFixed(1) : x.toFixed(0))
 
 async function main(): Promise<void> {
@@ -118,8 +115,8 @@ async function main(): Promise<void> {
           await step(engines[e]![1], i, e)
           times[e]!.push(performance.now() - t0)
         }
-      const [a, b] = [pct(times[0]!, 0.5), pct(times[1]!, 0.5)]
-      console.log(`| ${name} | ${ms(a)} ms | ${ms(pct(times[0]!, 0.99))} ms | ${ms(b)} ms | ${ms(pct(times[1]!, 0.99))} ms | ${(b / a).toFixed(1)}× |`)
+      const [a, b] = [quantile(times[0]!, 0.5), quantile(times[1]!, 0.5)]
+      console.log(`| ${name} | ${ms(a)} ms | ${ms(quantile(times[0]!, 0.99))} ms | ${ms(b)} ms | ${ms(quantile(times[1]!, 0.99))} ms | ${(b / a).toFixed(1)}× |`)
     }
     console.log('\nPostgreSQL: the throwaway test cluster (fsync off, Unix socket on this machine); SQLite: synchronous=FULL.')
     lite.stopWatching?.()

@@ -10,7 +10,8 @@
 import os from 'node:os'
 import { startCluster } from '../../scripts/pg-cluster.mjs'
 import { createServerLedger } from '../helpers/serverApp'
-import { acksOf, codesOf, killAll, ledgerProblems, percentile, prepareLedger, startTerminal } from '../helpers/terminals'
+import { quantile } from './quantile'
+import { acksOf, codesOf, killAll, ledgerProblems, prepareLedger, startTerminal } from '../helpers/terminals'
 
 const arg = (name: string, dflt: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt
 
@@ -53,8 +54,8 @@ async function run(base: string, terminals: number, perTerminal: number): Promis
       receptions: acks.length,
       seconds,
       perSecond: acks.length / seconds,
-      p50: percentile(ms, 50),
-      p99: percentile(ms, 99),
+      p50: quantile(ms, 0.5),
+      p99: quantile(ms, 0.99),
       problems: await ledgerProblems(owner, acks, { exact: true }),
       refusals: codesOf(ts),
     }

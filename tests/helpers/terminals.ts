@@ -418,10 +418,3 @@ export async function ledgerProblems(owner: pg.Client, acks: readonly Ack[], opt
   }
   return problems
 }
-
-/** Percentile (nearest rank) of a list of numbers. */
-export function percentile(xs: readonly number[], p: number): number {
-  if (!xs.length) return NaN
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!
-}
