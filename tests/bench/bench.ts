@@ -12,6 +12,7 @@
 // operation (at least 3 samples are taken); `--skip` leaves out operations (e.g. one too slow to
 // measure at all on old code).
 /* eslint-disable @typescript-eslint/no-explicit-any -- a bench script: rows of hand-written SQL and dispatch results are compared loosely */
+import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -44,6 +45,8 @@ const ITERATIONS = Number(arg('iterations', '200'))
 const BUDGET_MS = Number(arg('budget', '15')) * 1000
 const SKIP = new Set(arg('skip', '').split(',').filter(Boolean))
 const LABEL = arg('label', 'run')
+/** Untimed calls of each side before a read's warm figures. */
+const WARM_UP = 20
 /** Print the SQL each side executes for one call of every operation (to check a floor does the
  * service's work), then stop. */
 const TRACE = process.argv.includes('--trace')
@@ -80,14 +83,19 @@ interface Op {
   same?: (project: any, floor: any) => unknown[] | Promise<unknown[]>
 }
 
-interface OpResult {
-  name: string
-  kind: Op['kind']
+interface Quantiles {
   n: number
   p50: number
   p99: number
   f50: number
   f99: number
+}
+
+interface OpResult extends Quantiles {
+  name: string
+  kind: Op['kind']
+  /** A read measured on its own after a warm-up. */
+  warm?: Quantiles
 }
 
 /** The SQL texts `fn` executes (every statement run, in order, without the journal's own). */
@@ -211,13 +219,28 @@ function floorRequestDetail(f: Floor, id: number) {
 
 // ---- one ledger -----------------------------------------------------------------------------------
 
+/** Open time and resident memory of a process that is only the app on this ledger (and of the
+ * same Node with the same loader and nothing else, for what is not the app's). */
+function appProcess(work: string, customerId: number, requestId: number): SizeResult['app'] {
+  const run = (...args: string[]) => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'tests/bench/app-process.ts'), ...args], { cwd: root, encoding: 'utf8' })
+    if (r.status !== 0) throw new Error(`app-process failed: ${r.stderr}`)
+    return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { openMs: number; rssMB: number; heapMB: number }
+  }
+  const app = run(work, String(customerId), String(requestId))
+  return { ...app, bareRssMB: run('--bare').rssMB }
+}
+
 interface SizeResult {
   size: number
   generatedSeconds: number
   firstOpenMs: number
   openMs: number
   fileMB: number
+  /** The bench process's own (it holds the floor's statements and every sample). */
   rssMB: number
+  /** A process that only opened the ledger and each screen once (tests/bench/app-process.ts). */
+  app?: { openMs: number; rssMB: number; heapMB: number; bareRssMB: number }
   ops: OpResult[]
 }
 
@@ -503,44 +526,84 @@ async function benchSize(size: number): Promise<SizeResult> {
       if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error(`floor of '${op.name}' returns other rows:\n${JSON.stringify(a)}\n${JSON.stringify(b)}`)
     }
 
+    // The mixed loop: every operation in turn, as a day at the counter mixes them. A read measured
+    // there finds the code and data of the operations before it in the caches (a PDF, a scrypt, a
+    // write ran in between): both sides run in each round, in alternating order, and only the side
+    // that runs first is timed, so neither is measured just after the other warmed the same rows
+    // and SQLite's code for it. Writes and forms are timed on both sides (the pairs go together).
     const samples = new Map(ops.map((o) => [o.name, { p: [] as number[], f: [] as number[], spent: 0 }]))
     const maxFor = (op: Op) => (op.kind === 'write' ? Math.min(ITERATIONS, Math.floor(Math.min(inUse.length, blocked.length) / 2) - 2) : ITERATIONS)
+    const timed = async (fn: () => unknown): Promise<number> => {
+      const t0 = nowUs()
+      await fn()
+      return nowUs() - t0
+    }
     for (let i = 0; i < ITERATIONS; i++) {
       for (const op of ops) {
         const s = samples.get(op.name)!
-        if (s.p.length >= maxFor(op) || (!op.unbudgeted && s.p.length >= 3 && s.spent > BUDGET_MS * 1000)) continue
-        const runProject = async () => {
+        // A read's round times one side (half the rounds each); the others time both.
+        const rounds = op.kind === 'read' ? s.p.length + s.f.length : s.p.length
+        if (rounds >= maxFor(op) || (!op.unbudgeted && Math.min(s.p.length, s.f.length) >= 3 && s.spent > BUDGET_MS * 1000)) continue
+        const both = op.kind !== 'read'
+        const runProject = async (time: boolean) => {
           await op.setup?.()
-          const t0 = nowUs()
-          await op.project()
-          const d = nowUs() - t0
-          s.p.push(d)
+          const d = await timed(op.project)
           s.spent += d
+          if (time) s.p.push(d)
         }
-        const runFloor = async () => {
+        const runFloor = async (time: boolean) => {
           await op.floorSetup?.()
-          const t0 = nowUs()
-          await op.floor()
-          s.f.push(nowUs() - t0)
+          const d = await timed(op.floor)
+          if (time) s.f.push(d)
         }
-        // Alternate who goes first, so neither side always finds a warm cache.
         if (i % 2 === 0) {
-          await runProject()
-          await runFloor()
+          await runProject(true)
+          await runFloor(both)
         } else {
-          await runFloor()
-          await runProject()
+          await runFloor(true)
+          await runProject(both)
         }
       }
     }
+    // Warm: each read on its own, the project and its floor alternating after a warm-up, as when
+    // a teller runs the same search again and again — what the code costs once it is in the caches.
+    const warm = new Map<string, { p: number[]; f: number[] }>()
+    for (const op of ops) {
+      if (op.kind !== 'read') continue
+      const w = { p: [] as number[], f: [] as number[] }
+      let spent = 0
+      for (let i = 0; i < WARM_UP + ITERATIONS; i++) {
+        if (i >= WARM_UP + 3 && spent > BUDGET_MS * 1000) break
+        const d = await timed(op.project)
+        const e = await timed(op.floor)
+        spent += d
+        if (i < WARM_UP) continue
+        w.p.push(d)
+        w.f.push(e)
+      }
+      warm.set(op.name, w)
+    }
     const results: OpResult[] = ops.map((op) => {
       const s = samples.get(op.name)!
-      return { name: op.name, kind: op.kind, n: s.p.length, p50: quantile(s.p, 0.5), p99: quantile(s.p, 0.99), f50: quantile(s.f, 0.5), f99: quantile(s.f, 0.99) }
+      const w = warm.get(op.name)
+      return {
+        name: op.name,
+        kind: op.kind,
+        n: s.p.length,
+        p50: quantile(s.p, 0.5),
+        p99: quantile(s.p, 0.99),
+        f50: quantile(s.f, 0.5),
+        f99: quantile(s.f, 0.99),
+        ...(w && { warm: { n: w.p.length, p50: quantile(w.p, 0.5), p99: quantile(w.p, 0.99), f50: quantile(w.f, 0.5), f99: quantile(w.f, 0.99) } }),
+      }
     })
     const fileMB = fs.statSync(path.join(work, LEDGER_FILE)).size / 1e6
-    return { size, generatedSeconds: gen.seconds, firstOpenMs, openMs, fileMB, rssMB: process.memoryUsage().rss / 1e6, ops: results }
-  } finally {
+    const benchRssMB = process.memoryUsage().rss / 1e6
     ctx.sqlite.close()
+    const app = appProcess(work, typical.customer_id, approvedToday.id)
+    return { size, generatedSeconds: gen.seconds, firstOpenMs, openMs, fileMB, rssMB: benchRssMB, app, ops: results }
+  } finally {
+    if (ctx.sqlite.open) ctx.sqlite.close()
     fs.rmSync(work, { recursive: true, force: true })
   }
 }
@@ -549,21 +612,30 @@ async function benchSize(size: number): Promise<SizeResult> {
 
 /** The issue's targets at 1M: reads within 3x their floor (50 µs when the floor is under 25 µs) and
  * under 16 ms at p99; writes within 2x the same writes; the 検印 queue under 50 ms. */
-function verdict(r: OpResult): string {
+function verdict(r: Quantiles & { kind: Op['kind']; name: string }): string {
   if (r.kind === 'form') return ''
   if (r.kind === 'write') return r.p50 <= 2 * r.f50 ? 'ok' : 'MISS'
   const near = r.f50 < 25 ? r.p50 - r.f50 <= 50 : r.p50 <= 3 * r.f50
-  return near && r.p99 < 16_000 ? 'ok' : 'MISS'
+  const queue = !r.name.startsWith('検印待ち一覧') || r.p50 < 50_000
+  return near && queue && r.p99 < 16_000 ? 'ok' : 'MISS'
 }
 
 function print(res: SizeResult): void {
   console.log(`\n### ${res.size.toLocaleString()} customers (${LABEL})`)
-  console.log(`open ${res.openMs.toFixed(0)} ms (first open, with migrations: ${res.firstOpenMs.toFixed(0)} ms) · file ${res.fileMB.toFixed(0)} MB · RSS ${res.rssMB.toFixed(0)} MB\n`)
+  console.log(`open ${res.openMs.toFixed(0)} ms (first open, with migrations: ${res.firstOpenMs.toFixed(0)} ms) · file ${res.fileMB.toFixed(0)} MB · RSS of the bench ${res.rssMB.toFixed(0)} MB`)
+  if (res.app)
+    console.log(
+      `app process (opens the ledger, logs in, opens each screen once): open ${res.app.openMs.toFixed(0)} ms · RSS ${res.app.rssMB.toFixed(0)} MB (heap ${res.app.heapMB.toFixed(0)} MB; Node with the loader alone: ${res.app.bareRssMB.toFixed(0)} MB)\n`,
+    )
   console.log(`検印待ち一覧 and 差戻し一覧: the first screen as the app shows it (${REQUEST_PAGE_DEFAULT} rows, keyset-paged) and the count of the whole list.\n`)
-  console.log('| operation | n | project p50 | project p99 | floor p50 | floor p99 | ratio p50 | target |')
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |')
-  for (const r of res.ops)
-    console.log(`| ${r.name} | ${r.n} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.f50)} | ${fmt(r.f99)} | ${(r.p50 / r.f50).toFixed(2)}× | ${verdict(r)} |`)
+  console.log('Mixed: in one loop with every other operation (a read: only the side that runs first in its round is timed). Warm: the read on its own after a warm-up.\n')
+  console.log('| operation | n | project p50 | project p99 | floor p50 | floor p99 | ratio p50 | target | warm: project p50 / p99 | floor p50 | ratio | target |')
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- |')
+  for (const r of res.ops) {
+    const w = r.warm
+    const warmCols = w ? `${fmt(w.p50)} / ${fmt(w.p99)} | ${fmt(w.f50)} | ${(w.p50 / w.f50).toFixed(2)}× | ${verdict({ ...w, kind: r.kind, name: r.name })}` : ' | | | '
+    console.log(`| ${r.name} | ${r.n} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.f50)} | ${fmt(r.f99)} | ${(r.p50 / r.f50).toFixed(2)}× | ${verdict(r)} | ${warmCols} |`)
+  }
 }
 
 async function main(): Promise<void> {
