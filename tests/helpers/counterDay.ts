@@ -1,6 +1,7 @@
 // A counter day through the dispatcher, on a ledger built by the benchmark's generator: every
 // request kind, 検印, 差戻し/再提出/取消, 閉塞解除, events, every form and the journal, staff and
-// settings, the 監査ログ照会. The query-plan test (tests/integration/query-plans.test.ts) plans
+// settings, the 監査ログ照会, and the screens opened beside the counter (集計, the CSV exports, the
+// head office's views). The query-plan test (tests/integration/query-plans.test.ts) plans
 // every statement it issues on SQLite; tests/pg/statements.test.ts prepares each on PostgreSQL.
 import { expect } from 'vitest'
 import { DEMO_PASSWORD } from '../../db/seed'
@@ -122,5 +123,30 @@ export async function counterDay(app: TestApp): Promise<void> {
   await app.ok('audit.search', { ...period, action: 'requests.approve', cursor: { at: last.at, id: last.id } }, 'a')
   await app.ok('audit.entry', { entryId: last.id }, 's')
   await app.ok('exports.audit', { ...period, encoding: 'utf-8-bom' }, 's')
+  await app.ok('exports.audit', { ...period, staffLoginId: 'teller1', encoding: 'cp932' }, 'a')
+
+  // The screens a supervisor, the head office and an administrator open beside the counter: the
+  // branches, 集計 and its CSV, the CSV exports of the requests, the day's journal data and the
+  // customers (their keyset pages through ledger.rows, read more than one page at a time), the
+  // head office's view of one branch's journal and audit trail.
+  await app.ok('branches.list', {}, 't')
+  await app.ok('figures.summary', period, 's')
+  await app.ok('exports.figures', { ...period, encoding: 'utf-8-bom' }, 's')
+  await app.ok('exports.requests', { ...period, encoding: 'utf-8-bom' }, 's')
+  await app.ok('exports.requests', { ...period, kind: 'unlock', state: 'approved', encoding: 'cp932' }, 's')
+  await app.ok('exports.journal', { businessDate: date, encoding: 'utf-8-bom' }, 's')
+  await app.loginAs('honbu1', 'h')
+  await app.ok('figures.summary', period, 'h')
+  await app.ok('figures.summary', { ...period, branchCode: '002' }, 'h')
+  await app.ok('exports.figures', { ...period, encoding: 'cp932' }, 'h')
+  await app.ok('exports.requests', { ...period, encoding: 'utf-8-bom' }, 'h')
+  await app.ok('exports.requests', { ...period, branchCode: '002', state: 'pending_review', encoding: 'utf-8-bom' }, 'h')
+  await app.ok('exports.journal', { businessDate: date, branchCode: '001', encoding: 'utf-8-bom' }, 'h')
+  await app.ok('journal.list', { businessDate: date, branchCode: '001' }, 'h')
+  await app.ok('audit.search', { ...period, branchCode: '001' }, 'h')
+  await app.ok('exports.audit', { ...period, branchCode: '002', encoding: 'utf-8-bom' }, 'h')
+  await app.ok('exports.customers', { encoding: 'utf-8-bom' }, 'a')
+  await app.ok('exports.customers', { branchCode: '002', encoding: 'cp932' }, 'a')
+  await app.ok('auth.logout', {}, 'h')
   await app.ok('auth.logout', {}, 'a')
 }

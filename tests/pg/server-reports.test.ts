@@ -2,7 +2,8 @@
 // SQLite ledger and on the shared PostgreSQL ledger, with the same clock, through the same
 // dispatcher; the figures and every CSV file (requests, one day's journal data, customers,
 // figures) are the same bytes on both. The exports are read a page at a time (keyset paging), so
-// they are also compared with pages of a few rows, across page and business-date boundaries.
+// they are also compared with pages of a few rows, across page and business-date boundaries. The
+// on-screen 日次取扱一覧 (journal.list: keyset pages, filters) is compared the same way.
 import { sql } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_PASSWORD } from '../../db/seed'
@@ -96,6 +97,11 @@ async function reports(a: Day): Promise<Record<string, unknown>> {
   out.customersAll = await a.ok('exports.customers', { encoding: 'utf-8-bom' }, 'a')
   out.customers001 = await a.ok('exports.customers', { branchCode: '001', encoding: 'cp932' }, 'a')
   out.customers002 = await a.ok('exports.customers', { branchCode: '002', encoding: 'cp932' }, 'a')
+  // The on-screen 日次取扱一覧: a page of two, the next one from its cursor, filtered, another branch.
+  const page = await a.ok('journal.list', { businessDate: '2026-11-21', limit: 2 }, 's')
+  out.journalList = [page, await a.ok('journal.list', { businessDate: '2026-11-21', limit: 2, cursor: page.nextCursor }, 's')]
+  out.journalListFiltered = await a.ok('journal.list', { businessDate: '2026-11-21', state: 'approved', kind: 'new_application' }, 's')
+  out.journalList002 = await a.ok('journal.list', { businessDate: '2026-11-21', branchCode: '002' }, 'h')
   return out
 }
 
@@ -166,6 +172,11 @@ describe('集計 and the CSV exports on both engines', () => {
     expect(r.customersAll).toMatchObject({ rowCount: 50 })
     expect(r.customers001).toMatchObject({ rowCount: 50 })
     expect(r.customers002).toMatchObject({ rowCount: 0 })
+    const [first, second] = r.journalList as { items: { receiptNo: string }[]; total: number; nextCursor: string | null }[]
+    expect([...first!.items, ...second!.items].map((i) => i.receiptNo)).toEqual(['001-20261121-0001', '001-20261121-0002', '001-20261121-0003', '001-20261121-0004'])
+    expect([first!.total, second!.nextCursor]).toEqual([4, null])
+    expect(r.journalListFiltered).toMatchObject({ total: 2, items: [{ receiptNo: '001-20261121-0001' }, { receiptNo: '001-20261121-0002' }] })
+    expect(r.journalList002).toMatchObject({ total: 1, items: [{ receiptNo: '002-20261121-0001' }] })
   })
 
   it('SQLite and PostgreSQL give the same figures and the same files', () => {

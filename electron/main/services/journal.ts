@@ -2,9 +2,9 @@
 // (差戻し, 再提出, 取消, 失効, 緊急停止), the 閉塞解除 risk flags, and the 閉塞解除 refused at the counter
 // for suspected fraud. The PDF (forms.ts) and the on-screen list (journal.list) read the same rows;
 // the screen reads one bounded page at a time through the journal index.
-import { and, asc, eq, gt, or, sql } from 'drizzle-orm'
+import { and, asc, eq, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
-import { preparedQuery } from '../../../db/prepared'
+import { keyPlaceholder, literalLimit, preparedQuery } from '../../../db/prepared'
 import { counterRefusals, customers, otpHistory, otpRequests, staff } from '../../../db/schema'
 import { AppError } from '../../../shared/errors'
 import type { OpParsed } from '../../../shared/contract'
@@ -126,7 +126,8 @@ export async function dayRefusals(db: Db, branchId: number, businessDate: string
       .from(counterRefusals)
       .innerJoin(customers, eq(customers.id, counterRefusals.customerId))
       .innerJoin(staff, eq(staff.id, counterRefusals.staffId))
-      .where(and(eq(counterRefusals.branchId, sql.placeholder('branchId')), eq(counterRefusals.businessDate, sql.placeholder('date'))))
+      // `+?`: bound plainly, this ordered statement was compiled again on every call (keyPlaceholder).
+      .where(and(eq(counterRefusals.branchId, keyPlaceholder('branchId')), eq(counterRefusals.businessDate, keyPlaceholder('date'))))
       .orderBy(asc(counterRefusals.at), asc(counterRefusals.id))
       .prepare(),
   ).all({ branchId, date: businessDate })
@@ -141,7 +142,7 @@ export async function dayCounts(db: Db, branchId: number, businessDate: string, 
     d
       .select({ state: otpRequests.state, kind: otpRequests.kind, urgent: otpRequests.urgent, n: sql<number>`count(*)` })
       .from(otpRequests)
-      .where(and(eq(otpRequests.branchId, sql.placeholder('branchId')), eq(otpRequests.businessDate, sql.placeholder('date'))))
+      .where(and(eq(otpRequests.branchId, keyPlaceholder('branchId')), eq(otpRequests.businessDate, keyPlaceholder('date'))))
       .groupBy(otpRequests.state, otpRequests.kind, otpRequests.urgent)
       .prepare(),
   ).all({ branchId, date: businessDate })
@@ -155,7 +156,7 @@ export async function dayCounts(db: Db, branchId: number, businessDate: string, 
       .select({ kind: otpHistory.kind, n: sql<number>`count(*)` })
       .from(otpRequests)
       .innerJoin(otpHistory, eq(otpHistory.requestId, otpRequests.id))
-      .where(and(eq(otpRequests.branchId, sql.placeholder('branchId')), eq(otpRequests.businessDate, sql.placeholder('date'))))
+      .where(and(eq(otpRequests.branchId, keyPlaceholder('branchId')), eq(otpRequests.businessDate, keyPlaceholder('date'))))
       .groupBy(otpHistory.kind)
       .prepare(),
   ).all({ branchId, date: businessDate })
@@ -184,23 +185,25 @@ export async function journalList(ctx: AppContext, input: OpParsed<'journal.list
   const kind = input.kind ?? null
   const limit = input.limit ?? PAGE
   const [afterAt, afterId] = input.cursor ? (input.cursor.split('|') as [string, string]) : ['', '0']
-  const p = (name: string) => sql.placeholder(name)
-  const dayOf = () => [eq(otpRequests.branchId, p('branchId')), eq(otpRequests.businessDate, p('date'))]
-  const filters = () => [...(state ? [eq(otpRequests.state, p('state'))] : []), ...(kind ? [eq(otpRequests.kind, p('kind'))] : [])]
+  // The day's keys, the filters and the keyset bound as `+?` (keyPlaceholder) and the LIMIT written
+  // into the SQL (literalLimit): bound plainly, SQLite compiled this ordered statement again on
+  // every call. One prepared query per filter shape and page size. The page starts after the last
+  // row shown: a row-value range on otp_requests_journal_idx (branch_id, business_date,
+  // received_at, then the rowid), so a later page reads only its own rows.
+  const k = (name: string) => keyPlaceholder(name)
+  const dayOf = () => [eq(otpRequests.branchId, k('branchId')), eq(otpRequests.businessDate, k('date'))]
+  // The state and kind filter the day's rows (`+col`: not a search key, so the day's index serves
+  // the count too; on otp_requests_state_branch_idx it counted every request the branch ever had
+  // in that state).
+  const filters = () => [...(state ? [sql`+${otpRequests.state} = ${k('state')}`] : []), ...(kind ? [sql`+${otpRequests.kind} = ${k('kind')}`] : [])]
   const shape = `${+!!state}${+!!kind}`
-  const rows = await preparedQuery(ctx.db, `journal.page:${shape}`, (d) =>
+  const rows = await preparedQuery(ctx.db, `journal.page:${shape}:${limit + 1}`, (d) =>
     journalSelect(d)
-      .where(
-        and(
-          ...dayOf(),
-          ...filters(),
-          or(gt(otpRequests.receivedAt, p('afterAt')), and(eq(otpRequests.receivedAt, p('afterAt')), gt(otpRequests.id, p('afterId')))),
-        ),
-      )
+      .where(and(...dayOf(), ...filters(), sql`(${otpRequests.receivedAt}, ${otpRequests.id}) > (${k('afterAt')}, ${k('afterId')})`))
       .orderBy(asc(otpRequests.receivedAt), asc(otpRequests.id))
-      .limit(p('limit'))
+      .limit(literalLimit(limit + 1))
       .prepare(),
-  ).all({ branchId: branch.id, date: input.businessDate, state, kind, afterAt, afterId: Number(afterId), limit: limit + 1 })
+  ).all({ branchId: branch.id, date: input.businessDate, state, kind, afterAt, afterId: Number(afterId) })
   const total =
     (await preparedQuery(ctx.db, `journal.total:${shape}`, (d) =>
       d
