@@ -71,8 +71,8 @@ export const customers = pgTable(
   (t) => [
     uniqueIndex('customers_account_uq').on(t.accountBranchCode, t.accountType, t.accountNumber),
     index('customers_account_number_idx').on(t.accountBranchCode, t.accountNumber),
-    index('customers_given_kana_key_idx').on(t.givenKanaKey),
-    index('customers_given_name_key_idx').on(t.givenNameKey),
+    index('customers_given_kana_key_idx').on(t.givenKanaKey, t.id), // 0005: the order of SQLite's (rowid)
+    index('customers_given_name_key_idx').on(t.givenNameKey, t.id), // 0005
     index('customers_kana_key_idx').on(t.kanaKey),
     index('customers_name_key_idx').on(t.nameKey),
   ],

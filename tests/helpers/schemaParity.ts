@@ -39,6 +39,9 @@ export interface TableShape {
   checks: string[][]
   /** Trigger names (PostgreSQL may have more: the guards of db/pg/guards.ts). */
   triggers: string[]
+  /** SQLite: the INTEGER PRIMARY KEY column that is the rowid, which every index entry holds after
+   * its columns (so the index is in the order of its columns, then this one). */
+  rowidAlias?: string
 }
 export type SchemaShape = Record<string, TableShape>
 
@@ -156,6 +159,8 @@ export function sqliteShape(db: Sqlite): SchemaShape {
       indexes,
       checks: checkBodies(sql).map((b) => columnsRead(b, colNames)),
       triggers: (db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? ORDER BY name").all(name) as { name: string }[]).map((x) => x.name),
+      rowidAlias:
+        pk.length === 1 && info.find((c) => c.name === pk[0])!.type.toUpperCase() === 'INTEGER' && !/\bWITHOUT\s+ROWID\b/i.test(sql) ? pk[0] : undefined,
     }
   }
   return shape
@@ -250,10 +255,13 @@ export function compareShapes(sqlite: SchemaShape, postgres: SchemaShape): strin
     const bIdx = new Map(b.indexes.map((i) => [i.name, i]))
     const aIdx = new Map(a.indexes.map((i) => [i.name, i]))
     const ix = (i: IndexShape) => `${i.unique ? 'UNIQUE ' : ''}(${i.columns.join(', ')})${i.where ? ` WHERE ${i.where}` : ''}`
+    // A SQLite index holds the rowid after its columns: a PostgreSQL index that names the integer
+    // primary key last (to have that order, PostgreSQL 0005) is the same index.
+    const withRowid = (i: IndexShape): IndexShape => (a.rowidAlias && !i.unique && !i.columns.includes(a.rowidAlias) ? { ...i, columns: [...i.columns, a.rowidAlias] } : i)
     for (const i of a.indexes) {
       const o = bIdx.get(i.name)
       if (!o) out.push(`${t}: index ${i.name} ${ix(i)} only in ${S}`)
-      else if (ix(i) !== ix(o)) out.push(`${t}: index ${i.name} ${S}=${ix(i)} ${P}=${ix(o)}`)
+      else if (ix(i) !== ix(o) && ix(withRowid(i)) !== ix(o)) out.push(`${t}: index ${i.name} ${S}=${ix(i)} ${P}=${ix(o)}`)
     }
     for (const i of b.indexes) if (!aIdx.has(i.name)) out.push(`${t}: index ${i.name} ${ix(i)} only in ${P}`)
     // A SQLite trigger is a rule the database enforces: PostgreSQL needs its own, of the same name.

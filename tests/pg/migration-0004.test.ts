@@ -23,7 +23,7 @@ describe('PostgreSQL migration 0004', () => {
       await migratePg(o, { appRole: l.appRole, migrations: PG_MIGRATIONS.filter((m) => m.version <= 3) })
       await o.query(`INSERT INTO branches (code, name) VALUES ('001', '本店営業部')`)
       expect(await migratePg(o, { appRole: l.appRole, backupTaken: true })).toEqual({ from: 3, to: PG_LATEST_SCHEMA_VERSION })
-      expect(await pgSchemaVersion(o)).toBe(4)
+      expect(await pgSchemaVersion(o)).toBe(PG_LATEST_SCHEMA_VERSION)
       const tables = (await o.query<{ t: string }>("SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")).rows.map((r) => r.t)
       const withTrigger = (
         await o.query<{ t: string }>(`SELECT c.relname AS t FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid WHERE g.tgname = 'ledger_capture' ORDER BY 1`)

@@ -65,6 +65,23 @@ describe('SQLite and PostgreSQL schemas', () => {
     )
   })
 
+  it('a PostgreSQL index ending in the integer primary key is the SQLite index without it (SQLite holds the rowid in every entry), and no other', () => {
+    const lite = sqliteShape(sqliteLedger())
+    expect(lite.customers!.rowidAlias).toBe('id')
+    expect(lite.receipt_counters!.rowidAlias).toBeUndefined() // a composite key: no rowid alias
+    expect(lite.request_submissions!.rowidAlias).toBeUndefined() // a text key
+    // PostgreSQL 0005: the given-name indexes end in id, as SQLite's hold the rowid.
+    expect(pgSide.customers!.indexes.find((i) => i.name === 'customers_given_kana_key_idx')?.columns).toEqual(['given_kana_key', 'id'])
+    expect(lite.customers!.indexes.find((i) => i.name === 'customers_given_kana_key_idx')?.columns).toEqual(['given_kana_key'])
+    const other = structuredClone(pgSide)
+    other.customers!.indexes = other.customers!.indexes.map((i) => (i.name === 'customers_kana_key_idx' ? { ...i, columns: ['kana_key', 'branch_id'] } : i))
+    other.customers!.indexes = other.customers!.indexes.map((i) => (i.name === 'customers_name_key_idx' ? { ...i, columns: ['id', 'name_key'] } : i))
+    expect(compareShapes(lite, other).sort()).toEqual([
+      'customers: index customers_kana_key_idx SQLite=(kana_key) PostgreSQL=(kana_key, branch_id)',
+      'customers: index customers_name_key_idx SQLite=(name_key) PostgreSQL=(id, name_key)',
+    ])
+  })
+
   it('the tables only PostgreSQL has are the explicit list of db/pg/serverOnly.ts, each with its reason, each present', () => {
     expect([...PG_ONLY].sort()).toEqual(['ledger_pending', 'printed_form_files', 'schema_version'])
     for (const [t, why] of Object.entries(SERVER_ONLY_TABLES)) {

@@ -1,7 +1,7 @@
 // Every statement the services issue runs on the PostgreSQL ledger (issue 12): the counter day of
 // the query-plan test (tests/helpers/counterDay.ts) runs on SQLite, the data layer reports each SQL
-// text drizzle compiles (as tests/integration/query-plans.test.ts collects them), and each is
-// translated (db/pg/translate.ts) and PREPAREd on a migrated PostgreSQL ledger as the application
+// text drizzle compiles (tests/helpers/capturedStatements.ts, shared with tests/pg/query-plans.test.ts),
+// and each is translated (db/pg/translate.ts) and PREPAREd on a migrated PostgreSQL ledger as the application
 // role: the server parses it, resolves every name and infers the type of every parameter, or
 // refuses. A failure lists every statement PostgreSQL refuses, with its reason: the translation
 // gaps. The hand-written SELECTs (集計, the CSV exports, ledger.rows(sql`…`)) reach the connection
@@ -10,37 +10,21 @@
 import fs from 'node:fs'
 import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openedSqliteLedger } from '../../db/ledger'
 import { migratePg } from '../../db/pg/migrate'
 import { translateSql } from '../../db/pg/translate'
-import { generateLedger } from '../bench/ledger'
-import { createTestApp, tempDir, type TestApp } from '../helpers/app'
-import { counterDay } from '../helpers/counterDay'
+import type { TestApp } from '../helpers/app'
+import { captureServiceStatements } from '../helpers/capturedStatements'
 import { createTestLedger, type TestLedger } from '../helpers/pg'
 
 let app: TestApp
 let l: TestLedger
 let client: pg.Client
-const drizzleStatements = new Set<string>()
+let drizzleStatements: Set<string>
 /** SQL a service prepared on the SQLite connection itself, outside the data layer (none expected). */
-const handWritten = new Set<string>()
+let handWritten: Set<string>
 
 beforeAll(async () => {
-  const dir = tempDir()
-  await generateLedger(dir, 1_000)
-  app = await createTestApp({ dir, now: new Date('2026-11-20T05:00:00Z') })
-  app.ctx.ledger = openedSqliteLedger(app.ctx.sqlite, { onPrepare: (sql) => drizzleStatements.add(sql) })
-  app.ctx.db = app.ctx.ledger.db
-  // The SQL a service prepares on the connection itself (not through drizzle).
-  const sqlite = app.ctx.sqlite
-  const prepare = sqlite.prepare.bind(sqlite)
-  sqlite.prepare = ((source: string) => {
-    const caller = new Error().stack?.split('\n')[2] ?? ''
-    if (/electron[/\\]main[/\\]services[/\\]/.test(caller)) handWritten.add(source)
-    return prepare(source)
-  }) as typeof sqlite.prepare
-  await counterDay(app) // with 集計 and the CSV exports
-
+  ;({ app, statements: drizzleStatements, handWritten } = await captureServiceStatements(1_000))
   l = await createTestLedger()
   const o = await l.owner()
   await migratePg(o, { appRole: l.appRole })
@@ -86,7 +70,6 @@ describe('every statement of the services on the PostgreSQL ledger', () => {
     expect([...drizzleStatements].some((s) => s.includes('+?'))).toBe(true)
     // 集計 and the keyset pages of the CSV exports (ledger.rows) are among them.
     expect([...drizzleStatements].some((s) => s.includes("count(*) FILTER (WHERE r.state = 'approved')"))).toBe(true)
-    expect([...drizzleStatements].some((s) => s.includes('GROUP BY r.business_date, r.branch_id, r.kind'))).toBe(true)
     expect([...drizzleStatements].some((s) => s.includes('(account_branch_code, account_type, account_number) > (?, ?, ?)'))).toBe(true)
     expect([...drizzleStatements].some((s) => s.includes('+r.receipt_no > ?'))).toBe(true)
     expect([...handWritten]).toEqual([])

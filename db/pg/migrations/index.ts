@@ -4,6 +4,7 @@ import * as m0001 from './0001_initial'
 import * as m0002 from './0002_printed_form_files'
 import * as m0003 from './0003_branches_and_submissions'
 import * as m0004 from './0004_ledger_pending'
+import * as m0005 from './0005_name_key_order'
 
 export interface PgMigration {
   version: number
@@ -11,5 +12,5 @@ export interface PgMigration {
   sql: string
 }
 
-export const PG_MIGRATIONS: readonly PgMigration[] = [m0001, m0002, m0003, m0004]
+export const PG_MIGRATIONS: readonly PgMigration[] = [m0001, m0002, m0003, m0004, m0005]
 export const PG_LATEST_SCHEMA_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]!.version
