@@ -1,7 +1,8 @@
 // The main process as a teller's start leaves it: a process of its own opens the benchmark's
 // ledger copy, logs a teller and a supervisor in and opens each screen once (a search, the customer
 // screen, the 検印 queue, the 差戻し一覧, a request, a form preview and the 日次取扱一覧), then prints
-// its open time and resident memory as JSON. Run by tests/bench/bench.ts in a child process, so the
+// its open time and resident memory as JSON: after the screens, after the first form (pdfmake and
+// the fonts loaded) and after the 日次取扱一覧 (the largest document of a day). Run by tests/bench/bench.ts in a child process, so the
 // figure is not the bench's own memory (the floor's statements, the samples, the generator).
 //
 //   node --import tsx tests/bench/app-process.ts <data dir> <customer id> <request id>
@@ -36,9 +37,11 @@ async function main(): Promise<void> {
   await ok('requests.returnedToMe', {}, 't')
   await ok('requests.pendingReview', {}, 's')
   await ok('requests.get', { requestId: Number(requestId) }, 's')
+  const screensRssMB = rssMB()
   await ok('forms.preview', { form: 'customer_receipt', requestId: Number(requestId) }, 't')
+  const formRssMB = rssMB()
   await ok('forms.previewDailyJournal', { businessDate: BENCH_TODAY }, 's')
-  console.log(JSON.stringify({ openMs, rssMB: rssMB(), heapMB: process.memoryUsage().heapUsed / 1e6 }))
+  console.log(JSON.stringify({ openMs, screensRssMB, formRssMB, rssMB: rssMB(), heapMB: process.memoryUsage().heapUsed / 1e6 }))
   await ctx.ledger.close()
 }
 

@@ -225,7 +225,7 @@ function appProcess(work: string, customerId: number, requestId: number): SizeRe
   const run = (...args: string[]) => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'tests/bench/app-process.ts'), ...args], { cwd: root, encoding: 'utf8' })
     if (r.status !== 0) throw new Error(`app-process failed: ${r.stderr}`)
-    return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { openMs: number; rssMB: number; heapMB: number }
+    return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Omit<NonNullable<SizeResult['app']>, 'bareRssMB'>
   }
   const app = run(work, String(customerId), String(requestId))
   return { ...app, bareRssMB: run('--bare').rssMB }
@@ -240,7 +240,7 @@ interface SizeResult {
   /** The bench process's own (it holds the floor's statements and every sample). */
   rssMB: number
   /** A process that only opened the ledger and each screen once (tests/bench/app-process.ts). */
-  app?: { openMs: number; rssMB: number; heapMB: number; bareRssMB: number }
+  app?: { openMs: number; screensRssMB: number; formRssMB: number; rssMB: number; heapMB: number; bareRssMB: number }
   ops: OpResult[]
 }
 
@@ -625,7 +625,7 @@ function print(res: SizeResult): void {
   console.log(`open ${res.openMs.toFixed(0)} ms (first open, with migrations: ${res.firstOpenMs.toFixed(0)} ms) · file ${res.fileMB.toFixed(0)} MB · RSS of the bench ${res.rssMB.toFixed(0)} MB`)
   if (res.app)
     console.log(
-      `app process (opens the ledger, logs in, opens each screen once): open ${res.app.openMs.toFixed(0)} ms · RSS ${res.app.rssMB.toFixed(0)} MB (heap ${res.app.heapMB.toFixed(0)} MB; Node with the loader alone: ${res.app.bareRssMB.toFixed(0)} MB)\n`,
+      `app process (opens the ledger, logs in, opens each screen once): open ${res.app.openMs.toFixed(0)} ms · RSS after the screens ${res.app.screensRssMB.toFixed(0)} MB, after the first form ${res.app.formRssMB.toFixed(0)} MB, after the 日次取扱一覧 ${res.app.rssMB.toFixed(0)} MB (heap ${res.app.heapMB.toFixed(0)} MB; Node with the loader alone: ${res.app.bareRssMB.toFixed(0)} MB)\n`,
     )
   console.log(`検印待ち一覧 and 差戻し一覧: the first screen as the app shows it (${REQUEST_PAGE_DEFAULT} rows, keyset-paged) and the count of the whole list.\n`)
   console.log('Mixed: in one loop with every other operation (a read: only the side that runs first in its round is timed). Warm: the read on its own after a warm-up.\n')
