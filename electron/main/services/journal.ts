@@ -4,7 +4,7 @@
 // the screen reads one bounded page at a time through the journal index.
 import { and, asc, eq, gt, or, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
-import { preparedQuery } from '../../../db/prepared'
+import { manyRows, preparedQuery } from '../../../db/prepared'
 import { counterRefusals, customers, otpHistory, otpRequests, staff } from '../../../db/schema'
 import { AppError } from '../../../shared/errors'
 import type { OpParsed } from '../../../shared/contract'
@@ -188,19 +188,22 @@ export async function journalList(ctx: AppContext, input: OpParsed<'journal.list
   const dayOf = () => [eq(otpRequests.branchId, p('branchId')), eq(otpRequests.businessDate, p('date'))]
   const filters = () => [...(state ? [eq(otpRequests.state, p('state'))] : []), ...(kind ? [eq(otpRequests.kind, p('kind'))] : [])]
   const shape = `${+!!state}${+!!kind}`
+  // The lines mapped by manyRows (db/prepared.ts), as the PDF's.
   const rows = await preparedQuery(ctx.db, `journal.page:${shape}`, (d) =>
-    journalSelect(d)
-      .where(
-        and(
-          ...dayOf(),
-          ...filters(),
-          or(gt(otpRequests.receivedAt, p('afterAt')), and(eq(otpRequests.receivedAt, p('afterAt')), gt(otpRequests.id, p('afterId')))),
-        ),
-      )
-      .orderBy(asc(otpRequests.receivedAt), asc(otpRequests.id))
-      .limit(p('limit'))
-      .prepare(),
-  ).all({ branchId: branch.id, date: input.businessDate, state, kind, afterAt, afterId: Number(afterId), limit: limit + 1 })
+    manyRows(
+      journalSelect(d)
+        .where(
+          and(
+            ...dayOf(),
+            ...filters(),
+            or(gt(otpRequests.receivedAt, p('afterAt')), and(eq(otpRequests.receivedAt, p('afterAt')), gt(otpRequests.id, p('afterId')))),
+          ),
+        )
+        .orderBy(asc(otpRequests.receivedAt), asc(otpRequests.id))
+        .limit(p('limit'))
+        .prepare(),
+    ),
+  )({ branchId: branch.id, date: input.businessDate, state, kind, afterAt, afterId: Number(afterId), limit: limit + 1 })
   const total =
     (await preparedQuery(ctx.db, `journal.total:${shape}`, (d) =>
       d
