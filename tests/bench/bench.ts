@@ -189,13 +189,13 @@ function floorStatements(ctx: EmbeddedAppContext) {
       LEFT JOIN staff tk ON tk.id = r.taken_over_by LEFT JOIN otp_requests sc ON sc.id = r.superseded_by
       WHERE r.branch_id = +? AND r.business_date = +? ORDER BY r.received_at, r.id`),
     counterRefusals: q(`SELECT f.at, f.customer_id, c.name_kanji, s.name FROM counter_refusals f JOIN customers c ON c.id = f.customer_id
-      JOIN staff s ON s.id = f.staff_id WHERE f.branch_id = ? AND f.business_date = ? ORDER BY f.at, f.id`),
+      JOIN staff s ON s.id = f.staff_id WHERE f.branch_id = +? AND f.business_date = +? ORDER BY f.at, f.id`),
     fraud: q(`SELECT a.id, a.at, a.action, a.target, s.name FROM audit_log a JOIN staff s ON s.id = a.actor_id
       WHERE a.action IN ('requests.resubmit','requests.decideUnlock') AND a.outcome = 'refused' AND a.detail_json LIKE '%"FRAUD_SUSPECTED"%'
       AND a.target LIKE 'request:%' AND s.branch_id = ? AND a.at >= ? AND a.at < ?`),
     requestName: q('SELECT r.receipt_no, c.name_kanji FROM otp_requests r JOIN customers c ON c.id = r.customer_id WHERE r.id = ?'),
-    dayByStateKind: q('SELECT state, kind, urgent, count(*) AS n FROM otp_requests WHERE branch_id = ? AND business_date = ? GROUP BY state, kind, urgent'),
-    dayTrail: q(`SELECT h.kind, count(*) AS n FROM otp_requests r JOIN otp_history h ON h.request_id = r.id WHERE r.branch_id = ? AND r.business_date = ?
+    dayByStateKind: q('SELECT state, kind, urgent, count(*) AS n FROM otp_requests WHERE branch_id = +? AND business_date = +? GROUP BY state, kind, urgent'),
+    dayTrail: q(`SELECT h.kind, count(*) AS n FROM otp_requests r JOIN otp_history h ON h.request_id = r.id WHERE r.branch_id = +? AND r.business_date = +?
       GROUP BY h.kind`),
     journalHead: q('SELECT id, hash, at FROM ledger_journal ORDER BY id DESC LIMIT 1'),
   }

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { and, asc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm'
+import { and, asc, eq, gte, isNull, lt, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
 import type { TDocumentDefinitions } from 'pdfmake/interfaces'
 import { archivedFile } from '../../../db/formArchive'
@@ -308,10 +308,11 @@ const journalFraudRefusals = (db: AppContext['db']) =>
       .innerJoin(staff, eq(staff.id, auditLog.actorId))
       .where(
         and(
-          inArray(auditLog.action, Object.keys(FRAUD_STAGES)),
-          eq(auditLog.outcome, 'refused'),
-          // Patterns written into the SQL: SQLite compiles a statement again on every call when a
-          // LIKE pattern is a bound parameter (it may plan with the pattern's prefix).
+          // Constants and patterns written into the SQL: SQLite compiles a statement again on every
+          // call when a value the planner may look at (an indexed column's, a LIKE pattern's
+          // prefix) is a bound parameter.
+          sql`${auditLog.action} IN (${sql.raw(Object.keys(FRAUD_STAGES).map((a) => `'${a}'`).join(', '))})`,
+          sql`${auditLog.outcome} = 'refused'`,
           sql`${auditLog.detailJson} LIKE '%"FRAUD_SUSPECTED"%'`,
           sql`${auditLog.target} LIKE 'request:%'`,
           eq(staff.branchId, sql.placeholder('branchId')),

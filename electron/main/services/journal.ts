@@ -4,7 +4,7 @@
 // the screen reads one bounded page at a time through the journal index.
 import { and, asc, eq, gt, or, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
-import { manyRows, preparedQuery } from '../../../db/prepared'
+import { keyPlaceholder, manyRows, preparedQuery } from '../../../db/prepared'
 import { counterRefusals, customers, otpHistory, otpRequests, staff } from '../../../db/schema'
 import { AppError } from '../../../shared/errors'
 import type { OpParsed } from '../../../shared/contract'
@@ -126,7 +126,8 @@ export async function dayRefusals(db: Db, branchId: number, businessDate: string
       .from(counterRefusals)
       .innerJoin(customers, eq(customers.id, counterRefusals.customerId))
       .innerJoin(staff, eq(staff.id, counterRefusals.staffId))
-      .where(and(eq(counterRefusals.branchId, sql.placeholder('branchId')), eq(counterRefusals.businessDate, sql.placeholder('date'))))
+      // `+?` (keyPlaceholder): bound plainly, this ordered statement was compiled again on every call.
+      .where(and(eq(counterRefusals.branchId, keyPlaceholder('branchId')), eq(counterRefusals.businessDate, keyPlaceholder('date'))))
       .orderBy(asc(counterRefusals.at), asc(counterRefusals.id))
       .prepare(),
   ).all({ branchId, date: businessDate })
@@ -141,7 +142,8 @@ export async function dayCounts(db: Db, branchId: number, businessDate: string, 
     d
       .select({ state: otpRequests.state, kind: otpRequests.kind, urgent: otpRequests.urgent, n: sql<number>`count(*)` })
       .from(otpRequests)
-      .where(and(eq(otpRequests.branchId, sql.placeholder('branchId')), eq(otpRequests.businessDate, sql.placeholder('date'))))
+      // `+?`: bound plainly, these grouped statements were compiled again on every call (~15 µs each).
+      .where(and(eq(otpRequests.branchId, keyPlaceholder('branchId')), eq(otpRequests.businessDate, keyPlaceholder('date'))))
       .groupBy(otpRequests.state, otpRequests.kind, otpRequests.urgent)
       .prepare(),
   ).all({ branchId, date: businessDate })
@@ -155,7 +157,7 @@ export async function dayCounts(db: Db, branchId: number, businessDate: string, 
       .select({ kind: otpHistory.kind, n: sql<number>`count(*)` })
       .from(otpRequests)
       .innerJoin(otpHistory, eq(otpHistory.requestId, otpRequests.id))
-      .where(and(eq(otpRequests.branchId, sql.placeholder('branchId')), eq(otpRequests.businessDate, sql.placeholder('date'))))
+      .where(and(eq(otpRequests.branchId, keyPlaceholder('branchId')), eq(otpRequests.businessDate, keyPlaceholder('date'))))
       .groupBy(otpHistory.kind)
       .prepare(),
   ).all({ branchId, date: businessDate })
