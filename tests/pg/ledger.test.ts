@@ -4,13 +4,13 @@
 // Then what only a server has: a failed write leaves nothing, savepoints, two terminals writing at
 // once, NOTIFY to the other terminals, a lost connection and a server that is not there.
 import path from 'node:path'
-import { and, count, desc, eq, sql } from 'drizzle-orm'
+import { and, count, desc, eq, gt, sql } from 'drizzle-orm'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sqliteLedger, type Ledger, type LedgerDb } from '../../db/ledger'
 import { migrate } from '../../db/migrate'
 import { openSqlite, wrapDrizzle, type Sqlite } from '../../db/open'
-import { preparedQuery } from '../../db/prepared'
+import { manyRows, preparedQuery } from '../../db/prepared'
 import { verifyPgChain } from '../../db/pg/journal'
 import { openPgLedger } from '../../db/pg/ledger'
 import { migratePg } from '../../db/pg/migrate'
@@ -124,6 +124,29 @@ async function scenario(L: Ledger): Promise<Record<string, unknown>> {
   out.prepared1 = await byLogin.get({ login: 'teller1' })
   out.prepared2 = await byLogin.all({ login: 'super1' })
   out.prepared3 = await byLogin.get({ login: 'nobody' })
+  // Many rows mapped once per column (manyRows, as the 日次取扱一覧 reads its lines): the same
+  // objects as drizzle's all(), booleans, NULLs of a left join and sql expressions included.
+  const lines = preparedQuery(L.db as never, 'test.lines', (db: LedgerDb) =>
+    db
+      .select({
+        id: staff.id,
+        login: staff.loginId,
+        active: staff.active,
+        must: staff.mustChangePassword,
+        retired: staff.retiredAt,
+        branch: branches.name,
+        peers: sql<number>`(SELECT count(*) FROM staff s2 WHERE s2.branch_id = ${staff.branchId})`,
+        tagged: sql<number | null>`CASE WHEN ${staff.role} = 'supervisor' THEN 1 END`,
+      })
+      .from(staff)
+      .leftJoin(branches, and(eq(branches.id, staff.branchId), eq(branches.code, '001')))
+      .where(gt(staff.id, sql.placeholder('after')))
+      .orderBy(staff.id)
+      .prepare(),
+  )
+  out.manyRows = await manyRows(lines)({ after: 0 })
+  expect(out.manyRows).toEqual(await lines.all({ after: 0 }))
+  expect(await manyRows(lines)({ after: 1000 })).toEqual([])
   out.values = await L.db.select({ id: staff.id, login: staff.loginId }).from(staff).orderBy(staff.id).values()
   // json_extract, as services/journal.ts and auditLog.ts use it.
   out.json = await L.db

@@ -6,11 +6,11 @@
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { and, asc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm'
+import { and, asc, eq, gte, isNull, lt, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
 import type { TDocumentDefinitions } from 'pdfmake/interfaces'
 import { archivedFile } from '../../../db/formArchive'
-import { keyPlaceholder, preparedQuery } from '../../../db/prepared'
+import { keyPlaceholder, manyRows, preparedQuery } from '../../../db/prepared'
 import { auditLog, branches, customers, otpHistory, otpRequests, printedForms, staff } from '../../../db/schema'
 import { completionNoticeDefinition } from '../../../forms/completionNotice'
 import { customerReceiptDefinition } from '../../../forms/customerReceipt'
@@ -286,14 +286,17 @@ const FRAUD_STAGES = { 'requests.resubmit': 'resubmission', 'requests.decideUnlo
 
 // The journal's reads are prepared once per connection (db/prepared.ts): building these drizzle
 // queries cost more than running them (a day of 2,000 requests is read on the journal index).
-/** The branch's requests of one business date, in the order received (otp_requests_journal_idx). */
+/** The branch's requests of one business date, in the order received (otp_requests_journal_idx);
+ * its rows mapped by manyRows (drizzle's own mapping of 2,000 lines took ~12 ms, manyRows ~0.6 ms). */
 const journalRequests = (db: AppContext['db']) =>
   preparedQuery(db, 'journal.requests', (d) =>
-    journalSelect(d)
-      // `+?`: bound plainly, this ordered statement was compiled again on every call (keyPlaceholder).
-      .where(and(eq(otpRequests.branchId, keyPlaceholder('branchId')), eq(otpRequests.businessDate, keyPlaceholder('businessDate'))))
-      .orderBy(asc(otpRequests.receivedAt), asc(otpRequests.id))
-      .prepare(),
+    manyRows(
+      journalSelect(d)
+        // `+?`: bound plainly, this ordered statement was compiled again on every call (keyPlaceholder).
+        .where(and(eq(otpRequests.branchId, keyPlaceholder('branchId')), eq(otpRequests.businessDate, keyPlaceholder('businessDate'))))
+        .orderBy(asc(otpRequests.receivedAt), asc(otpRequests.id))
+        .prepare(),
+    ),
   )
 
 /** The branch's refusals for suspected fraud in one Japan day, from the audit (audit_log_outcome_idx). */
@@ -305,10 +308,11 @@ const journalFraudRefusals = (db: AppContext['db']) =>
       .innerJoin(staff, eq(staff.id, auditLog.actorId))
       .where(
         and(
-          inArray(auditLog.action, Object.keys(FRAUD_STAGES)),
-          eq(auditLog.outcome, 'refused'),
-          // Patterns written into the SQL: SQLite compiles a statement again on every call when a
-          // LIKE pattern is a bound parameter (it may plan with the pattern's prefix).
+          // Constants and patterns written into the SQL: SQLite compiles a statement again on every
+          // call when a value the planner may look at (an indexed column's, a LIKE pattern's
+          // prefix) is a bound parameter.
+          sql`${auditLog.action} IN (${sql.raw(Object.keys(FRAUD_STAGES).map((a) => `'${a}'`).join(', '))})`,
+          sql`${auditLog.outcome} = 'refused'`,
           sql`${auditLog.detailJson} LIKE '%"FRAUD_SUSPECTED"%'`,
           sql`${auditLog.target} LIKE 'request:%'`,
           eq(staff.branchId, sql.placeholder('branchId')),
@@ -340,7 +344,7 @@ export async function journalTarget(ctx: AppContext, businessDate: string, user:
   }
   const branch = await viewedBranch(ctx.db, user, branchCode)
 
-  const requests = await journalRequests(ctx.db).all({ branchId: branch.id, businessDate })
+  const requests = await journalRequests(ctx.db)({ branchId: branch.id, businessDate })
   const counterRefusals = await dayRefusals(ctx.db, branch.id, businessDate)
   const refused = new Set(counterRefusals.map((r) => r.customerId))
 
