@@ -5,6 +5,7 @@
 // (ledger.rows); SQL a service prepares on the SQLite connection itself, outside the data layer,
 // is collected apart (none expected). Used by tests/pg/statements.test.ts (each is PREPAREd on
 // PostgreSQL) and tests/pg/query-plans.test.ts (each one's generic plan on PostgreSQL).
+import fs from 'node:fs'
 import { openedSqliteLedger } from '../../db/ledger'
 import { generateLedger } from '../bench/ledger'
 import { createTestApp, tempDir, type TestApp } from './app'
@@ -42,4 +43,11 @@ export async function captureServiceStatements(size: number, beforeOpen?: (dir: 
   }) as typeof sqlite.prepare
   await counterDay(app) // with 集計, the CSV exports and the head office's views
   return { app, statements, handWritten }
+}
+
+/** Closes the day's app and removes its data folder (after a failed start too: app may be unset). */
+export function disposeCapturedDay(app: TestApp | undefined): void {
+  const dir = app?.dir
+  app?.close()
+  if (dir) fs.rmSync(dir, { recursive: true, force: true })
 }

@@ -25,7 +25,6 @@
 // 集計: rows sorted to be grouped over an index range on business_date are the period the screen
 // asks for, however large the ledger. An index range read with a selective Filter is accepted, as
 // SQLite's SEARCH is (neither test sees how many rows a filter discards).
-import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type pg from 'pg'
@@ -35,7 +34,7 @@ import { translateSql } from '../../db/pg/translate'
 import { LEDGER_FILE } from '../../electron/main/ledger'
 import { writeArchive } from '../bench/ledger'
 import type { TestApp } from '../helpers/app'
-import { captureServiceStatements } from '../helpers/capturedStatements'
+import { captureServiceStatements, disposeCapturedDay } from '../helpers/capturedStatements'
 import { createTestLedger, type TestLedger } from '../helpers/pg'
 
 /** Tables whose rows grow with the customers and the years (those of the SQLite test, and the
@@ -113,9 +112,7 @@ beforeAll(async () => {
 }, 300_000)
 
 afterAll(async () => {
-  const dir = app?.dir
-  app?.close()
-  if (dir) fs.rmSync(dir, { recursive: true, force: true })
+  disposeCapturedDay(app)
   await client?.end()
   await l?.drop()
 })

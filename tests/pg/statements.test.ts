@@ -7,13 +7,12 @@
 // gaps. The hand-written SELECTs (集計, the CSV exports, ledger.rows(sql`…`)) reach the connection
 // through the same data layer and are checked the same way; no service of these screens prepares
 // SQL on the SQLite connection itself any more.
-import fs from 'node:fs'
 import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { migratePg } from '../../db/pg/migrate'
 import { translateSql } from '../../db/pg/translate'
 import type { TestApp } from '../helpers/app'
-import { captureServiceStatements } from '../helpers/capturedStatements'
+import { captureServiceStatements, disposeCapturedDay } from '../helpers/capturedStatements'
 import { createTestLedger, type TestLedger } from '../helpers/pg'
 
 let app: TestApp
@@ -33,9 +32,7 @@ beforeAll(async () => {
 }, 240_000)
 
 afterAll(async () => {
-  const dir = app?.dir
-  app?.close()
-  if (dir) fs.rmSync(dir, { recursive: true, force: true })
+  disposeCapturedDay(app)
   await client?.end()
   await l?.drop()
 })
