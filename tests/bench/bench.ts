@@ -1,7 +1,7 @@
 // The counter at the size of a real credit union: every operation a screen calls, through the
 // project's own in-process dispatcher, side by side with hand-written better-sqlite3 statements that
-// return the same rows on the same connection (the floor), in one interleaved loop. Not a test:
-// run it and read the table.
+// return the same rows on the same connection (the floor), in one interleaved loop (and each read
+// again on its own, warm). Not a test: run it and read the table.
 //
 //   npm run bench                                  # 10k, 100k and 1M customers
 //   npm run bench -- --sizes=10k,100k [--iterations=200] [--budget=15] [--skip=op,op] [--label=after] [--cache=dir]
