@@ -129,10 +129,23 @@ function floorStatements(ctx: EmbeddedAppContext) {
     LEFT JOIN staff tk ON tk.id = r.taken_over_by`
   // A screen's limit is written into the SQL, as the services do (a bound LIMIT is compiled again on every call).
   const screen = REQUEST_PAGE_DEFAULT + 1
+  const journalLines = `SELECT r.id, r.receipt_no, r.received_at, r.kind, r.state, r.urgent, r.customer_id, c.name_kanji, c.name_kana, c.account_branch_code,
+      c.account_type, c.account_number, rs.name, tk.name, vs.name, r.reviewed_at, r.return_reason, r.withdraw_reason, sc.receipt_no,
+      r.repeat_unlock_acknowledged, r.repeat_unlock_count, r.repeat_unlock_days, r.repeat_unlock_last_at,
+      CASE WHEN r.kind = 'unlock' THEN json_extract(r.form_json, '$.verification.othersMayHaveTried') END,
+      (SELECT count(*) FROM otp_history h WHERE h.request_id = r.id AND h.kind = 'request_returned'),
+      (SELECT count(*) FROM otp_history h WHERE h.request_id = r.id AND h.kind = 'request_resubmitted')
+      FROM otp_requests r JOIN customers c ON c.id = r.customer_id JOIN staff rs ON rs.id = r.received_by LEFT JOIN staff vs ON vs.id = r.reviewed_by
+      LEFT JOIN staff tk ON tk.id = r.taken_over_by LEFT JOIN otp_requests sc ON sc.id = r.superseded_by`
   return {
     // An exact key finds at most one customer per 預金種目: no sort needed for the same rows.
     byAccount: q(`SELECT ${summaryCols} FROM customers c WHERE c.account_branch_code = ? AND c.account_number = ?`),
-    byKana: q(`SELECT ${summaryCols} FROM customers c WHERE c.kana_key >= ? AND c.kana_key < ? ORDER BY c.kana_key, c.id LIMIT 100`),
+    // A name is looked for from the start of the whole name and of the given name (名から): two
+    // ranges of one screen each, merged in the kana order.
+    byKana: q(`SELECT ${summaryCols}, c.kana_key FROM customers c WHERE c.kana_key >= ? AND c.kana_key < ? ORDER BY c.kana_key, c.id LIMIT 100`),
+    byGivenKana: q(`SELECT ${summaryCols}, c.kana_key FROM customers c WHERE c.given_kana_key >= ? AND c.given_kana_key < ? ORDER BY c.given_kana_key, c.id LIMIT 100`),
+    byName: q(`SELECT ${summaryCols}, c.kana_key FROM customers c WHERE c.name_key >= ? AND c.name_key < ? ORDER BY c.name_key, c.id LIMIT 100`),
+    byGivenName: q(`SELECT ${summaryCols}, c.kana_key FROM customers c WHERE c.given_name_key >= ? AND c.given_name_key < ? ORDER BY c.given_name_key, c.id LIMIT 100`),
     byIb: q(`SELECT ${summaryCols} FROM customers c WHERE c.ib_contract_id = ?`),
     customer: q('SELECT * FROM customers WHERE id = ?'),
     history: q(`SELECT h.id, h.at, h.kind, h.request_id, r.receipt_no, r.kind AS request_kind, h.from_status, h.to_status, s.name, h.note,
@@ -187,15 +200,12 @@ function floorStatements(ctx: EmbeddedAppContext) {
     // The 日次取扱一覧 (services/forms.ts journalTarget, services/journal.ts): the day's lines with
     // 緊急停止, 引継ぎ, 失効 and the trail's counts; the refusals at reception (counter_refusals, issue
     // 13); those at 再提出 or at the decision (the audit, target request:<id>); the day's counts.
-    journal: q(`SELECT r.id, r.receipt_no, r.received_at, r.kind, r.state, r.urgent, r.customer_id, c.name_kanji, c.name_kana, c.account_branch_code,
-      c.account_type, c.account_number, rs.name, tk.name, vs.name, r.reviewed_at, r.return_reason, r.withdraw_reason, sc.receipt_no,
-      r.repeat_unlock_acknowledged, r.repeat_unlock_count, r.repeat_unlock_days, r.repeat_unlock_last_at,
-      CASE WHEN r.kind = 'unlock' THEN json_extract(r.form_json, '$.verification.othersMayHaveTried') END,
-      (SELECT count(*) FROM otp_history h WHERE h.request_id = r.id AND h.kind = 'request_returned'),
-      (SELECT count(*) FROM otp_history h WHERE h.request_id = r.id AND h.kind = 'request_resubmitted')
-      FROM otp_requests r JOIN customers c ON c.id = r.customer_id JOIN staff rs ON rs.id = r.received_by LEFT JOIN staff vs ON vs.id = r.reviewed_by
-      LEFT JOIN staff tk ON tk.id = r.taken_over_by LEFT JOIN otp_requests sc ON sc.id = r.superseded_by
-      WHERE r.branch_id = +? AND r.business_date = +? ORDER BY r.received_at, r.id`),
+    journal: q(`${journalLines} WHERE r.branch_id = +? AND r.business_date = +? ORDER BY r.received_at, r.id`),
+    // The on-screen 日次取扱一覧 (journal.list): one page of the same lines after a keyset, and the
+    // day's count.
+    journalPage: q(`${journalLines} WHERE r.branch_id = +? AND r.business_date = +? AND (r.received_at, r.id) > (+?, +?)
+      ORDER BY r.received_at, r.id LIMIT ${screen}`),
+    journalTotal: q('SELECT count(*) AS n FROM otp_requests WHERE branch_id = +? AND business_date = +?'),
     counterRefusals: q(`SELECT f.at, f.customer_id, c.name_kanji, s.name FROM counter_refusals f JOIN customers c ON c.id = f.customer_id
       JOIN staff s ON s.id = f.staff_id WHERE f.branch_id = +? AND f.business_date = +? ORDER BY f.at, f.id`),
     fraud: q(`SELECT a.id, a.at, a.action, a.target, s.name FROM audit_log a JOIN staff s ON s.id = a.actor_id
@@ -361,6 +371,13 @@ async function benchSize(size: number): Promise<SizeResult> {
 
     const ids = (rows: any[]) => rows.map((r) => r.id)
     const kana = 'タナカハ'
+    const kanji = '田中'
+    /** Both ranges of a name search, merged by kana key then id, one screen shown. */
+    const byName = (whole: Database.Statement, given: Database.Statement, typed: string) => {
+      const found = new Map<number, { id: number; kana_key: string }>()
+      for (const st of [whole, given]) for (const r of st.all(typed, typed + '\uFFFF') as { id: number; kana_key: string }[]) found.set(r.id, r)
+      return [...found.values()].sort((a, b) => (a.kana_key < b.kana_key ? -1 : a.kana_key > b.kana_key ? 1 : a.id - b.id)).slice(0, 100)
+    }
     let recvProject: { id: number; version: number } | null = null
     let recvFloor = 0
     let unlockProject: { id: number; version: number } | null = null
@@ -382,7 +399,14 @@ async function benchSize(size: number): Promise<SizeResult> {
         name: `search: カナ氏名 (${kana}, 100 shown)`,
         kind: 'read',
         project: () => ok(ctx, 'customers.search', { kana }, 't'),
-        floor: () => f.byKana.all(kana, kana + '\uFFFF'),
+        floor: () => byName(f.byKana, f.byGivenKana, kana),
+        same: (p, q) => [ids(p), ids(q)],
+      },
+      {
+        name: `search: お名前 (${kanji}, 100 shown)`,
+        kind: 'read',
+        project: () => ok(ctx, 'customers.search', { name: kanji }, 't'),
+        floor: () => byName(f.byName, f.byGivenName, kanji),
         same: (p, q) => [ids(p), ids(q)],
       },
       {
@@ -496,6 +520,21 @@ async function benchSize(size: number): Promise<SizeResult> {
           [p.auditDetail.rows, (await dayRefusals(ctx.db, branch001.id, BENCH_TODAY)).map((r) => r.customerId)],
           [q.rows.length, q.refusals.map((r: any) => r.customer_id)],
         ],
+      },
+      {
+        name: '日次取扱一覧 screen (journal.list, first page)',
+        kind: 'read',
+        project: () => ok(ctx, 'journal.list', { businessDate: BENCH_TODAY }, 's'),
+        floor: () => {
+          const branch = f.branchByCode.get(supervisor.branchCode) as { id: number }
+          const page = f.journalPage.all(branch.id, BENCH_TODAY, '', 0)
+          const total = (f.journalTotal.get(branch.id, BENCH_TODAY) as { n: number }).n
+          const refusals = f.counterRefusals.all(branch.id, BENCH_TODAY)
+          f.dayByStateKind.all(branch.id, BENCH_TODAY)
+          f.dayTrail.all(branch.id, BENCH_TODAY)
+          return { items: page.slice(0, REQUEST_PAGE_DEFAULT), total, refusals }
+        },
+        same: (p, q) => [[ids(p.items), p.total, p.refusals.length], [ids(q.items), q.total, q.refusals.length]],
       },
       {
         name: '日次取扱一覧 (preview PDF)',
