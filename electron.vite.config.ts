@@ -20,15 +20,23 @@ function woff2Only(): Plugin {
 
 // electron-vite builds the three parts from the product card's folders:
 //   electron/main    -> out/main      (Node, dependencies stay external in node_modules; the
-//                                      verification worker beside it, out/main/verifyWorker.js)
+//                                      workers beside it, out/main/verifyWorker.js and
+//                                      out/main/journalPdfWorker.js)
 //   electron/preload -> out/preload   (sandboxed: CommonJS, nothing but `electron` external)
 //   renderer         -> out/renderer  (Vue + Vuetify, also served by the browser-preview bridge)
 export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      // The journal's full verification runs in a worker thread of its own file (verifyInWorker.ts).
-      lib: { entry: { index: resolve(__dirname, 'electron/main/index.ts'), verifyWorker: resolve(__dirname, 'electron/main/verifyWorker.ts') } },
+      // The journal's full verification (verifyInWorker.ts) and the 日次取扱一覧's PDF
+      // (journalPdfInWorker.ts) run in worker threads, each of its own file.
+      lib: {
+        entry: {
+          index: resolve(__dirname, 'electron/main/index.ts'),
+          verifyWorker: resolve(__dirname, 'electron/main/verifyWorker.ts'),
+          journalPdfWorker: resolve(__dirname, 'electron/main/journalPdfWorker.ts'),
+        },
+      },
     },
   },
   preload: {

@@ -234,6 +234,23 @@ describe('the full verification of the journal, over IPC', () => {
   })
 })
 
+describe('the 日次取扱一覧, over IPC', () => {
+  test('is rendered in the worker built beside the bundle (out/main/journalPdfWorker.js): preview and print', async () => {
+    expect(fs.existsSync(path.join(path.dirname(mainBundle), 'journalPdfWorker.js'))).toBe(true)
+    await start()
+    const call = async (op: (typeof OPERATION_NAMES)[number], payload: unknown) =>
+      (await invokeAs(channelOf(op), ownPage, payload)) as { ok: boolean; value?: { pdfBase64: string; printCount: number }; error?: { code: string } }
+    expect(await call('auth.login', { loginId: 'super1', password: 'demo-pass-2026' })).toMatchObject({ ok: true })
+    const businessDate = new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10)
+    const preview = await call('forms.previewDailyJournal', { businessDate })
+    expect(preview).toMatchObject({ ok: true, value: { printCount: 0 } })
+    expect(Buffer.from(preview.value!.pdfBase64, 'base64').subarray(0, 5).toString('latin1')).toBe('%PDF-')
+    const printed = await call('forms.printDailyJournal', { businessDate })
+    expect(printed).toMatchObject({ ok: true, value: { printCount: 0, reprint: false } })
+    expect(structuredClone(printed)).toStrictEqual(printed)
+  })
+})
+
 describe('restoring a backup from the screen, over IPC', () => {
   test('the main process swaps the restored ledger in: the window logs in again and sees the backup\'s state; quitting closes it', async () => {
     const r = await start({ isPackaged: true })

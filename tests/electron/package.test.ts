@@ -87,6 +87,8 @@ describe('electron-builder --linux dir against a stand-in Electron', () => {
 
   test('the asar holds the built main, preload and renderer and the production dependencies', () => {
     for (const f of ['/package.json', '/out/main/index.js', '/out/preload/index.cjs', '/out/renderer/index.html']) expect(entries, f).toContain(f)
+    // The worker threads' files beside the main bundle (the journal's verification, the 日次取扱一覧's PDF).
+    for (const f of ['/out/main/verifyWorker.js', '/out/main/journalPdfWorker.js']) expect(entries, f).toContain(f)
     const packaged = JSON.parse(asar.extractFile(path.join(appDir, 'resources', 'app.asar'), 'package.json').toString()) as { main: string }
     expect(packaged.main).toBe('out/main/index.js')
     for (const dep of Object.keys(pkg.dependencies as object)) expect(entries, dep).toContain(`/node_modules/${dep}/package.json`)
@@ -159,6 +161,11 @@ describe('the packed app runs', () => {
       const doc = (await invokeAs('otp:forms.preview', page, { requestId: req.value.id, form: 'customer_receipt' })) as { ok: boolean; value: { pdfBase64: string } }
       expect(doc.ok).toBe(true)
       expect(Buffer.from(doc.value.pdfBase64, 'base64').subarray(0, 5).toString('latin1')).toBe('%PDF-')
+      // The 日次取扱一覧, rendered in the packed worker (out/main/journalPdfWorker.js) with the packed fonts.
+      expect(await invokeAs('otp:auth.login', page, { loginId: 'super1', password: 'demo-pass-2026' })).toMatchObject({ ok: true })
+      const journal = (await invokeAs('otp:forms.previewDailyJournal', page, { businessDate: today })) as { ok: boolean; value: { pdfBase64: string } }
+      expect(journal.ok).toBe(true)
+      expect(Buffer.from(journal.value.pdfBase64, 'base64').subarray(0, 5).toString('latin1')).toBe('%PDF-')
     } finally {
       await quitApp()
     }

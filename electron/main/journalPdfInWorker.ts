@@ -1,0 +1,65 @@
+// Renders the 日次取扱一覧 PDF (forms/dailyJournal.ts, forms/render.ts) in a worker thread
+// (journalPdfWorker.ts) that ends when the document is done. A branch's day of 2,000 lines takes
+// pdfkit ~2 s of CPU and ~100 MB of heap (a layout of every distinct text, the font's glyphs):
+// in the main process that blocked every terminal for the whole render, and the pages V8 grew for it
+// stayed in the process's resident memory afterwards. The worker's heap goes with the worker.
+//
+// What crosses is the journal's data (plain, structured-cloneable), not the definition: the
+// definition holds functions (table layouts, the footer). The worker builds the same definition
+// from the same data and renders it with the same renderPdf, so the bytes are those the main thread
+// would have made (tests/integration/pdf/daily-journal-worker.test.ts). The counter forms (small)
+// stay in the main thread, warmed up at start (warmUpPdf).
+//
+// Where the worker is: as for the verification worker (verifyInWorker.ts), electron-vite builds it
+// beside the main bundle (out/main/journalPdfWorker.js, electron.vite.config.ts); the browser
+// preview and the tests run the sources through tsx, so the worker is the .ts file beside this one,
+// loaded with tsx's CommonJS hook.
+import path from 'node:path'
+import { Worker } from 'node:worker_threads'
+import type { DailyJournalData } from '../../forms/types'
+
+export type JournalPdfJobMessage =
+  | { type: 'done'; pdf: ArrayBuffer; byteOffset: number; byteLength: number }
+  | { type: 'error'; code: string | null; syscall: string | null; message: string }
+
+/** The worker: the built file beside the bundle, or (from the sources) the .ts file loaded through
+ * tsx's CommonJS hook only (the parent's `--import tsx` is not passed on: see verifyInWorker.ts). */
+function startWorker(data: DailyJournalData): Worker {
+  if (!__filename.endsWith('.ts')) return new Worker(path.join(__dirname, 'journalPdfWorker.js'), { workerData: data })
+  const file = path.join(__dirname, 'journalPdfWorker.ts')
+  const execArgv = process.execArgv.filter((a, i, all) => !(a.includes('tsx') || (a === '--import' && all[i + 1]?.includes('tsx'))))
+  const load = `const r = require('node:module').createRequire(${JSON.stringify(file)}); r('tsx/cjs'); r(${JSON.stringify(file)})`
+  return new Worker(load, { eval: true, workerData: data, execArgv })
+}
+
+/** The 日次取扱一覧 of `data` as PDF bytes, rendered in a worker thread of its own. An error in the
+ * worker rejects with its message and its code (and system call), so the dispatcher maps it as it
+ * maps the same error thrown in the main thread (a font file that cannot be read: STORAGE_ERROR;
+ * anything else: INTERNAL). */
+export function renderDailyJournalInWorker(data: DailyJournalData): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const worker = startWorker(data)
+    worker.unref() // never keeps a closing app alive
+    // Settled once the thread has ended (a few milliseconds after its answer), so that when the
+    // caller goes on, the worker's heap has gone back to the system.
+    let outcome: { pdf: Buffer } | { err: Error } | null = null
+    worker.on('message', (m: JournalPdfJobMessage) => {
+      worker.ref() // its answer is in: the thread is ending, and the process waits for that
+      if (m.type === 'done') outcome = { pdf: Buffer.from(m.pdf, m.byteOffset, m.byteLength) }
+      else
+        outcome = {
+          err: Object.assign(new Error(m.message), {
+            ...(m.code !== null ? { code: m.code } : {}),
+            ...(m.syscall !== null ? { syscall: m.syscall } : {}),
+          }),
+        }
+    })
+    worker.on('error', (err) => {
+      outcome ??= { err }
+    })
+    worker.on('exit', (code) => {
+      if (outcome && 'pdf' in outcome) resolve(outcome.pdf)
+      else reject(outcome?.err ?? new Error(`the journal PDF worker stopped (exit ${code})`))
+    })
+  })
+}
