@@ -29,6 +29,11 @@ describe('日次取扱一覧 rendered in a worker thread', () => {
 
   it('leaves the main thread free while it renders a long day', async () => {
     const data = journalOfRows(600)
+    // What the same render blocks the main thread for when it runs there (the yardstick, measured
+    // on this machine now rather than a fixed time: a loaded machine slows both).
+    const t0 = performance.now()
+    await renderPdf(dailyJournalDefinition(journalOfRows(600)))
+    const inMainThread = performance.now() - t0
     let last = performance.now()
     let longest = 0
     const tick = setInterval(() => {
@@ -42,8 +47,9 @@ describe('日次取扱一覧 rendered in a worker thread', () => {
     } finally {
       clearInterval(tick)
     }
-    // The render itself takes far longer than this on this machine (hundreds of milliseconds).
-    expect(longest).toBeLessThan(250)
+    // In the main thread the render holds the event loop for all of it; from a worker no timer waits
+    // for more than a fraction of that.
+    expect(longest, `longest timer gap ${longest.toFixed(0)} ms; the render in the main thread ${inMainThread.toFixed(0)} ms`).toBeLessThan(inMainThread / 3)
   })
 
   it('a failure in the worker rejects with the message the main thread would throw, and without a storage code is mapped as INTERNAL', async () => {
