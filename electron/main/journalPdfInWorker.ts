@@ -20,6 +20,9 @@ import path from 'node:path'
 import { Worker } from 'node:worker_threads'
 import type { DailyJournalData } from '../../forms/types'
 
+/** Far above the ~3 s of a 2,000-line day on a slow machine. */
+const RENDER_TIMEOUT_MS = 120_000
+
 export type JournalPdfJobMessage =
   | { type: 'done'; pdf: ArrayBuffer; byteOffset: number; byteLength: number }
   | { type: 'error'; code: string | null; syscall: string | null; message: string }
@@ -41,12 +44,15 @@ function startWorker(data: DailyJournalData): Worker {
 export function renderDailyJournalInWorker(data: DailyJournalData): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const worker = startWorker(data)
-    worker.unref() // never keeps a closing app alive
-    // Settled once the thread has ended (a few milliseconds after its answer), so that when the
-    // caller goes on, the worker's heap has gone back to the system.
+    // Settled once the thread has ended, so that when the caller goes on the worker's heap has gone
+    // back to the system; the thread is ended as soon as its answer is in, and one that does not
+    // answer within RENDER_TIMEOUT_MS is stopped (the print then fails instead of waiting forever).
     let outcome: { pdf: Buffer } | { err: Error } | null = null
+    const timer = setTimeout(() => {
+      outcome ??= { err: new Error(`the journal PDF worker did not answer within ${RENDER_TIMEOUT_MS} ms`) }
+      void worker.terminate()
+    }, RENDER_TIMEOUT_MS)
     worker.on('message', (m: JournalPdfJobMessage) => {
-      worker.ref() // its answer is in: the thread is ending, and the process waits for that
       if (m.type === 'done') outcome = { pdf: Buffer.from(m.pdf, m.byteOffset, m.byteLength) }
       else
         outcome = {
@@ -55,11 +61,13 @@ export function renderDailyJournalInWorker(data: DailyJournalData): Promise<Buff
             ...(m.syscall !== null ? { syscall: m.syscall } : {}),
           }),
         }
+      void worker.terminate()
     })
     worker.on('error', (err) => {
       outcome ??= { err }
     })
     worker.on('exit', (code) => {
+      clearTimeout(timer)
       if (outcome && 'pdf' in outcome) resolve(outcome.pdf)
       else reject(outcome?.err ?? new Error(`the journal PDF worker stopped (exit ${code})`))
     })
