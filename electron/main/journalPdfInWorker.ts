@@ -16,8 +16,7 @@
 // beside the main bundle (out/main/journalPdfWorker.js, electron.vite.config.ts); the browser
 // preview and the tests run the sources through tsx, so the worker is the .ts file beside this one,
 // loaded with tsx's CommonJS hook.
-import path from 'node:path'
-import { Worker } from 'node:worker_threads'
+import { startWorkerThread } from './workerThread'
 import type { DailyJournalData } from '../../forms/types'
 
 /** Far above the ~3 s of a 2,000-line day on a slow machine. */
@@ -27,23 +26,13 @@ export type JournalPdfJobMessage =
   | { type: 'done'; pdf: ArrayBuffer; byteOffset: number; byteLength: number }
   | { type: 'error'; code: string | null; syscall: string | null; message: string }
 
-/** The worker: the built file beside the bundle, or (from the sources) the .ts file loaded through
- * tsx's CommonJS hook only (the parent's `--import tsx` is not passed on: see verifyInWorker.ts). */
-function startWorker(data: DailyJournalData): Worker {
-  if (!__filename.endsWith('.ts')) return new Worker(path.join(__dirname, 'journalPdfWorker.js'), { workerData: data })
-  const file = path.join(__dirname, 'journalPdfWorker.ts')
-  const execArgv = process.execArgv.filter((a, i, all) => !(a.includes('tsx') || (a === '--import' && all[i + 1]?.includes('tsx'))))
-  const load = `const r = require('node:module').createRequire(${JSON.stringify(file)}); r('tsx/cjs'); r(${JSON.stringify(file)})`
-  return new Worker(load, { eval: true, workerData: data, execArgv })
-}
-
 /** The 日次取扱一覧 of `data` as PDF bytes, rendered in a worker thread of its own. An error in the
  * worker rejects with its message and its code (and system call), so the dispatcher maps it as it
  * maps the same error thrown in the main thread (a font file that cannot be read: STORAGE_ERROR;
  * anything else: INTERNAL). */
 export function renderDailyJournalInWorker(data: DailyJournalData): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const worker = startWorker(data)
+    const worker = startWorkerThread('journalPdfWorker', data)
     // Settled once the thread has ended, so that when the caller goes on the worker's heap has gone
     // back to the system; the thread is ended as soon as its answer is in, and one that does not
     // answer within RENDER_TIMEOUT_MS is stopped (the print then fails instead of waiting forever).

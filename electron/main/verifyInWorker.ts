@@ -4,9 +4,8 @@
 //
 // Where the worker is: electron-vite builds it beside the main bundle (out/main/verifyWorker.js,
 // electron.vite.config.ts); the browser preview and the tests run the sources through tsx, so the
-// worker is the .ts file beside this one, loaded with tsx's CommonJS hook (startWorker).
-import path from 'node:path'
-import { Worker } from 'node:worker_threads'
+// worker is the .ts file beside this one, loaded with tsx's CommonJS hook (workerThread.ts startWorkerThread).
+import { startWorkerThread } from './workerThread'
 import type { VerifyReport } from '../../shared/integrity'
 
 export interface VerifyJobInput {
@@ -23,21 +22,10 @@ export type VerifyJobMessage =
   | { type: 'done'; report: VerifyReport }
   | { type: 'error'; code: string; message: string }
 
-/** The worker: the built file beside the bundle, or (from the sources) the .ts file loaded through
- * tsx's CommonJS hook only: the parent's `--import tsx` (ESM hooks on a loader thread) is not
- * passed on, as it stalled the main thread while the worker ran. */
-function startWorker(input: VerifyJobInput): Worker {
-  if (!__filename.endsWith('.ts')) return new Worker(path.join(__dirname, 'verifyWorker.js'), { workerData: input })
-  const file = path.join(__dirname, 'verifyWorker.ts')
-  const execArgv = process.execArgv.filter((a, i, all) => !(a.includes('tsx') || (a === '--import' && all[i + 1]?.includes('tsx'))))
-  const load = `const r = require('node:module').createRequire(${JSON.stringify(file)}); r('tsx/cjs'); r(${JSON.stringify(file)})`
-  return new Worker(load, { eval: true, workerData: input, execArgv })
-}
-
 /** Verifies `input.file` in full in a worker; `onProgress` gets (checked, total) now and then. */
 export function verifyInWorker(input: VerifyJobInput, onProgress?: (checked: number, total: number) => void): Promise<VerifyReport> {
   return new Promise((resolve, reject) => {
-    const worker = startWorker(input)
+    const worker = startWorkerThread('verifyWorker', input)
     worker.unref() // never keeps a closing app alive
     let settled = false
     worker.on('message', (m: VerifyJobMessage) => {
